@@ -1,0 +1,33 @@
+"""Command line: one sub-command per front-end action, all calling the core.
+
+Each feature module adds its own sub-commands, so features stay independent;
+``main`` only wires them together. Exit codes: 0 ok, 2 refused input, 1 failure.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+
+from bot.cli import content
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m bot",
+        description="essay-bot: read and discuss an essay, on Discord or offline.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    content.add_parsers(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    func = getattr(args, "func", None)
+    if func is None:
+        parser.print_help()
+        return 2
+    result: int = func(args)
+    return result

@@ -1,0 +1,82 @@
+"""One settings object, built in ``main()`` from ``.env`` plus the environment.
+
+Nothing reads the environment at import time, so tests and tools can import any
+module without a token. The environment wins over ``.env``.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from dotenv import dotenv_values
+
+
+class SecretStr:
+    """Holds the token so that printing or logging settings never shows it."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def get_secret_value(self) -> str:
+        return self._value
+
+    def __bool__(self) -> bool:
+        return bool(self._value)
+
+    def __repr__(self) -> str:
+        return "SecretStr('**********')" if self._value else "SecretStr('')"
+
+    __str__ = __repr__
+
+
+class SettingsError(ValueError):
+    """A setting has a value that cannot be used; the message names it."""
+
+
+_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    discord_token: SecretStr
+    dev_guild_id: int | None
+    database_path: Path
+    seeds_dir: Path
+    log_level: str
+
+    @classmethod
+    def load(
+        cls, env_file: str | Path = ".env", environ: Mapping[str, str] | None = None
+    ) -> Settings:
+        values: dict[str, str | None] = {}
+        if Path(env_file).is_file():
+            values.update(dotenv_values(env_file))
+        values.update(os.environ if environ is None else environ)
+
+        def get(name: str, default: str = "") -> str:
+            value = values.get(name)
+            return default if value is None or not value.strip() else value.strip()
+
+        guild_raw = get("DEV_GUILD_ID")
+        if guild_raw and not guild_raw.isdigit():
+            raise SettingsError(f"DEV_GUILD_ID must be a server id (digits), got {guild_raw!r}")
+        level = get("LOG_LEVEL", "INFO").upper()
+        if level not in _LEVELS:
+            raise SettingsError(f"LOG_LEVEL must be one of {', '.join(_LEVELS)}, got {level!r}")
+        return cls(
+            discord_token=SecretStr(get("DISCORD_TOKEN")),
+            dev_guild_id=int(guild_raw) if guild_raw else None,
+            database_path=Path(get("DATABASE_PATH", "data/essay-bot.sqlite3")),
+            seeds_dir=Path(get("SEEDS_DIR", "seeds")),
+            log_level=level,
+        )
+
+    @property
+    def log_level_number(self) -> int:
+        return logging.getLevelNamesMapping()[self.log_level]
