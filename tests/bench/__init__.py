@@ -1,0 +1,1 @@
+"""Benchmarks for ``make bench``: each module here has a ``run() -> None`` that prints its table."""
