@@ -23,6 +23,8 @@ DISCORD_EPOCH_MS = 1_420_070_400_000
 # embed links, attach files, read history, use application commands.
 MEMBER_PERMISSIONS = (1 << 10) | (1 << 11) | (1 << 14) | (1 << 15) | (1 << 16) | (1 << 31)
 ADMINISTRATOR = 1 << 3
+# What an invited bot usually holds: the member set plus threads.
+BOT_PERMISSIONS = MEMBER_PERMISSIONS | (1 << 34) | (1 << 35) | (1 << 38)
 
 
 class Snowflakes:
@@ -123,6 +125,8 @@ class Guild:
         }
 
     def permissions_of(self, user: User) -> int:
+        if user.bot:
+            return BOT_PERMISSIONS
         if user.id == self.owner_id or user.id in self.moderators:
             return MEMBER_PERMISSIONS | ADMINISTRATOR
         return MEMBER_PERMISSIONS

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import copy
 import json
 import logging
 import math
@@ -277,6 +278,13 @@ class FakeDiscord:
     def rejected(self) -> list[Request]:
         """Requests the fake refused with a 4xx other than a deliberate fault."""
         return [r for r in self.requests if 400 <= r.status < 500 and r.route != "fault"]
+
+    def add_member(self, username: str) -> User:
+        """Another member of every guild (each member has their own cooldowns)."""
+        user = User(self.ids.next(), username)
+        for guild in self.guilds:
+            guild.members.append(user)
+        return user
 
     # ------------------------------------------------------------- faults
     def rate_limit_once(self, method: str, path: str, retry_after: float = 0.5) -> None:
@@ -750,7 +758,11 @@ class FakeDiscord:
         custom_id: str | None = None,
         user: User | None = None,
     ) -> JSON:
-        """A button press on ``message`` (found by label or custom_id), as Discord sends it."""
+        """A button press on ``message``, as Discord sends it.
+
+        The button is found by custom_id or label; a label also matches a longer
+        one that starts with it and a space ("Next" finds "Next (1/4)").
+        """
         buttons = [
             c
             for row in message.get("components") or []
@@ -761,7 +773,7 @@ class FakeDiscord:
             (
                 b
                 for b in buttons
-                if (label is not None and b.get("label") == label)
+                if (label is not None and _label_matches(b.get("label"), label))
                 or (custom_id is not None and b.get("custom_id") == custom_id)
             ),
             None,
@@ -801,10 +813,10 @@ class FakeDiscord:
         return record, await self.wait_response(record, within)
 
     def original(self, record: Interaction) -> JSON:
-        """The message the interaction's response created or updated, as it is now."""
+        """A snapshot of the message the interaction's response created or updated."""
         if record.original_id is None or record.original_id not in self.messages:
             raise FakeUsageError("the interaction has no response message")
-        return self.messages[record.original_id]
+        return copy.deepcopy(self.messages[record.original_id])
 
     async def _callback(self, call: _Call) -> web.StreamResponse:
         record = self.interactions.get(call.params["iid"])
@@ -959,6 +971,7 @@ class FakeDiscord:
                 "authorizing_integration_owners": record.payload["authorizing_integration_owners"],
             }
         self._apply_edit(message, body, call, edited=False)
+        message["flags"] |= flags & LOADING
         self.messages[message["id"]] = message
         return message
 
@@ -1059,6 +1072,10 @@ class FakeDiscord:
         if self._session is not None:
             await self.dispatch("THREAD_CREATE", data | {"newly_created": True})
         return _ok(data, status=201)
+
+
+def _label_matches(actual: Any, wanted: str) -> bool:
+    return isinstance(actual, str) and (actual == wanted or actual.startswith(wanted + " "))
 
 
 _OPTION_TYPES: dict[int, type] = {3: str, 4: int, 5: bool, 10: float}
