@@ -1,4 +1,4 @@
-"""Line-end hyphenation: each break decided from evidence, never from a list of this essay's words."""
+"""Line-end hyphenation: each break decided from evidence, never from a list of words."""
 
 from __future__ import annotations
 

@@ -91,7 +91,7 @@ def test_roundtrip_property(essay: Document) -> None:
     source = [p.text for s in essay.sections for p in s.paragraphs]
 
     @settings(
-        max_examples=40,
+        max_examples=100,
         deadline=None,
         derandomize=True,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],

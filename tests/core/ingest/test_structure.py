@@ -53,7 +53,8 @@ def test_structure_of_a_miniature() -> None:
         "The opening paragraph starts here with a drop cap. It goes on for a while and mentions "
         "a rather remarkable and memorable sentence about rivers and the sea. This was soon "
         "followed by a second thought that ends the paragraph.",
-        "Another paragraph begins after a blank line and runs across a column break before it ends.",
+        "Another paragraph begins after a blank line and runs across a column break "
+        "before it ends.",
     ]
     assert [p.text for p in doc.sections[1].paragraphs] == [
         "The second section starts with a drop-capped line and keeps going to the end of the essay."
