@@ -109,11 +109,14 @@ class _Connection:
         async with self.lock:
             if self.ws.closed:
                 return
-            if self.zlib is None:
-                await self.ws.send_str(raw)
-            else:
-                frame = self.zlib.compress(raw.encode()) + self.zlib.flush(zlib.Z_SYNC_FLUSH)
-                await self.ws.send_bytes(frame)
+            # A socket the client is closing drops the frame; the session keeps the
+            # event for a RESUME, as Discord does.
+            with contextlib.suppress(ConnectionResetError):
+                if self.zlib is None:
+                    await self.ws.send_str(raw)
+                else:
+                    frame = self.zlib.compress(raw.encode()) + self.zlib.flush(zlib.Z_SYNC_FLUSH)
+                    await self.ws.send_bytes(frame)
 
 
 @dataclass(slots=True)
