@@ -25,6 +25,11 @@ _HEADING_MAX_LINES = 3
 #: Longest pull quote, in lines of the extraction.
 _PULL_MAX_LINES = 30
 _HEADING_MAX_CHARS = 80
+#: Words a title-case heading leaves in lower case.
+_MINOR_WORDS = frozenset(
+    "a an and as at but by for from in into nor of on onto or over per the to upon via vs "
+    "with".split()
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,7 +127,8 @@ def find_pull_quotes(lines: Sequence[Line]) -> list[PullQuote]:
         added = False
         for quote in fresh:
             first, last = active[quote.first], active[quote.last]
-            if first not in found:
+            # A pull quote is one run of lines: never one that encloses an earlier find.
+            if first not in found and last - first == quote.last - quote.first:
                 found[first] = PullQuote(first, last)
                 added = True
         if not added:
@@ -194,6 +200,6 @@ def looks_like_heading(block: Sequence[Line]) -> bool:
         return False
     for word in words:
         head = word[:1]
-        if not (head.isupper() or head.isdigit() or (word.islower() and len(word) <= 4)):
+        if not (head.isupper() or head.isdigit() or word in _MINOR_WORDS):
             return False
     return True
