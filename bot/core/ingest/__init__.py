@@ -174,8 +174,11 @@ def _spoken_quotes(sections: list[Section], doc_id: str) -> list[Quote]:
     return quotes
 
 
+_NOT_ALNUM = re.compile(r"[\W_]+")
+
+
 def _key(text: str) -> str:
-    return "".join(ch for ch in text.casefold() if ch.isalnum())
+    return _NOT_ALNUM.sub("", text.casefold())
 
 
 def _pull_quotes(sections: list[Section], texts: list[str], doc_id: str, name: str) -> list[Quote]:

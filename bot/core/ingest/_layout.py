@@ -97,8 +97,12 @@ def strip_end_mark(text: str) -> str:
 # --- pull quotes --------------------------------------------------------------
 
 
+_NOT_ALNUM = re.compile(r"[\W_]+")
+
+
 def _key(text: str) -> str:
-    return "".join(ch for ch in text.casefold() if ch.isalnum())
+    """Letters and digits only: how a pull quote and its body copy are compared."""
+    return _NOT_ALNUM.sub("", text.casefold())
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,11 +123,12 @@ def find_pull_quotes(lines: Sequence[Line]) -> list[PullQuote]:
     nothing more is found.
     """
     found: dict[int, PullQuote] = {}
+    keys = [_key(line.text) for line in lines]
     while True:
         active = [
             i for i in range(len(lines)) if not any(q.first <= i <= q.last for q in found.values())
         ]
-        fresh = _pull_quote_round([lines[i] for i in active])
+        fresh = _pull_quote_round([lines[i] for i in active], [keys[i] for i in active])
         added = False
         for quote in fresh:
             first, last = active[quote.first], active[quote.last]
@@ -135,8 +140,7 @@ def find_pull_quotes(lines: Sequence[Line]) -> list[PullQuote]:
             return sorted(found.values(), key=lambda q: q.first)
 
 
-def _pull_quote_round(lines: Sequence[Line]) -> list[PullQuote]:
-    keys = [_key(line.text) for line in lines]
+def _pull_quote_round(lines: Sequence[Line], keys: Sequence[str]) -> list[PullQuote]:
     offsets = [0]
     for key in keys:
         offsets.append(offsets[-1] + len(key))
