@@ -93,10 +93,9 @@ class Corpus:
         """Coverage and density of every unit (both 0..1; see the module docstring)."""
         coverage = np.zeros(self.size, dtype=np.float64)
         bm25 = np.zeros(self.size, dtype=np.float64)
-        idf = self.lexicon.idf
-        for expansions in query.words:
+        for expansions, word_weight in zip(query.words, query.weights, strict=True):
             postings = [
-                (self.postings[e.term], float(idf[e.term]) * e.similarity)
+                (self.postings[e.term], word_weight * e.similarity)
                 for e in expansions
                 if e.term in self.postings
             ]
@@ -139,9 +138,8 @@ class Corpus:
 
     def coverage_of(self, query: Query, unit: int) -> float:
         """Coverage of one unit, without scoring the whole corpus."""
-        idf = self.lexicon.idf
         earned = 0.0
-        for expansions in query.words:
+        for expansions, word_weight in zip(query.words, query.weights, strict=True):
             best = 0.0
             for e in expansions:
                 posting = self.postings.get(e.term)
@@ -150,6 +148,6 @@ class Corpus:
                 ids = posting[0]
                 at = int(np.searchsorted(ids, unit))
                 if at < len(ids) and ids[at] == unit:
-                    best = max(best, float(idf[e.term]) * e.similarity)
+                    best = max(best, word_weight * e.similarity)
             earned += best
         return earned / (query.total or 1.0)

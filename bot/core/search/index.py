@@ -251,7 +251,9 @@ class SearchIndex:
     def _query(self, text: str) -> Query:
         words = list(dict.fromkeys(terms(text, compounds=False)))
         expansions = tuple(tuple(self.lexicon.expand(w)) for w in words)
-        weights = tuple(self.lexicon.weight(list(e)) for e in expansions)
+        weights = tuple(
+            self.lexicon.weight(w, list(e)) for w, e in zip(words, expansions, strict=True)
+        )
         matched = frozenset(self.lexicon.terms[e.term] for ex in expansions for e in ex)
         return Query(" ".join(words), expansions, weights, matched)
 

@@ -121,7 +121,7 @@ class Lexicon:
                 if term == exact:
                     continue
                 similarity = _prefix_similarity(len(word), len(self.terms[term]))
-                if exact is not None and len(self.terms[term]) - len(word) > 3:
+                if exact is not None and len(self.terms[term]) - len(word) > 2:
                     # The word exists as typed, so a longer word starting with it
                     # is a guess, not an inflection ("the" → "these").
                     similarity *= 0.6
@@ -149,18 +149,22 @@ class Lexicon:
         ranked = sorted(found.items(), key=lambda item: (-item[1], item[0]))
         return [Expansion(t, s) for t, s in ranked[:MAX_EXPANSIONS]]
 
-    def weight(self, expansions: list[Expansion]) -> float:
-        """What a query word is worth: the idf of its best reading.
+    def weight(self, word: str, expansions: list[Expansion]) -> float:
+        """What a query word is worth: the idf of the term it most likely means.
 
-        The similarity is left out on purpose, so a misspelt word found in a
-        passage earns only its similarity's share of its weight, and the score
-        says how sure the match is. A word that matches nothing is worth half the
-        rarest word's idf: it counts against every passage alike, so a query of
-        unknown words scores low everywhere.
+        That is the word itself when the text has it, else its closest reading.
+        A passage then earns this weight times the similarity of the reading it
+        holds, so a misspelt word earns a little less than a correct one and no
+        reading can be worth more than the word. A word that matches nothing is
+        worth half the rarest word's idf: it counts against every passage alike,
+        so a query of unknown words scores low everywhere.
         """
         if not expansions:
             return 0.5 * self.max_idf
-        best = max(expansions, key=lambda e: float(self.idf[e.term]) * e.similarity)
+        exact = self.ids.get(word)
+        if exact is not None:
+            return float(self.idf[exact])
+        best = max(expansions, key=lambda e: (e.similarity, float(self.idf[e.term])))
         return float(self.idf[best.term])
 
     def closest(self, word: str, *, cutoff: float = 60.0) -> str | None:
