@@ -49,6 +49,9 @@ class Query:
     words: tuple[tuple[Expansion, ...], ...]
     weights: tuple[float, ...]
     matched_terms: frozenset[str]
+    # 0..1: how much the query says at all. A query of only common words
+    # ("the") matches everything equally well, which is no answer.
+    specificity: float = 1.0
 
     @property
     def total(self) -> float:
@@ -66,6 +69,8 @@ class Ranked:
     units: IntArray
     scores: FloatArray
     coverage: FloatArray
+    # Uncapped BM25 over the query's weight: orders hits that tie on score.
+    strength: FloatArray
 
 
 class Corpus:
@@ -90,7 +95,11 @@ class Corpus:
         }
 
     def lexical(self, query: Query) -> tuple[FloatArray, FloatArray]:
-        """Coverage and density of every unit (both 0..1; see the module docstring)."""
+        """Coverage and BM25 of every unit, both over the query's best possible weight.
+
+        Coverage is 0..1; BM25 may exceed 1 (capped to make density, see the
+        module docstring).
+        """
         coverage = np.zeros(self.size, dtype=np.float64)
         bm25 = np.zeros(self.size, dtype=np.float64)
         for expansions, word_weight in zip(query.words, query.weights, strict=True):
@@ -113,11 +122,12 @@ class Corpus:
                 coverage += best_c
                 bm25 += best_b
         total = query.total or 1.0
-        return coverage / total, np.minimum(bm25 / total, 1.0)
+        return coverage / total, bm25 / total
 
     def rank(self, query: Query, *, mask: BoolArray | None = None, keep: int = 30) -> Ranked:
         """The ``keep`` best units by lexical score, re-scored with the phrase score."""
-        coverage, density = self.lexical(query)
+        coverage, strength = self.lexical(query)
+        density = np.minimum(strength, 1.0)
         prelim = (W_COVERAGE * coverage + W_DENSITY * density) / (W_COVERAGE + W_DENSITY)
         eligible = prelim > 0.0
         if mask is not None:
@@ -130,11 +140,13 @@ class Corpus:
             [fuzz.partial_ratio(query.folded, self.folded[u]) / 100.0 for u in units],
             dtype=np.float64,
         )
-        scores = 100.0 * (
-            W_COVERAGE * coverage[units] + W_DENSITY * density[units] + W_PHRASE * phrase
+        scores = (
+            100.0
+            * query.specificity
+            * (W_COVERAGE * coverage[units] + W_DENSITY * density[units] + W_PHRASE * phrase)
         )
-        order = np.lexsort((units, -scores))
-        return Ranked(units[order], scores[order], coverage[units][order])
+        order = np.lexsort((units, -strength[units], -scores))
+        return Ranked(units[order], scores[order], coverage[units][order], strength[units][order])
 
     def coverage_of(self, query: Query, unit: int) -> float:
         """Coverage of one unit, without scoring the whole corpus."""

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
+from rapidfuzz.utils import default_process
 
 from bot.core.errors import InvalidInput, NotFound
 from bot.core.model import Document, Library
@@ -30,7 +31,7 @@ from bot.core.search.hits import (
     SectionHit,
     validate_query,
 )
-from bot.core.search.lexicon import MIN_PREFIX_LEN, Lexicon
+from bot.core.search.lexicon import MIN_PREFIX_LEN, Lexicon, max_edits
 from bot.core.search.preview import shorten, trim_around
 from bot.core.search.text import fold, folded_words, terms, tokens
 from bot.core.text import clean_user_text
@@ -43,9 +44,14 @@ SCORE_FLOOR = 45.0
 COMPLETE_FLOOR = 20.0
 # A section found by its content ranks below one found by its title.
 CONTENT_FACTOR = 0.85
+# A query whose known words weigh less than this share of the rarest word's
+# idf is scored down in proportion (see ``Query.specificity``).
+SPECIFIC_SHARE = 0.3
 # How many lexical candidates get the (costlier) phrase score.
 RERANK = 30
 MAX_LIMIT = 50
+# How closely a title or speaker must resemble a failed query to be suggested.
+SUGGEST_CUTOFF = 70.0
 
 _SECTION_NUMBER = re.compile(r"(?:§|sec(?:tion)?\.?|part|chapter|ch\.?)?\s*(\d{1,4})\.?")
 _KIND_ORDER: dict[HitKind, int] = {"spoken": 0, "pull": 1, "passage": 2}
@@ -206,29 +212,38 @@ class SearchIndex:
         yield from self._speakers
 
     def _containing_sentences(self, first_sentence: int) -> dict[int, list[int]]:
-        """For each body sentence, the quotes whose words it contains.
+        """For each body sentence, the quotes that share words with it.
 
-        A quote and the sentence it was taken from share their words, and the
-        issue wants the quote first; this map lets ranking enforce that.
+        A quote and the sentences it was taken from share their words, and a
+        match on the quote should come first; this map lets ranking enforce that.
+        A quote may sit inside one sentence or span several, so the relation is
+        an overlap of their places in the paragraph's folded text.
         """
-        by_place: dict[tuple[int, int, int], list[int]] = {}
+        paragraph_text = {
+            (p.doc, p.section, p.paragraph): self._paragraphs.folded[i]
+            for i, p in enumerate(self._paragraph_units)
+        }
+        spans: dict[tuple[int, int, int], list[tuple[int, int, int]]] = {}
+        cursor: dict[tuple[int, int, int], int] = {}
         for i in range(first_sentence, len(self._quote_units)):
             u = self._quote_units[i]
-            by_place.setdefault((u.doc, u.section, u.paragraph), []).append(i)
+            place = (u.doc, u.section, u.paragraph)
+            text = folded_words(u.text)
+            at = paragraph_text[place].find(text, cursor.get(place, 0))
+            if at >= 0:
+                cursor[place] = at + len(text)
+                spans.setdefault(place, []).append((at, at + len(text), i))
         containing: dict[int, list[int]] = {}
         for q in range(first_sentence):
             u = self._quote_units[q]
-            text = self._quotes.folded[q]
-            if u.speaker >= 0:
-                text = folded_words(u.text)
-            place = by_place.get((u.doc, u.section, u.paragraph), [])
-            holders = [s for s in place if text and text in self._quotes.folded[s]]
-            if not holders:
-                # A quotation spanning sentences: the sentences holding its start.
-                head = " ".join(text.split()[:6])
-                holders = [s for s in place if head and head in self._quotes.folded[s]]
-            for s in holders:
-                containing.setdefault(s, []).append(q)
+            place = (u.doc, u.section, u.paragraph)
+            text = folded_words(u.text)
+            at = paragraph_text.get(place, "").find(text) if text else -1
+            if at < 0:
+                continue
+            for start, end, sentence in spans.get(place, ()):
+                if start < at + len(text) and at < end:
+                    containing.setdefault(sentence, []).append(q)
         return containing
 
     def _section_choices(self) -> list[tuple[str, Choice]]:
@@ -255,7 +270,9 @@ class SearchIndex:
             self.lexicon.weight(w, list(e)) for w, e in zip(words, expansions, strict=True)
         )
         matched = frozenset(self.lexicon.terms[e.term] for ex in expansions for e in ex)
-        return Query(" ".join(words), expansions, weights, matched)
+        known = sum(w for w, ex in zip(weights, expansions, strict=True) if ex)
+        specificity = min(1.0, known / (SPECIFIC_SHARE * self.lexicon.max_idf))
+        return Query(" ".join(words), expansions, weights, matched, specificity)
 
     def _doc(self, index: int) -> Document:
         return self.library.documents[index]
@@ -284,6 +301,9 @@ class SearchIndex:
         scores: dict[int, float] = {
             int(u): float(s) for u, s in zip(ranked.units, ranked.scores, strict=True)
         }
+        strength: dict[int, float] = {
+            int(u): float(s) for u, s in zip(ranked.units, ranked.strength, strict=True)
+        }
         coverage: dict[int, float] = {
             int(u): float(c) for u, c in zip(ranked.units, ranked.coverage, strict=True)
         }
@@ -297,6 +317,7 @@ class SearchIndex:
                     quote_coverage = float(self._quotes.coverage_of(query, quote))
                 if quote_coverage + 1e-9 >= coverage[sentence]:
                     scores[quote] = max(scores.get(quote, 0.0), sentence_score)
+                    strength[quote] = max(strength.get(quote, 0.0), strength[sentence])
                     coverage[quote] = quote_coverage
                     if folded_words(self._quote_units[quote].text) == self._quotes.folded[sentence]:
                         dropped.add(sentence)
@@ -305,6 +326,7 @@ class SearchIndex:
             key=lambda item: (
                 -round(item[1], 6),
                 _KIND_ORDER[self._quote_units[item[0]].kind],
+                -strength[item[0]],
                 item[0],
             ),
         )
@@ -351,14 +373,28 @@ class SearchIndex:
         ]
 
     def _rank_sections(self, query: Query) -> list[SectionHit]:
+        """Sections by title first, content second.
+
+        A title match scores as itself; a content match is scaled down by
+        ``CONTENT_FACTOR`` and topped up by whatever the title matched, so when
+        every section mentions the words, the one whose title does too wins.
+        """
         if query.empty:
             return []
-        best: dict[int, float] = {}
-        for corpus, factor in ((self._titles, 1.0), (self._sections, CONTENT_FACTOR)):
-            ranked = corpus.rank(query, keep=RERANK)
-            for unit, score in zip(ranked.units, ranked.scores, strict=True):
-                best[int(unit)] = max(best.get(int(unit), 0.0), factor * float(score))
-        ordered = sorted(best.items(), key=lambda item: (-round(item[1], 6), item[0]))
+        titles = self._titles.rank(query, keep=RERANK)
+        content = self._sections.rank(query, keep=RERANK)
+        title_score = {int(u): float(s) for u, s in zip(titles.units, titles.scores, strict=True)}
+        strength = {int(u): float(s) for u, s in zip(content.units, content.strength, strict=True)}
+        best = dict(title_score)
+        for unit, score in zip(content.units, content.scores, strict=True):
+            u = int(unit)
+            by_title = title_score.get(u, 0.0)
+            combined = CONTENT_FACTOR * float(score) + (1.0 - CONTENT_FACTOR) * by_title
+            best[u] = max(by_title, combined)
+        ordered = sorted(
+            best.items(),
+            key=lambda item: (-round(item[1], 6), -strength.get(item[0], 0.0), item[0]),
+        )
         hits = []
         for unit, score in ordered:
             d, number, title = self._section_units[unit]
@@ -431,8 +467,8 @@ class SearchIndex:
             for part in parts:
                 if part == word or (len(word) >= MIN_PREFIX_LEN and part.startswith(word)):
                     return True
-                edits = 1 if len(word) < 6 else 2
-                if len(word) >= 4 and OSA.distance(word, part, score_cutoff=edits) <= edits:
+                edits = max_edits(len(word))
+                if edits and OSA.distance(word, part, score_cutoff=edits) <= edits:
                     return True
             return False
 
@@ -470,32 +506,51 @@ class SearchIndex:
     # ----------------------------------------------------------------- did you mean
 
     def suggestions(self, query: str, *, limit: int = 3) -> list[str]:
-        """Up to ``limit`` strings that do find something, for a query that did not."""
+        """Up to ``limit`` strings that do find something, for a query that did not.
+
+        First section titles and speakers that resemble the query as a whole,
+        then the query with every word respelt as the nearest word of the text
+        (only if every word has one: dropping words would change the question).
+        Each is checked to find something; near-duplicates are skipped.
+        """
         text = clean_user_text(query)
         if not text or limit < 1:
             return []
         candidates: list[str] = []
-        corrected = []
+        corrected: list[str] = []
         for word in dict.fromkeys(terms(text, compounds=False)):
             expansions = self.lexicon.expand(word)
             term = (
                 self.lexicon.terms[expansions[0].term] if expansions else self.lexicon.closest(word)
             )
-            if term is not None:
-                corrected.append(self._surface.get(term, term))
-        if corrected:
-            candidates.append(" ".join(corrected))
+            if term is None:
+                corrected = []
+                break
+            corrected.append(self._surface.get(term, term))
         folded = fold(text)
         names = [f for f, _ in self._title_choices] + self._speaker_folded
         labels = [c.value for _, c in self._title_choices] + self._speakers
-        for _, _, i in process.extract(folded, names, scorer=fuzz.WRatio, limit=6, score_cutoff=50):
+        for _, _, i in process.extract(
+            folded,
+            names,
+            scorer=fuzz.token_sort_ratio,
+            processor=default_process,
+            limit=6,
+            score_cutoff=SUGGEST_CUTOFF,
+        ):
             candidates.append(labels[i])
+        if corrected:
+            candidates.append(" ".join(corrected))
         out: list[str] = []
+        typed = set(terms(text, compounds=False))
+        seen: list[set[str]] = []
         for candidate in candidates:
-            if fold(candidate) == folded or candidate in out:
+            words = set(terms(candidate, compounds=False))
+            if words == typed or any(words <= other or other <= words for other in seen):
                 continue
             if self._finds_anything(candidate):
                 out.append(candidate)
+                seen.append(words)
             if len(out) == limit:
                 break
         return out

@@ -26,6 +26,8 @@ MIN_FUZZY_LEN = 4
 MIN_PREFIX_LEN = 3
 # The shortest prefix that may itself carry a typo (`cavus` → `çavuşoglu`).
 MIN_FUZZY_PREFIX_LEN = 5
+# What a word absent from the text weighs, as a share of the rarest word's idf.
+UNKNOWN_WORD_WEIGHT = 0.75
 # Cap on the expansions of one word, so a short prefix cannot flood a query.
 MAX_EXPANSIONS = 12
 
@@ -38,11 +40,15 @@ class Expansion:
     similarity: float
 
 
-def _max_edits(length: int) -> int:
-    """Edits tolerated in a word: one in a short word, two from six letters up."""
+def max_edits(length: int) -> int:
+    """Edits tolerated in a word: one up to six letters, two from seven up.
+
+    Two edits in a six-letter word reach other real words too easily
+    ("recipe" → "receive").
+    """
     if length < MIN_FUZZY_LEN:
         return 0
-    return 1 if length < 6 else 2
+    return 1 if length < 7 else 2
 
 
 def _typo_similarity(distance: int, query_len: int, term_len: int) -> float:
@@ -127,7 +133,7 @@ class Lexicon:
                     similarity *= 0.6
                 offer(term, similarity)
         if exact is None:
-            edits = _max_edits(len(word))
+            edits = max_edits(len(word))
             if edits and not word.isdigit():
                 for _, distance, term in process.extract(
                     word, self.terms, scorer=OSA.distance, score_cutoff=edits, limit=None
@@ -156,18 +162,18 @@ class Lexicon:
         A passage then earns this weight times the similarity of the reading it
         holds, so a misspelt word earns a little less than a correct one and no
         reading can be worth more than the word. A word that matches nothing is
-        worth half the rarest word's idf: it counts against every passage alike,
-        so a query of unknown words scores low everywhere.
+        worth most of the rarest word's idf: it counts against every passage
+        alike, so a query of unknown words scores low everywhere.
         """
         if not expansions:
-            return 0.5 * self.max_idf
+            return UNKNOWN_WORD_WEIGHT * self.max_idf
         exact = self.ids.get(word)
         if exact is not None:
             return float(self.idf[exact])
         best = max(expansions, key=lambda e: (e.similarity, float(self.idf[e.term])))
         return float(self.idf[best.term])
 
-    def closest(self, word: str, *, cutoff: float = 60.0) -> str | None:
+    def closest(self, word: str, *, cutoff: float = 70.0) -> str | None:
         """The nearest vocabulary term by a looser measure, for did-you-mean."""
         if not self.terms or len(word) < MIN_PREFIX_LEN:
             return None
