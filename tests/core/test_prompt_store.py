@@ -206,6 +206,22 @@ async def test_two_stores_on_one_file_share_gapless_numbering(tmp_path: Path) ->
     assert sorted(p.number for p, _ in results) == list(range(1, 201))
 
 
+async def test_a_write_that_breaks_a_constraint_fails_alone(store: PromptStore) -> None:
+    """Writes share a transaction; one that fails must not take its neighbours with it."""
+    results = await asyncio.gather(
+        *(store.add(guild="A", channel=None, author="1", text=f"neighbour {i}") for i in range(10)),
+        store.log_posted(guild="A", number=999, actor="1", channel=None),  # no such prompt
+        *(store.add(guild="A", channel=None, author="1", text=f"later {i}") for i in range(10)),
+        return_exceptions=True,
+    )
+    failed = [r for r in results if isinstance(r, BaseException)]
+    assert len(failed) == 1
+    assert isinstance(failed[0], StorageError)
+    assert results[10] is failed[0]
+    assert [p.number for p in await store.list("A")] == list(range(20, 0, -1))
+    assert [e.kind for e in await store.events("A")] == ["submitted"] * 20
+
+
 def test_confirmed_prompts_survive_sigkill_and_the_file_stays_sound(tmp_path: Path) -> None:
     path = tmp_path / "crash.sqlite3"
     child = subprocess.Popen(
