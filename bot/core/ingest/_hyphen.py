@@ -1,0 +1,122 @@
+"""Undoing line-end hyphenation: is ``excep-``/``tional`` one word or a real compound?
+
+Each break is decided from evidence, strongest first: how the same word is written
+elsewhere in the document (joined or hyphenated, on one line), then an English word
+list (wordfreq). Only where neither speaks do we fall back to joining, because the
+typesetter's breaks far outnumber compounds that happen to fall at a line end.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from itertools import pairwise
+
+from wordfreq import zipf_frequency
+
+#: Words that follow a suspended hyphen ("nation- and state-building").
+_SUSPENDERS = frozenset({"and", "or", "nor", "to"})
+#: Bound prefixes: joined with a word they read as one word whenever the list knows it.
+_PREFIXES = frozenset(
+    "anti co counter de dis extra hyper il im in inter intra ir mis multi non over post pre "
+    "pro re semi sub super trans ultra un under".split()
+)
+_DASHES = ("—", "–")
+_WORD = re.compile(r"[^\W_]+(?:[’'][^\W_]+)*")
+_POSSESSIVE = re.compile(r"[’']s$")
+#: Zipf frequency from which a joined form is simply an English word.
+_COMMON = 3.0
+#: Zipf frequency from which each half of a break is a word in its own right.
+_STRONG_HALF = 3.5
+
+
+@lru_cache(maxsize=8192)
+def _zipf(word: str) -> float:
+    return float(zipf_frequency(word, "en"))
+
+
+def _letters(token: str) -> str:
+    match = _WORD.search(token)
+    return _POSSESSIVE.sub("", match.group(0)) if match else ""
+
+
+@dataclass(slots=True)
+class Evidence:
+    """How words are written on whole lines of the document (not at a break)."""
+
+    joined: Counter[str] = field(default_factory=Counter)
+    hyphenated: Counter[tuple[str, str]] = field(default_factory=Counter)
+
+    @classmethod
+    def from_lines(cls, lines: Iterable[str]) -> Evidence:
+        evidence = cls()
+        previous_broken = False
+        for line in lines:
+            tokens = line.split()
+            if not tokens:
+                continue
+            broken = tokens[-1].endswith("-") and not tokens[-1].startswith("-")
+            start = 1 if previous_broken else 0
+            stop = len(tokens) - 1 if broken else len(tokens)
+            for token in tokens[start:stop]:
+                evidence.add_token(token)
+            previous_broken = broken
+        return evidence
+
+    def add_token(self, token: str) -> None:
+        parts = [_letters(p).casefold() for p in token.split("-")]
+        for part in parts:
+            if part:
+                self.joined[part] += 1
+        for left, right in pairwise(parts):
+            if left and right:
+                self.hyphenated[left, right] += 1
+
+
+def join_break(left: str, right: str, evidence: Evidence) -> str:
+    """Join the last token of a line (ending in a hyphen or dash) with the next line's text.
+
+    ``left`` is the whole first line and ``right`` the whole second one; the result is
+    the two as they read in print.
+    """
+    left = left.rstrip()
+    right = right.lstrip()
+    if left.endswith(_DASHES):
+        return left + right
+    head, _, last = left.rpartition(" ")
+    prefix = f"{head} " if head else ""
+    stem = last[:-1]
+    first, _, rest = right.partition(" ")
+    tail = f" {rest}" if rest else ""
+    return prefix + _join_word(stem, first, evidence) + tail
+
+
+def _join_word(stem: str, first: str, evidence: Evidence) -> str:
+    left_piece = _letters(stem.rsplit("-", 1)[-1])
+    right_piece = _letters(first.split("-", 1)[0])
+    if right_piece.casefold() in _SUSPENDERS:
+        return f"{stem}- {first}"
+    if not left_piece or not right_piece:
+        return f"{stem}-{first}"
+    if left_piece[-1].isdigit() or right_piece[0].isdigit() or right_piece[0].isupper():
+        return f"{stem}-{first}"
+    return (
+        stem + first if _reads_as_one_word(left_piece, right_piece, evidence) else f"{stem}-{first}"
+    )
+
+
+def _reads_as_one_word(left: str, right: str, evidence: Evidence) -> bool:
+    left, right = left.casefold(), right.casefold()
+    joined = left + right
+    seen_joined = evidence.joined[joined]
+    seen_hyphenated = evidence.hyphenated[left, right]
+    if seen_joined or seen_hyphenated:
+        return seen_joined >= seen_hyphenated
+    frequency = _zipf(joined)
+    if frequency >= _COMMON or (left in _PREFIXES and frequency > 0):
+        return True
+    both_words = all(len(p) >= 3 and _zipf(p) >= _STRONG_HALF for p in (left, right))
+    return not both_words

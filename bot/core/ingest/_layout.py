@@ -1,0 +1,208 @@
+"""From the extracted lines back to the printed layout.
+
+A magazine PDF's text arrives as lines of narrow columns. Blank lines mark column
+and frame breaks as well as paragraph ends; a line that starts with a space opens a
+new text frame (the body resuming after a pull quote, say). The pull quotes
+themselves are sentences of the body set again in large type, so they are found as
+whole frames whose words stand a second time elsewhere in the text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from bot.core.ingest._hyphen import Evidence, join_break
+
+_SPACES = re.compile(r"\s+")
+_TERMINAL = re.compile(r"[.?!…][”’\"')\]]*$")
+_END_MARK = re.compile(r"(?<=[.?!…”’\"')\]])\s+[A-Z]{1,3}$")
+_BREAK = re.compile(r"[^\s-]-$")
+#: Shortest pull quote worth the name, in letters and digits.
+_MIN_PULL_CHARS = 40
+_HEADING_MAX_LINES = 3
+_HEADING_MAX_CHARS = 80
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    text: str
+    #: A blank line or a new text frame comes before this line.
+    gap_before: bool
+    #: The line starts a new text frame (it began with a space in the extraction).
+    new_frame: bool = False
+
+
+def parse_lines(text: str) -> list[Line]:
+    lines: list[Line] = []
+    gap = True
+    for raw in text.split("\n"):
+        stripped = raw.strip()
+        if not stripped:
+            gap = True
+            continue
+        new_frame = raw[:1] in (" ", "\t")
+        lines.append(Line(_SPACES.sub(" ", stripped), gap or new_frame, new_frame))
+        gap = False
+    return lines
+
+
+def blocks(lines: Sequence[Line]) -> list[list[Line]]:
+    """Runs of lines with no gap between them."""
+    out: list[list[Line]] = []
+    for line in lines:
+        if line.gap_before or not out:
+            out.append([])
+        out[-1].append(line)
+    return out
+
+
+def ends_sentence(text: str) -> bool:
+    return bool(_TERMINAL.search(text))
+
+
+def is_broken(text: str) -> bool:
+    """The line ends in a hyphen or dash that the next line completes."""
+    return bool(_BREAK.search(text)) or text.endswith(("—", "–"))
+
+
+def join_lines(lines: Iterable[str], evidence: Evidence) -> str:
+    text = ""
+    for line in lines:
+        if not text:
+            text = line
+        elif is_broken(text):
+            text = join_break(text, line, evidence)
+        else:
+            text = f"{text} {line}"
+    return _SPACES.sub(" ", text).strip()
+
+
+def strip_end_mark(text: str) -> str:
+    """Drop the magazine's end mark (a few capitals after the last sentence)."""
+    return _END_MARK.sub("", text)
+
+
+# --- pull quotes --------------------------------------------------------------
+
+
+def _key(text: str) -> str:
+    return "".join(ch for ch in text.casefold() if ch.isalnum())
+
+
+@dataclass(frozen=True, slots=True)
+class PullQuote:
+    first: int
+    last: int
+
+
+def find_pull_quotes(lines: Sequence[Line]) -> list[PullQuote]:
+    """Runs of whole frames whose words also stand elsewhere in the text.
+
+    A pull quote is set in its own frame: it starts after a gap, and the running
+    text resumes after it in a new frame (a line that starts with a space), perhaps
+    after a second pull quote. Its body copy runs on within its lines. Longer
+    matches are taken first. Taking a pull quote out can make another one's body
+    copy whole again (a pull quote set in the middle of another's body copy), so the
+    search repeats until nothing more is found.
+    """
+    found: dict[int, PullQuote] = {}
+    while True:
+        active = [
+            i for i in range(len(lines)) if not any(q.first <= i <= q.last for q in found.values())
+        ]
+        fresh = _pull_quote_round([lines[i] for i in active])
+        added = False
+        for quote in fresh:
+            first, last = active[quote.first], active[quote.last]
+            if first not in found:
+                found[first] = PullQuote(first, last)
+                added = True
+        if not added:
+            return sorted(found.values(), key=lambda q: q.first)
+
+
+def _pull_quote_round(lines: Sequence[Line]) -> list[PullQuote]:
+    keys = [_key(line.text) for line in lines]
+    offsets = [0]
+    for key in keys:
+        offsets.append(offsets[-1] + len(key))
+    full = "".join(keys)
+
+    def elsewhere(start: int, end: int) -> list[int]:
+        needle = full[start:end]
+        found = []
+        pos = full.find(needle)
+        while pos != -1:
+            if pos != start:
+                found.append(pos)
+            pos = full.find(needle, pos + 1)
+        return found
+
+    candidates: list[tuple[int, int, int, list[int]]] = []
+    for first, line in enumerate(lines):
+        if not line.gap_before:
+            continue
+        best: tuple[int, int, int, list[int]] | None = None
+        for last in range(first, len(lines)):
+            start, end = offsets[first], offsets[last + 1]
+            copies = elsewhere(start, end)
+            if not copies:
+                break
+            frame_ends = last + 1 == len(lines) or lines[last + 1].gap_before
+            if frame_ends and end - start >= _MIN_PULL_CHARS:
+                best = (end - start, first, last, copies)
+        if best:
+            candidates.append(best)
+
+    accepted: list[PullQuote] = []
+    taken: set[int] = set()
+    pending = sorted(candidates, key=lambda c: (-c[0], c[1]))
+    progress = True
+    while progress:
+        progress = False
+        starts = {q.first for q in accepted}
+        for candidate in list(pending):
+            length, first, last, copies = candidate
+            nxt = last + 1
+            resumes = nxt == len(lines) or lines[nxt].new_frame or nxt in starts
+            if not resumes:
+                continue
+            pending.remove(candidate)
+            span = set(range(first, last + 1))
+            if span & taken:
+                continue
+            if any(
+                offsets[q.first] <= pos < offsets[q.last + 1] for pos in copies for q in accepted
+            ):
+                continue
+            accepted.append(PullQuote(first, last))
+            taken |= span
+            for pos in copies:  # the body copy's lines are body for good
+                for index in range(len(lines)):
+                    if offsets[index] < pos + length and pos < offsets[index + 1]:
+                        taken.add(index)
+            progress = True
+            break
+    return accepted
+
+
+# --- headings and paragraphs ------------------------------------------------------
+
+
+def looks_like_heading(block: Sequence[Line]) -> bool:
+    """A short title-case block that does not end like running text."""
+    if not 1 <= len(block) <= _HEADING_MAX_LINES:
+        return False
+    text = " ".join(line.text for line in block)
+    if len(text) > _HEADING_MAX_CHARS or text[-1] in ".,;:!?-—–…”’\"')":
+        return False
+    words = text.split()
+    if not words[0][:1].isupper():
+        return False
+    for word in words:
+        head = word[:1]
+        if not (head.isupper() or head.isdigit() or (word.islower() and len(word) <= 4)):
+            return False
+    return True

@@ -1,0 +1,261 @@
+"""Finding the quotations of named people, and who said each one.
+
+A quotation is spoken when the words before it, in its own sentence, name a speaker
+with a verb of saying ("Atatürk famously said", "Çavuşoglu again:", "he had
+announced that"), or when a passive in the next sentence does ("First pronounced
+by ..."). Names are learnt from the text itself: a capitalised run that says
+something, or follows a title such as "president". A surname or a pronoun resolves
+to the person the text last named; the speaker is given by the fullest name the
+essay uses for that person, as it first gives it. Quoted phrases with no speaker
+(document wording, scare quotes) are left alone.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+_QUOTED = re.compile(r"“([^“”]+)”|\"([^\"]+)\"")
+_NAME_TOKEN = r"[^\W\d_][\w’'-]*"
+_VERBS = (
+    "said says stated states declared declares announced announces added adds defined "
+    "defines described describes noted notes remarked remarks told tells asserted asserts "
+    "claimed claims stressed stresses emphasized emphasised pronounced replied insisted "
+    "warned explained wrote writes proclaimed affirmed recalled"
+).split()
+_VERB = re.compile(r"\b(" + "|".join(_VERBS) + r")\b")
+_PASSIVE = re.compile(
+    r"\b(?:" + "|".join(_VERBS) + r"|coined|uttered)\s+by\s+((?:" + _NAME_TOKEN + r"\s?){1,4})"
+)
+_PRONOUNS = frozenset({"he", "she"})
+#: Words between a subject and its verb that do not break the link.
+_FILLER = frozenset(
+    "had has have also again later then once publicly already repeatedly even just "
+    "minutes days weeks months years".split()
+)
+_TITLES = frozenset(
+    "president presidents minister ministers premier chancellor ambassador chairman "
+    "chairwoman secretary king queen prince general senator governor mayor leader spokesman "
+    "spokeswoman founder foreign defense defence prime deputy vice state".split()
+)
+_NOT_NAMES = frozenset(
+    "the a an this that these those both each every one some any all his her its their our "
+    "my your in on at for to from with by of and or but as if when while after before during "
+    "although though because since thus yet so first second third fourth finally".split()
+)
+_LOCATIVE = frozenset("in to from into within across throughout toward towards near".split())
+
+
+@dataclass(slots=True)
+class Person:
+    full_name: str
+    first_seen: int
+    forms: set[str] = field(default_factory=set)
+
+    @property
+    def surname(self) -> str:
+        return self.full_name.split()[-1]
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A quotation found in a paragraph, with its speaker (or ``None``)."""
+
+    paragraph_index: int
+    start: int
+    text: str
+    speaker: str | None
+
+
+def _is_capitalised(token: str) -> bool:
+    return token[:1].isupper()
+
+
+def _leading_name(text: str) -> str | None:
+    """The capitalised run that starts ``text`` (a passive's agent: "by Heydar Aliyev, it")."""
+    run: list[str] = []
+    for token in re.findall(_NAME_TOKEN + r"|[,:;.]", text):
+        if not _is_capitalised(token):
+            break
+        run.append(token)
+    while run and (run[0].casefold() in _TITLES or run[0].casefold() in _NOT_NAMES):
+        run.pop(0)
+    return " ".join(run) or None
+
+
+def _trailing_name(text: str) -> str | None:
+    """The capitalised run that ends ``text`` (skipping fillers and commas), if any."""
+    tokens: list[str] = re.findall(_NAME_TOKEN + r"|[,:;.]", text)
+    while tokens and (
+        tokens[-1] in {",", ":"} or tokens[-1].casefold() in _FILLER or tokens[-1].endswith("ly")
+    ):
+        tokens.pop()
+    run: list[str] = []
+    while tokens and _is_capitalised(tokens[-1]) and tokens[-1] not in {",", ";", "."}:
+        run.insert(0, tokens.pop())
+    while run and (run[0].casefold() in _TITLES or run[0].casefold() in _NOT_NAMES):
+        run.pop(0)
+    if not run:
+        if tokens and tokens[-1].casefold() in _PRONOUNS:
+            return tokens[-1].casefold()
+        return None
+    return " ".join(run)
+
+
+class _Registry:
+    """The people the essay names, learnt from the text, and who was named last."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.people: dict[str, Person] = {}
+        self._places = self._locative_words(text)
+
+    @staticmethod
+    def _locative_words(text: str) -> set[str]:
+        words = re.findall(r"(" + _NAME_TOKEN + r")\s+(" + _NAME_TOKEN + r")", text)
+        return {b.split("’")[0] for a, b in words if a.casefold() in _LOCATIVE}
+
+    def plausible(self, name: str) -> bool:
+        if name in _PRONOUNS:
+            return False
+        tokens = name.split()
+        return not (len(tokens) == 1 and tokens[0] in self._places)
+
+    def learn(self, name: str, position: int) -> None:
+        if not self.plausible(name):
+            return
+        surname = name.split()[-1]
+        for person in self.people.values():
+            if person.surname == surname and (
+                len(name.split()) == 1
+                or len(person.full_name.split()) == 1
+                or name == person.full_name
+            ):
+                person.forms.add(name)
+                if len(name.split()) > len(person.full_name.split()):
+                    person.full_name = name
+                    person.first_seen = position
+                return
+        self.people[name] = Person(name, position, {name})
+
+    def mentions(self) -> list[tuple[int, Person]]:
+        found: list[tuple[int, Person]] = []
+        for person in self.people.values():
+            for form in person.forms | {person.full_name, person.surname}:
+                for match in re.finditer(r"(?<!\w)" + re.escape(form) + r"(?!\w)", self.text):
+                    found.append((match.start(), person))
+        return sorted(found, key=lambda item: item[0])
+
+    def resolve(
+        self, name: str, position: int, mentions: Sequence[tuple[int, Person]]
+    ) -> str | None:
+        if name in _PRONOUNS:
+            before = [p for pos, p in mentions if pos < position]
+            return before[-1].full_name if before else None
+        surname = name.split()[-1]
+        matching = [p for p in self.people.values() if p.surname == surname]
+        if len(matching) == 1:
+            return matching[0].full_name
+        exact = [p for p in matching if name in p.forms or name == p.full_name]
+        if len(exact) == 1:
+            return exact[0].full_name
+        before = [p for pos, p in mentions if pos < position and p in matching]
+        return before[-1].full_name if before else None
+
+
+def find_quotations(
+    paragraphs: Sequence[str], sentence_starts: Sequence[Sequence[int]]
+) -> list[Mention]:
+    """Every quotation in the paragraphs, with its speaker where the text names one."""
+    joined = "\n".join(paragraphs)
+    bases = []
+    base = 0
+    for paragraph in paragraphs:
+        bases.append(base)
+        base += len(paragraph) + 1
+
+    registry = _Registry(joined)
+    _learn_names(registry, joined)
+    mentions = registry.mentions()
+
+    found: list[Mention] = []
+    for index, paragraph in enumerate(paragraphs):
+        previous_end = 0
+        for match in _QUOTED.finditer(paragraph):
+            inner = (match.group(1) or match.group(2) or "").strip()
+            starts = [s for s in sentence_starts[index] if s <= match.start()]
+            window_start = max(previous_end, starts[-1] if starts else 0)
+            window = paragraph[window_start : match.start()]
+            speaker = _speaker_before(window, registry, bases[index] + match.start(), mentions)
+            if speaker is None:
+                speaker = _speaker_after(
+                    paragraph[match.end() :], registry, bases[index] + match.end(), mentions
+                )
+            found.append(Mention(index, match.start(), inner, speaker))
+            previous_end = match.end()
+    return found
+
+
+def _learn_names(registry: _Registry, text: str) -> None:
+    for verb in _VERB.finditer(text):
+        line_start = max(text.rfind(".", 0, verb.start()), text.rfind("\n", 0, verb.start()))
+        name = _trailing_name(text[line_start + 1 : verb.start()])
+        if name:
+            registry.learn(name, verb.start())
+    for colon in re.finditer(r":\s*[“\"]", text):
+        name = _trailing_name(text[max(0, colon.start() - 60) : colon.start()])
+        if name:
+            registry.learn(name, colon.start())
+    for passive in _PASSIVE.finditer(text):
+        name = _leading_name(passive.group(1))
+        if name:
+            registry.learn(name, passive.start(1))
+    title_run = re.compile(
+        r"\b(?:" + "|".join(sorted(_TITLES)) + r")\b[,]?\s+((?:" + _NAME_TOKEN + r"\s?){1,4})",
+        re.IGNORECASE,
+    )
+    for match in title_run.finditer(text):
+        tokens = []
+        for token in match.group(1).split():
+            if not _is_capitalised(token):
+                break
+            tokens.append(token.rstrip(",;:."))
+            if token.endswith((",", ";", ":", ".")):
+                break
+        while tokens and (tokens[0].casefold() in _TITLES or tokens[0].casefold() in _NOT_NAMES):
+            tokens.pop(0)
+        if len(tokens) >= 2:
+            registry.learn(" ".join(tokens), match.start(1))
+
+
+def _speaker_before(
+    window: str, registry: _Registry, position: int, mentions: Sequence[tuple[int, Person]]
+) -> str | None:
+    verbs = list(_VERB.finditer(window))
+    if verbs:
+        subject = _trailing_name(window[: verbs[-1].start()])
+    elif window.rstrip().endswith(":"):
+        subject = _trailing_name(window.rstrip()[:-1])
+    else:
+        return None
+    if subject is None or not (subject in _PRONOUNS or registry.plausible(subject)):
+        return None
+    return registry.resolve(subject, position, mentions)
+
+
+def _speaker_after(
+    rest: str, registry: _Registry, position: int, mentions: Sequence[tuple[int, Person]]
+) -> str | None:
+    # Only a passive right after the quotation: in its own sentence or the next one.
+    window = rest[:160]
+    ends = [m.end() for m in re.finditer(r"[.?!]\s", window)]
+    if len(ends) >= 2:
+        window = window[: ends[1]]
+    passive = _PASSIVE.search(window)
+    if not passive:
+        return None
+    name = _leading_name(passive.group(1))
+    if name is None or not registry.plausible(name):
+        return None
+    return registry.resolve(name, position, mentions)

@@ -1,0 +1,36 @@
+"""Reading a seed file and refusing what is not an essay's extracted text."""
+
+from __future__ import annotations
+
+import unicodedata
+from pathlib import Path
+
+from bot.core.ingest.errors import IngestError
+
+
+def read_seed(path: Path) -> str:
+    """Return the file's text, or raise ``IngestError`` saying what is wrong with it."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise IngestError(f"{path}: file not found") from None
+    except OSError as exc:
+        raise IngestError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    return decode_seed(data, str(path))
+
+
+def decode_seed(data: bytes, name: str) -> str:
+    if not data.strip():
+        raise IngestError(f"{name}: the file is empty")
+    if b"\x00" in data:
+        raise IngestError(f"{name}: looks like a binary file, not extracted text")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise IngestError(
+            f"{name}: not UTF-8 text (byte {exc.start} cannot be decoded); re-save it as UTF-8"
+        ) from None
+    controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\n\r\t\f")
+    if controls > max(8, len(text) // 200):
+        raise IngestError(f"{name}: looks like a binary file, not extracted text")
+    return unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
