@@ -38,9 +38,7 @@ class ScreenButton(discord.ui.Button["ScreenView"]):
 class ScreenView(discord.ui.View):
     """Buttons for a ``Screen``: only the invoker pages, and on timeout they grey out."""
 
-    def __init__(
-        self, screen: Screen, owner_id: int, *, timeout: float | None = VIEW_TIMEOUT
-    ) -> None:
+    def __init__(self, screen: Screen, owner_id: int, *, timeout: float | None) -> None:
         super().__init__(timeout=timeout)
         self.screen = screen
         self.owner_id = owner_id
@@ -90,7 +88,9 @@ def _files(reply: Reply) -> list[discord.File]:
 
 async def send_reply(interaction: discord.Interaction[Any], reply: Reply) -> None:
     """Answer ``interaction`` with ``reply``: as the response, or by editing a deferral."""
-    view = ScreenView(reply.screen, interaction.user.id) if reply.screen is not None else None
+    view = None
+    if reply.screen is not None:
+        view = ScreenView(reply.screen, interaction.user.id, timeout=VIEW_TIMEOUT)
     embed = reply.current_embed()
     message: discord.Message | None = None
     if interaction.response.is_done():
