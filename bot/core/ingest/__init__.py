@@ -131,7 +131,8 @@ def _sections(lines: list[Line], evidence: Evidence, name: str) -> list[tuple[st
     groups = blocks(lines)
     for index, group in enumerate(groups):
         previous_ended = index == 0 or ends_sentence(groups[index - 1][-1].text)
-        if previous_ended and index + 1 < len(groups) and looks_like_heading(group):
+        starts_paragraph = index + 1 < len(groups) and not groups[index + 1][0].text[:1].islower()
+        if previous_ended and starts_paragraph and looks_like_heading(group):
             flush()
             sections.append((join_lines((line.text for line in group), evidence), []))
             continue
