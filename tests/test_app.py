@@ -89,7 +89,10 @@ async def test_every_extension_loads_and_the_schema_fits_discords_limits(
 
 def allowed_mentions_none(bot: EssayBot) -> bool:
     mentions = bot.allowed_mentions
-    return mentions is not None and mentions.to_dict() == {"parse": []}
+    if mentions is None:
+        return False
+    flags = (mentions.everyone, mentions.users, mentions.roles, mentions.replied_user)
+    return flags == (False, False, False, False)
 
 
 async def test_sync_happens_once_until_the_schema_changes(
