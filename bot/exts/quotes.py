@@ -9,6 +9,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.core.search import validate_query
 from bot.core.text import clean_user_text
 from bot.exts.render import (
     AUTHOR_NAME,
@@ -23,7 +24,6 @@ from bot.exts.render import (
     escape,
     no_match,
     paragraph_reply,
-    validate_query,
 )
 from bot.exts.views import send_reply
 from bot.services import QuoteHitLike, Services

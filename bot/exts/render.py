@@ -15,9 +15,7 @@ from dataclasses import dataclass
 
 import discord
 
-from bot.core.errors import InvalidInput
 from bot.core.model import Document
-from bot.core.text import clean_user_text
 from bot.services import ChoiceLike
 
 # Discord's documented limits (https://discord.com/developers/docs/resources/message#embed-object-embed-limits).
@@ -222,13 +220,3 @@ def choices(options: Sequence[ChoiceLike]) -> list[discord.app_commands.Choice[s
         value = option.value[:CHOICE_LENGTH]
         out.append(discord.app_commands.Choice(name=name, value=value))
     return out
-
-
-def validate_query(raw: str, *, limit: int = 300) -> str:
-    """The typed query, cleaned; a clear refusal when nothing usable is left or it is too long."""
-    text = clean_user_text(raw)
-    if not text:
-        raise InvalidInput("Type a few words to search for.")
-    if len(text) > limit:
-        raise InvalidInput(f"That is too long to search for (at most {limit} characters).")
-    return text

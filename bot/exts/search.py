@@ -9,6 +9,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.core.search import validate_query
 from bot.exts.render import (
     COLOUR,
     EMBED_DESCRIPTION,
@@ -21,7 +22,6 @@ from bot.exts.render import (
     escape,
     no_match,
     paragraph_reply,
-    validate_query,
 )
 from bot.exts.views import send_reply
 from bot.services import PassageHitLike, Services

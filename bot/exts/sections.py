@@ -10,6 +10,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.core.model import Document, Paragraph, Section
+from bot.core.search import validate_query
 from bot.exts.render import (
     COLOUR,
     EMBED_DESCRIPTION,
@@ -23,7 +24,6 @@ from bot.exts.render import (
     no_match,
     notice,
     paragraph_reply,
-    validate_query,
 )
 from bot.exts.views import send_reply
 from bot.services import Services
