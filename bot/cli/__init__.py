@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 
-from bot.cli import content, run
+from bot.cli import content, prompts, run
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -20,6 +20,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     content.add_parsers(sub)
     run.add_parsers(sub)
+    prompts.add_parsers(sub)
     # No sub-command means: start the bot.
     parser.set_defaults(func=run.cmd_run, sync=False)
     return parser
