@@ -161,7 +161,11 @@ async def list_reply(
 async def remove_reply(services: Services, caller: Caller, number: int) -> Reply:
     guild = require_guild(caller)
     prompt = await services.prompts.remove(
-        guild=guild, number=number, actor=caller.user, can_moderate=caller.can_moderate
+        guild=guild,
+        number=number,
+        actor=caller.user,
+        can_moderate=caller.can_moderate,
+        channel=caller.channel,
     )
     return notice(
         f"Prompt #{prompt.number} removed. /prompt restore {prompt.number} brings it back."
@@ -171,7 +175,11 @@ async def remove_reply(services: Services, caller: Caller, number: int) -> Reply
 async def restore_reply(services: Services, caller: Caller, number: int) -> Reply:
     guild = require_guild(caller)
     prompt = await services.prompts.restore(
-        guild=guild, number=number, actor=caller.user, can_moderate=caller.can_moderate
+        guild=guild,
+        number=number,
+        actor=caller.user,
+        can_moderate=caller.can_moderate,
+        channel=caller.channel,
     )
     return notice(f"Prompt #{prompt.number} restored.")
 

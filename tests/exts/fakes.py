@@ -263,12 +263,12 @@ class FakePrompts:
         raise NotFound(f"There is no prompt #{number} in this server.")
 
     async def remove(
-        self, *, guild: str, number: int, actor: str, can_moderate: bool
+        self, *, guild: str, number: int, actor: str, can_moderate: bool, channel: str | None
     ) -> FakePrompt:
         return await self._set(guild, number, actor, can_moderate, "removed")
 
     async def restore(
-        self, *, guild: str, number: int, actor: str, can_moderate: bool
+        self, *, guild: str, number: int, actor: str, can_moderate: bool, channel: str | None
     ) -> FakePrompt:
         return await self._set(guild, number, actor, can_moderate, "restored")
 
