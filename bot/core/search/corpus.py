@@ -17,7 +17,6 @@ text) is computed only for the few best candidates.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -80,18 +79,25 @@ class Corpus:
         self.lexicon = lexicon
         self.size = len(unit_terms)
         self.folded = folded
-        lengths = np.array([len(t) for t in unit_terms], dtype=np.float64)
+        lengths = np.array([len(t) for t in unit_terms], dtype=np.int64)
         avgdl = float(lengths.mean()) if self.size else 1.0
         norm = K1 * (1.0 - B + B * lengths / max(avgdl, 1.0))
-        by_term: dict[int, tuple[list[int], list[float]]] = {}
-        for unit, unit_terms_ in enumerate(unit_terms):
-            for term, tf in Counter(unit_terms_).items():
-                ids, tfs = by_term.setdefault(lexicon.ids[term], ([], []))
-                ids.append(unit)
-                tfs.append(tf * (K1 + 1.0) / (tf + norm[unit]))
+        # Postings built with numpy: one sort of (term, unit) keys gives every
+        # term's units in order and its frequency in each.
+        ids = lexicon.ids
+        term_ids = np.fromiter(
+            (ids[t] for ts in unit_terms for t in ts), dtype=np.int64, count=int(lengths.sum())
+        )
+        units = np.repeat(np.arange(self.size, dtype=np.int64), lengths)
+        n = max(self.size, 1)
+        keys, counts = np.unique(term_ids * n + units, return_counts=True)
+        term_of = keys // n
+        unit_of = (keys % n).astype(np.int32)
+        tfn = counts * (K1 + 1.0) / (counts + norm[unit_of])
+        starts = np.flatnonzero(np.diff(term_of, prepend=-1))
+        ends = np.append(starts[1:], len(keys))
         self.postings: dict[int, tuple[IntArray, FloatArray]] = {
-            term: (np.array(ids, dtype=np.int32), np.array(tfs, dtype=np.float64))
-            for term, (ids, tfs) in by_term.items()
+            int(term_of[a]): (unit_of[a:b], tfn[a:b]) for a, b in zip(starts, ends, strict=True)
         }
 
     def lexical(self, query: Query) -> tuple[FloatArray, FloatArray]:

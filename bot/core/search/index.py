@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -33,7 +34,7 @@ from bot.core.search.hits import (
 )
 from bot.core.search.lexicon import MIN_PREFIX_LEN, Lexicon, max_edits
 from bot.core.search.preview import shorten, trim_around
-from bot.core.search.text import fold, folded_words, terms, tokens
+from bot.core.search.text import Token, analyse, fold, terms, tokens
 from bot.core.text import clean_user_text
 
 log = logging.getLogger(__name__)
@@ -50,10 +51,13 @@ SPECIFIC_SHARE = 0.3
 # How many lexical candidates get the (costlier) phrase score.
 RERANK = 30
 MAX_LIMIT = 50
+# Quote candidates whose token spans are kept for autocomplete previews.
+SPAN_CACHE = 4096
 # How closely a title or speaker must resemble a failed query to be suggested.
 SUGGEST_CUTOFF = 70.0
 
 _SECTION_NUMBER = re.compile(r"(?:§|sec(?:tion)?\.?|part|chapter|ch\.?)?\s*(\d{1,4})\.?")
+PUNCTUATION = "\"'“”‘’()[]{}.,;:!?—–-…"
 _KIND_ORDER: dict[HitKind, int] = {"spoken": 0, "pull": 1, "passage": 2}
 
 
@@ -134,51 +138,54 @@ class SearchIndex:
         self._paragraph_units = paragraphs
         self._section_units = [(d, s.number, s.title) for d, s in sections]
 
+        # Each text is tokenised once; sections reuse their paragraphs' terms.
+        quote_analysis = [analyse(u.text) for u in quotes]
+        paragraph_analysis = [analyse(p.text) for p in paragraphs]
+        title_analysis = [analyse(s.title) for _, s in sections]
         quote_terms = [
-            terms(u.text) + (self._speaker_terms[u.speaker] if u.speaker >= 0 else [])
-            for u in quotes
+            terms_ + (self._speaker_terms[u.speaker] if u.speaker >= 0 else [])
+            for (terms_, _), u in zip(quote_analysis, quotes, strict=True)
         ]
-        paragraph_terms = [terms(p.text) for p in paragraphs]
-        title_terms = [terms(s.title) for _, s in sections]
-        section_terms = [
-            title_terms[i] + [t for p in s.paragraphs for t in terms(p.text)]
-            for i, (_, s) in enumerate(sections)
-        ]
+        paragraph_terms = [t for t, _ in paragraph_analysis]
+        title_terms = [t for t, _ in title_analysis]
+        section_terms: list[list[str]] = [list(t) for t in title_terms]
+        section_folded: list[list[str]] = [[f] for _, f in title_analysis]
+        section_of = {(d, s.number): i for i, (d, s) in enumerate(sections)}
+        for p, (terms_, folded) in zip(paragraphs, paragraph_analysis, strict=True):
+            i = section_of[(p.doc, p.section)]
+            section_terms[i].extend(terms_)
+            section_folded[i].append(folded)
         # Rarity is judged over sentences: the finest unit, so a word common in
         # every paragraph but in few sentences still counts as fairly specific.
         self.lexicon = Lexicon(
             quote_terms[first_sentence:],
-            extra_terms=[t for ts in quote_terms + paragraph_terms + section_terms for t in ts],
+            extra_terms=[t for ts in quote_terms[:first_sentence] + title_terms for t in ts]
+            + [t for ts in paragraph_terms for t in ts],
         )
         self.lexicon.precompute()
         self._surface = self._surface_forms()
 
-        speaker_text = [self._speakers[u.speaker] + " " if u.speaker >= 0 else "" for u in quotes]
+        self._quote_folded = [f for _, f in quote_analysis]
         self._quotes = Corpus(
             self.lexicon,
             quote_terms,
-            [folded_words(s + u.text) for s, u in zip(speaker_text, quotes, strict=True)],
-        )
-        self._paragraphs = Corpus(
-            self.lexicon, paragraph_terms, [folded_words(p.text) for p in paragraphs]
-        )
-        self._titles = Corpus(
-            self.lexicon, title_terms, [folded_words(s.title) for _, s in sections]
-        )
-        self._sections = Corpus(
-            self.lexicon,
-            section_terms,
             [
-                " ".join([folded_words(s.title)] + [folded_words(p.text) for p in s.paragraphs])
-                for _, s in sections
+                (self._speaker_folded[u.speaker] + " " + f) if u.speaker >= 0 else f
+                for u, f in zip(quotes, self._quote_folded, strict=True)
             ],
         )
+        self._paragraphs = Corpus(self.lexicon, paragraph_terms, [f for _, f in paragraph_analysis])
+        self._titles = Corpus(self.lexicon, title_terms, [f for _, f in title_analysis])
+        self._sections = Corpus(self.lexicon, section_terms, [" ".join(f) for f in section_folded])
         self._q_doc = np.array([u.doc for u in quotes], dtype=np.int32)
         self._q_speaker = np.array([u.speaker for u in quotes], dtype=np.int32)
         self._p_doc = np.array([p.doc for p in paragraphs], dtype=np.int32)
         self._p_section = np.array([p.section for p in paragraphs], dtype=np.int32)
         self._containing = self._containing_sentences(first_sentence)
         self._title_choices = self._section_choices()
+        self._span_cache: OrderedDict[int, list[Token]] = OrderedDict()
+        for unit in range(min(first_sentence, SPAN_CACHE)):
+            self._spans(unit)
         log.info(
             "search index: %d documents, %d quote candidates, %d paragraphs, %d terms",
             len(docs),
@@ -196,11 +203,13 @@ class SearchIndex:
     def _surface_forms(self) -> dict[str, str]:
         """A printed spelling of each term, so a did-you-mean reads like the essay."""
         surface: dict[str, str] = {}
-        for text in self._all_texts():
-            for token in tokens(text, compounds=False):
-                word = text[token.start : token.end]
-                if token.term not in surface and fold(word).replace("'", "") == token.term:
-                    surface[token.term] = word
+        printed = dict.fromkeys(w for text in self._all_texts() for w in text.split())
+        for raw in printed:
+            word = raw.strip(PUNCTUATION)
+            if word:
+                found = terms(word, compounds=False)
+                if len(found) == 1 and found[0] not in surface and fold(word) == found[0]:
+                    surface[found[0]] = word
         return surface
 
     def _all_texts(self) -> Iterator[str]:
@@ -228,7 +237,7 @@ class SearchIndex:
         for i in range(first_sentence, len(self._quote_units)):
             u = self._quote_units[i]
             place = (u.doc, u.section, u.paragraph)
-            text = folded_words(u.text)
+            text = self._quote_folded[i]
             at = paragraph_text[place].find(text, cursor.get(place, 0))
             if at >= 0:
                 cursor[place] = at + len(text)
@@ -237,7 +246,7 @@ class SearchIndex:
         for q in range(first_sentence):
             u = self._quote_units[q]
             place = (u.doc, u.section, u.paragraph)
-            text = folded_words(u.text)
+            text = self._quote_folded[q]
             at = paragraph_text.get(place, "").find(text) if text else -1
             if at < 0:
                 continue
@@ -319,7 +328,7 @@ class SearchIndex:
                     scores[quote] = max(scores.get(quote, 0.0), sentence_score)
                     strength[quote] = max(strength.get(quote, 0.0), strength[sentence])
                     coverage[quote] = quote_coverage
-                    if folded_words(self._quote_units[quote].text) == self._quotes.folded[sentence]:
+                    if self._quote_folded[quote] == self._quote_folded[sentence]:
                         dropped.add(sentence)
         ordered = sorted(
             (item for item in scores.items() if item[0] not in dropped),
@@ -623,12 +632,28 @@ class SearchIndex:
             if s >= COMPLETE_FLOOR
         ]
 
+    def _spans(self, unit: int) -> list[Token]:
+        """Token spans of a quote candidate, kept for the units autocomplete shows.
+
+        Bounded, so a large library does not hold the spans of every sentence;
+        consecutive keystrokes keep showing the same few quotes.
+        """
+        spans = self._span_cache.get(unit)
+        if spans is None:
+            spans = tokens(self._quote_units[unit].text.strip())
+            if len(self._span_cache) >= SPAN_CACHE:
+                self._span_cache.popitem(last=False)
+            self._span_cache[unit] = spans
+        else:
+            self._span_cache.move_to_end(unit)
+        return spans
+
     def _quote_choice(self, unit: int, matched: frozenset[str]) -> Choice:
         u = self._quote_units[unit]
         prefix = f"{self._speakers[u.speaker]}: " if u.speaker >= 0 else ""
         room = MAX_CHOICE_CHARS - len(prefix)
         if room < 40:
             prefix, room = "", MAX_CHOICE_CHARS
-        preview = trim_around(u.text, matched, room)
+        preview = trim_around(u.text, matched, room, self._spans(unit))
         value = preview.strip("…").strip() or shorten(u.text, MAX_CHOICE_CHARS)
         return Choice(prefix + preview, value)

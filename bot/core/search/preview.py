@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 
-from bot.core.search.text import tokens
+from bot.core.search.text import Token, find_terms
 
 ELLIPSIS = "…"
 
@@ -20,17 +20,20 @@ def shorten(text: str, width: int) -> str:
     return cut.rstrip(" ,;:—–-") + ELLIPSIS
 
 
-def trim_around(text: str, matched: Collection[str], width: int) -> str:
+def trim_around(
+    text: str, matched: Collection[str], width: int, spans: Sequence[Token] | None = None
+) -> str:
     """At most ``width`` characters of ``text``, centred on the words that matched.
 
-    ``matched`` holds folded terms (as in ``text.tokens``). The window holding
+    ``matched`` holds folded terms (as in ``text.tokens``); ``spans``, if
+    given, are ``tokens(text)`` computed earlier. The window holding
     the most matched words wins; it is widened evenly on both sides, cut at
     word boundaries and marked with an ellipsis wherever text was dropped.
     """
     text = text.strip()
     if len(text) <= width:
         return text
-    hits = [t for t in tokens(text) if t.term in matched]
+    hits = find_terms(text, matched) if spans is None else [t for t in spans if t.term in matched]
     budget = width - 2  # room for an ellipsis at each end
     start = 0
     if hits:
