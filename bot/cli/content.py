@@ -1,4 +1,4 @@
-"""Sub-commands that show the essay's content: export (and, later, quote/section/search)."""
+"""Sub-commands that show the essay's content: export, quote, section, search."""
 
 from __future__ import annotations
 
@@ -6,11 +6,15 @@ import argparse
 import json
 import os
 import sys
+import textwrap
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from bot.core.errors import UserError
 from bot.core.library import load_library
 from bot.core.model import Library
+from bot.core.search import PassageHit, QuoteHit, SearchIndex, SectionHit, validate_query
 
 
 def add_parsers(sub: Any) -> None:
@@ -18,6 +22,19 @@ def add_parsers(sub: Any) -> None:
     export.add_argument("--json", action="store_true", help="machine-readable output")
     _add_seeds_option(export)
     export.set_defaults(func=run_export)
+
+    quote = sub.add_parser("quote", help="find a quotation (spoken, pull quote or sentence)")
+    _add_search_options(quote)
+    quote.add_argument("--speaker", default=None, help="only quotes by this speaker (fuzzy)")
+    quote.set_defaults(func=run_quote)
+
+    section = sub.add_parser("section", help="find a section by number, title or content")
+    _add_search_options(section)
+    section.set_defaults(func=run_section)
+
+    search = sub.add_parser("search", help="find the paragraphs that best match")
+    _add_search_options(search)
+    search.set_defaults(func=run_search)
 
 
 def _add_seeds_option(parser: argparse.ArgumentParser) -> None:
@@ -27,6 +44,20 @@ def _add_seeds_option(parser: argparse.ArgumentParser) -> None:
         default=None,
         help="folder of essays (default: $SEEDS_DIR or ./seeds)",
     )
+
+
+def _add_search_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "query", metavar="QUERY", nargs="+", help="words to look for (typos and all)"
+    )
+    parser.add_argument("--json", action="store_true", help="machine-readable output")
+    parser.add_argument(
+        "--limit",
+        type=int,
+        default=None,
+        help="at most N results (default: 10 with --json, else 3)",
+    )
+    _add_seeds_option(parser)
 
 
 def load_for_cli(args: argparse.Namespace) -> Library:
@@ -60,3 +91,92 @@ def run_export(args: argparse.Namespace) -> int:
             print(f"  [{quote.kind}] {who}: {quote.text}  (§ {quote.section} ¶ {quote.paragraph})")
         print()
     return 0 if library.documents else 1
+
+
+Hit = QuoteHit | SectionHit | PassageHit
+
+
+def _run_search(
+    args: argparse.Namespace, find: Callable[[SearchIndex, str, int], Sequence[Hit]]
+) -> int:
+    """Shared shape of quote/section/search: validate, load, search, print.
+
+    The query is checked before the essays are loaded, so a refused query
+    answers at once (exit 2) and a missing library is a failure (exit 1).
+    """
+    limit = args.limit if args.limit is not None else (10 if args.json else 3)
+    try:
+        query = validate_query(" ".join(args.query))
+    except UserError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    library = load_for_cli(args)
+    if not library.documents:
+        print("error: no essay could be loaded", file=sys.stderr)
+        return 1
+    index = SearchIndex.build(library)
+    try:
+        hits = find(index, query, limit)
+    except UserError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if args.json:
+        json.dump([h.to_json() for h in hits], sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return 0
+    if not hits:
+        print(no_match_message(query, index.suggestions(query)))
+        return 0
+    several = len(library.documents) > 1
+    print("\n\n".join(_render(hit, several) for hit in hits))
+    return 0
+
+
+def no_match_message(query: str, suggestions: Sequence[str]) -> str:
+    """The text answer to a query that found nothing: what was asked, and what might work."""
+    message = f'No passage matches "{query}".'
+    if suggestions:
+        quoted = [f'"{s}"' for s in suggestions]
+        options = quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
+        message += f"\nDid you mean {options}?"
+    return message
+
+
+def _cite(section: int, title: str, paragraph: int | None, document: str, several: bool) -> str:
+    where = f"§ {section} {title}"
+    if paragraph is not None:
+        where += f", ¶ {paragraph}"
+    return f"{where} [{document}]" if several else where
+
+
+def _render(hit: Hit, several: bool) -> str:
+    if isinstance(hit, QuoteHit):
+        who = hit.speaker or ("pull quote" if hit.kind == "pull" else "from the text")
+        cite = _cite(hit.section, hit.section_title, hit.paragraph, hit.document, several)
+        text = hit.text if hit.kind == "passage" else f"“{hit.text.strip('“”')}”"
+        body = _wrap(text)
+        return f"{body}\n    — {who} · {cite} · score {hit.score:.0f}"
+    if isinstance(hit, SectionHit):
+        return (
+            f"§ {hit.number} {hit.title}"
+            + (f" [{hit.document}]" if several else "")
+            + (f"  (score {hit.score:.0f})")
+        )
+    cite = _cite(hit.section, hit.section_title, hit.paragraph, hit.document, several)
+    return f"{cite}  (score {hit.score:.0f})\n{_wrap(hit.text)}"
+
+
+def _wrap(text: str) -> str:
+    return textwrap.fill(text, width=100, break_on_hyphens=False, break_long_words=False)
+
+
+def run_quote(args: argparse.Namespace) -> int:
+    return _run_search(args, lambda ix, q, n: ix.quotes(q, speaker=args.speaker, limit=n))
+
+
+def run_section(args: argparse.Namespace) -> int:
+    return _run_search(args, lambda ix, q, n: ix.sections(q, limit=n))
+
+
+def run_search(args: argparse.Namespace) -> int:
+    return _run_search(args, lambda ix, q, n: ix.passages(q, limit=n))

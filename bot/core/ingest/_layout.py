@@ -25,6 +25,11 @@ _HEADING_MAX_LINES = 3
 #: Longest pull quote, in lines of the extraction.
 _PULL_MAX_LINES = 30
 _HEADING_MAX_CHARS = 80
+#: Words a title-case heading leaves in lower case.
+_MINOR_WORDS = frozenset(
+    "a an and as at but by for from in into nor of on onto or over per the to upon via vs "
+    "with".split()
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,8 +97,12 @@ def strip_end_mark(text: str) -> str:
 # --- pull quotes --------------------------------------------------------------
 
 
+_NOT_ALNUM = re.compile(r"[\W_]+")
+
+
 def _key(text: str) -> str:
-    return "".join(ch for ch in text.casefold() if ch.isalnum())
+    """Letters and digits only: how a pull quote and its body copy are compared."""
+    return _NOT_ALNUM.sub("", text.casefold())
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,23 +123,24 @@ def find_pull_quotes(lines: Sequence[Line]) -> list[PullQuote]:
     nothing more is found.
     """
     found: dict[int, PullQuote] = {}
+    keys = [_key(line.text) for line in lines]
     while True:
         active = [
             i for i in range(len(lines)) if not any(q.first <= i <= q.last for q in found.values())
         ]
-        fresh = _pull_quote_round([lines[i] for i in active])
+        fresh = _pull_quote_round([lines[i] for i in active], [keys[i] for i in active])
         added = False
         for quote in fresh:
             first, last = active[quote.first], active[quote.last]
-            if first not in found:
+            # A pull quote is one run of lines: never one that encloses an earlier find.
+            if first not in found and last - first == quote.last - quote.first:
                 found[first] = PullQuote(first, last)
                 added = True
         if not added:
             return sorted(found.values(), key=lambda q: q.first)
 
 
-def _pull_quote_round(lines: Sequence[Line]) -> list[PullQuote]:
-    keys = [_key(line.text) for line in lines]
+def _pull_quote_round(lines: Sequence[Line], keys: Sequence[str]) -> list[PullQuote]:
     offsets = [0]
     for key in keys:
         offsets.append(offsets[-1] + len(key))
@@ -194,6 +204,6 @@ def looks_like_heading(block: Sequence[Line]) -> bool:
         return False
     for word in words:
         head = word[:1]
-        if not (head.isupper() or head.isdigit() or (word.islower() and len(word) <= 4)):
+        if not (head.isupper() or head.isdigit() or word in _MINOR_WORDS):
             return False
     return True

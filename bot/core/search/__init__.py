@@ -1,0 +1,34 @@
+"""Fuzzy, rarity-weighted retrieval of quotes, sections and passages.
+
+``from bot.core.search import SearchIndex`` is all a front end needs; the
+submodules split the work: ``text`` (folding, tokens), ``lexicon`` (vocabulary
+and typo expansion), ``corpus`` (BM25-style scoring), ``preview`` (trimming),
+``hits`` (results and the query rules), ``index`` (the commands).
+"""
+
+from bot.core.search.hits import (
+    MAX_CHOICE_CHARS,
+    MAX_CHOICES,
+    MAX_QUERY_CHARS,
+    Choice,
+    PassageHit,
+    QuoteHit,
+    SectionHit,
+    validate_query,
+)
+from bot.core.search.index import SCORE_FLOOR, SearchIndex
+from bot.core.search.text import fold
+
+__all__ = [
+    "MAX_CHOICES",
+    "MAX_CHOICE_CHARS",
+    "MAX_QUERY_CHARS",
+    "SCORE_FLOOR",
+    "Choice",
+    "PassageHit",
+    "QuoteHit",
+    "SearchIndex",
+    "SectionHit",
+    "fold",
+    "validate_query",
+]

@@ -1,0 +1,106 @@
+"""What a search returns: ranked hits with their citation, and autocomplete choices.
+
+Every front end renders these; ``to_json`` is the CLI's machine-readable
+contract (``python -m bot quote|section|search QUERY --json``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from bot.core.errors import InvalidInput
+from bot.core.text import clean_user_text
+
+MAX_QUERY_CHARS = 300
+# Discord's limits on an autocomplete option, kept here so every caller obeys them.
+MAX_CHOICES = 25
+MAX_CHOICE_CHARS = 100
+
+HitKind = Literal["spoken", "pull", "passage"]
+
+
+def validate_query(raw: str, *, limit: int = MAX_QUERY_CHARS) -> str:
+    """The query as searched: cleaned of invisible characters and folded whitespace.
+
+    Raises ``InvalidInput`` for an empty query or one longer than ``limit``
+    characters (300 by default), with a message meant for the person who typed it.
+    """
+    query = clean_user_text(raw)
+    if not query:
+        raise InvalidInput("Type a few words to search for.")
+    if len(query) > limit:
+        raise InvalidInput(
+            f"That query is {len(query)} characters long; please keep it under {limit + 1}."
+        )
+    return query
+
+
+def _score(value: float) -> float:
+    return round(value, 1)
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteHit:
+    kind: HitKind
+    speaker: str | None
+    text: str
+    document: str
+    section: int
+    section_title: str
+    paragraph: int
+    score: float
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "speaker": self.speaker,
+            "text": self.text,
+            "section": self.section,
+            "section_title": self.section_title,
+            "paragraph": self.paragraph,
+            "score": _score(self.score),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class SectionHit:
+    document: str
+    number: int
+    title: str
+    score: float
+
+    def to_json(self) -> dict[str, Any]:
+        return {"number": self.number, "title": self.title, "score": _score(self.score)}
+
+
+@dataclass(frozen=True, slots=True)
+class PassageHit:
+    document: str
+    section: int
+    section_title: str
+    paragraph: int
+    text: str
+    score: float
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "kind": "passage",
+            "section": self.section,
+            "section_title": self.section_title,
+            "paragraph": self.paragraph,
+            "text": self.text,
+            "score": _score(self.score),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """One autocomplete option: ``name`` is shown, ``value`` is sent back as typed."""
+
+    name: str
+    value: str
+
+    def __post_init__(self) -> None:
+        if not (0 < len(self.name) <= MAX_CHOICE_CHARS and 0 < len(self.value) <= MAX_CHOICE_CHARS):
+            raise ValueError(f"choice out of Discord's 1..100 character limits: {self!r}")

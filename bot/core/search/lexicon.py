@@ -1,0 +1,181 @@
+"""The vocabulary of the library and how a typed word maps onto it.
+
+A typed word rarely equals a word of the text: it may be misspelt (`turbulance`),
+cut short (`turbul`), or an inflection (`protocol` for `protocols`). Each query
+word is expanded once into the vocabulary terms it may mean, each with a
+similarity in (0, 1]; every ranker then works on term ids and weights, so
+the fuzzy part costs one rapidfuzz call per word, not one per passage.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
+
+# Words this short are matched exactly or as a prefix only: one edit turns
+# "war" into "was" or "far", which is a different word, not a typo.
+MIN_FUZZY_LEN = 4
+# Typing two letters of a word is not yet a word to look for.
+MIN_PREFIX_LEN = 3
+# The shortest prefix that may itself carry a typo (`cavus` → `çavuşoglu`).
+MIN_FUZZY_PREFIX_LEN = 5
+# What a word absent from the text weighs, as a share of the rarest word's idf.
+UNKNOWN_WORD_WEIGHT = 0.75
+# Cap on the expansions of one word, so a short prefix cannot flood a query.
+MAX_EXPANSIONS = 12
+
+
+@dataclass(frozen=True, slots=True)
+class Expansion:
+    """A vocabulary term a query word may mean, and how sure we are (0..1]."""
+
+    term: int
+    similarity: float
+
+
+def max_edits(length: int) -> int:
+    """Edits tolerated in a word: one up to six letters, two from seven up.
+
+    Two edits in a six-letter word reach other real words too easily
+    ("recipe" → "receive").
+    """
+    if length < MIN_FUZZY_LEN:
+        return 0
+    return 1 if length < 7 else 2
+
+
+def _typo_similarity(distance: int, query_len: int, term_len: int) -> float:
+    return 1.0 - 0.9 * distance / max(query_len, term_len)
+
+
+def _prefix_similarity(query_len: int, term_len: int) -> float:
+    """A prefix that covers most of the word is nearly the word itself."""
+    return 0.55 + 0.4 * query_len / term_len
+
+
+class Lexicon:
+    """Sorted vocabulary, inverse document frequencies and word expansion."""
+
+    def __init__(self, units: Iterable[list[str]], extra_terms: Iterable[str] = ()) -> None:
+        """Build from the term lists of the units that define rarity (sentences).
+
+        ``extra_terms`` (titles, speaker names) join the vocabulary with the
+        rarity of a word seen once, so they can be found even if the body never
+        uses them.
+        """
+        df: dict[str, int] = {}
+        count = 0
+        for unit_terms in units:
+            count += 1
+            for term in set(unit_terms):
+                df[term] = df.get(term, 0) + 1
+        for term in extra_terms:
+            df.setdefault(term, 0)
+        self.terms: list[str] = sorted(df)
+        self.ids: dict[str, int] = {t: i for i, t in enumerate(self.terms)}
+        n = max(count, 1)
+        # BM25's idf, always positive: log(1 + (N - df + 0.5) / (df + 0.5)).
+        self.idf: npt.NDArray[np.float64] = np.array(
+            [math.log(1.0 + (n - df[t] + 0.5) / (df[t] + 0.5)) for t in self.terms],
+            dtype=np.float64,
+        )
+        self.max_idf = float(self.idf.max()) if len(self.terms) else 1.0
+        self._lengths = np.array([len(t) for t in self.terms], dtype=np.int32)
+        # Truncations of every term, by length, for typo-tolerant prefixes.
+        self._heads: dict[int, list[str]] = {}
+
+    def __len__(self) -> int:
+        return len(self.terms)
+
+    def _head_list(self, length: int) -> list[str]:
+        heads = self._heads.get(length)
+        if heads is None:
+            heads = [t[:length] for t in self.terms]
+            self._heads[length] = heads
+        return heads
+
+    def precompute(self, max_prefix: int = 16) -> None:
+        """Build the truncated vocabularies now, so no query pays for them."""
+        for length in range(MIN_FUZZY_PREFIX_LEN, max_prefix + 1):
+            self._head_list(length)
+
+    def _prefixed(self, word: str) -> range:
+        lo = bisect.bisect_left(self.terms, word)
+        hi = bisect.bisect_left(self.terms, word + "\uffff")
+        return range(lo, hi)
+
+    def expand(self, word: str) -> list[Expansion]:
+        """The terms ``word`` may stand for, best first, at most ``MAX_EXPANSIONS``."""
+        found: dict[int, float] = {}
+
+        def offer(term: int, similarity: float) -> None:
+            if similarity > found.get(term, 0.0):
+                found[term] = similarity
+
+        exact = self.ids.get(word)
+        if exact is not None:
+            offer(exact, 1.0)
+        if len(word) >= MIN_PREFIX_LEN or word.isdigit():
+            for term in self._prefixed(word):
+                if term == exact:
+                    continue
+                similarity = _prefix_similarity(len(word), len(self.terms[term]))
+                if exact is not None and len(self.terms[term]) - len(word) > 2:
+                    # The word exists as typed, so a longer word starting with it
+                    # is a guess, not an inflection ("the" → "these").
+                    similarity *= 0.6
+                offer(term, similarity)
+        if exact is None:
+            edits = max_edits(len(word))
+            if edits and not word.isdigit():
+                for _, distance, term in process.extract(
+                    word, self.terms, scorer=OSA.distance, score_cutoff=edits, limit=None
+                ):
+                    offer(term, _typo_similarity(int(distance), len(word), len(self.terms[term])))
+            if len(word) >= MIN_FUZZY_PREFIX_LEN and not word.isdigit():
+                for _, distance, term in process.extract(
+                    word,
+                    self._head_list(len(word)),
+                    scorer=OSA.distance,
+                    score_cutoff=1,
+                    limit=None,
+                ):
+                    if len(self.terms[term]) > len(word):
+                        similarity = _prefix_similarity(len(word), len(self.terms[term]))
+                        offer(
+                            term, similarity * _typo_similarity(int(distance), len(word), len(word))
+                        )
+        ranked = sorted(found.items(), key=lambda item: (-item[1], item[0]))
+        return [Expansion(t, s) for t, s in ranked[:MAX_EXPANSIONS]]
+
+    def weight(self, word: str, expansions: list[Expansion]) -> float:
+        """What a query word is worth: the idf of the term it most likely means.
+
+        That is the word itself when the text has it, else its closest reading.
+        A passage then earns this weight times the similarity of the reading it
+        holds, so a misspelt word earns a little less than a correct one and no
+        reading can be worth more than the word. A word that matches nothing is
+        worth most of the rarest word's idf: it counts against every passage
+        alike, so a query of unknown words scores low everywhere.
+        """
+        if not expansions:
+            return UNKNOWN_WORD_WEIGHT * self.max_idf
+        exact = self.ids.get(word)
+        if exact is not None:
+            return float(self.idf[exact])
+        best = max(expansions, key=lambda e: (e.similarity, float(self.idf[e.term])))
+        return float(self.idf[best.term])
+
+    def closest(self, word: str, *, cutoff: float = 70.0) -> str | None:
+        """The nearest vocabulary term by a looser measure, for did-you-mean."""
+        if not self.terms or len(word) < MIN_PREFIX_LEN:
+            return None
+        match = process.extractOne(word, self.terms, scorer=fuzz.ratio, score_cutoff=cutoff)
+        return None if match is None else match[0]

@@ -1,0 +1,134 @@
+"""The search query set (``queries.toml``) and how an answer is judged against it.
+
+Shared by the quality test and the benchmark, which also judges the naive
+rapidfuzz baseline with the same rules.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from bot.core.search import PassageHit, QuoteHit, SearchIndex, SectionHit, fold
+
+QUERIES = Path(__file__).with_name("queries.toml")
+
+Command = Literal["quote", "section", "search"]
+
+
+@dataclass(frozen=True, slots=True)
+class Expected:
+    """What the right answer is, by citation or by the words it contains."""
+
+    text: str | None = None
+    kind: str | None = None
+    section: int | None = None
+    paragraph: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Case:
+    command: Command
+    query: str
+    case: str
+    expect: Expected
+    speaker: str | None = None
+
+    def __str__(self) -> str:
+        who = f" --speaker {self.speaker!r}" if self.speaker else ""
+        return f"{self.command} {self.query!r}{who} [{self.case}]"
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """One ranked answer reduced to what ``Expected`` can check."""
+
+    text: str | None
+    kind: str | None
+    section: int
+    paragraph: int | None
+
+
+def load_cases(path: Path = QUERIES) -> list[Case]:
+    data: dict[str, Any] = tomllib.loads(path.read_text(encoding="utf-8"))
+    return [
+        Case(
+            command=item["command"],
+            query=item["query"],
+            case=item["case"],
+            speaker=item.get("speaker"),
+            expect=Expected(**item["expect"]),
+        )
+        for item in data["query"]
+    ]
+
+
+def matches(answer: Answer, expect: Expected) -> bool:
+    if expect.section is not None and answer.section != expect.section:
+        return False
+    if expect.paragraph is not None and answer.paragraph != expect.paragraph:
+        return False
+    if expect.kind is not None and answer.kind != expect.kind:
+        return False
+    return expect.text is None or (
+        answer.text is not None and fold(expect.text) in fold(answer.text)
+    )
+
+
+def rank(answers: Sequence[Answer], expect: Expected) -> int | None:
+    """1-based rank of the first right answer, or None."""
+    for i, answer in enumerate(answers, 1):
+        if matches(answer, expect):
+            return i
+    return None
+
+
+def answer(hit: QuoteHit | SectionHit | PassageHit) -> Answer:
+    if isinstance(hit, QuoteHit):
+        return Answer(hit.text, hit.kind, hit.section, hit.paragraph)
+    if isinstance(hit, SectionHit):
+        return Answer(hit.title, None, hit.number, None)
+    return Answer(hit.text, "passage", hit.section, hit.paragraph)
+
+
+def ask(index: SearchIndex, case: Case, limit: int = 3) -> list[Answer]:
+    """The engine's answers, through the same calls the CLI makes."""
+    hits: Sequence[QuoteHit | SectionHit | PassageHit]
+    if case.command == "quote":
+        hits = index.quotes(case.query, speaker=case.speaker, limit=limit)
+    elif case.command == "section":
+        hits = index.sections(case.query, limit=limit)
+    else:
+        hits = index.passages(case.query, limit=limit)
+    return [answer(h) for h in hits]
+
+
+@dataclass(frozen=True, slots=True)
+class Accuracy:
+    total: int
+    top1: int
+    top3: int
+    misses: tuple[str, ...]
+
+    @property
+    def top1_rate(self) -> float:
+        return self.top1 / self.total
+
+    @property
+    def top3_rate(self) -> float:
+        return self.top3 / self.total
+
+
+def accuracy(cases: Sequence[Case], ranks: Sequence[int | None]) -> Accuracy:
+    misses = tuple(
+        f"{c} -> rank {r}" for c, r in zip(cases, ranks, strict=True) if r is None or r > 1
+    )
+    return Accuracy(
+        total=len(cases),
+        top1=sum(1 for r in ranks if r == 1),
+        top3=sum(1 for r in ranks if r is not None and r <= 3),
+        misses=misses,
+    )
