@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 
-from bot.cli import content
+from bot.cli import content, prompts, run
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -19,15 +19,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     content.add_parsers(sub)
+    run.add_parsers(sub)
+    prompts.add_parsers(sub)
+    # No sub-command means: start the bot.
+    parser.set_defaults(func=run.cmd_run, sync=False)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    func = getattr(args, "func", None)
-    if func is None:
-        parser.print_help()
-        return 2
-    result: int = func(args)
+    result: int = args.func(args)
     return result

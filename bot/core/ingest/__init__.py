@@ -37,6 +37,8 @@ __all__ = ["IngestError", "ingest_file", "ingest_text"]
 #: The name of the untitled opening section.
 OPENING_TITLE = "Introduction"
 _META_KEYS = {"title", "subtitle", "author"}
+#: Besides a capital, how the first line after a heading can start.
+_OPENING_MARKS = "“‘\"'("
 
 
 def ingest_file(path: Path) -> Document:
@@ -131,7 +133,9 @@ def _sections(lines: list[Line], evidence: Evidence, name: str) -> list[tuple[st
     groups = blocks(lines)
     for index, group in enumerate(groups):
         previous_ended = index == 0 or ends_sentence(groups[index - 1][-1].text)
-        if previous_ended and index + 1 < len(groups) and looks_like_heading(group):
+        follower = groups[index + 1][0].text[:1] if index + 1 < len(groups) else ""
+        starts_paragraph = follower.isupper() or (bool(follower) and follower in _OPENING_MARKS)
+        if previous_ended and starts_paragraph and looks_like_heading(group):
             flush()
             sections.append((join_lines((line.text for line in group), evidence), []))
             continue
@@ -170,8 +174,11 @@ def _spoken_quotes(sections: list[Section], doc_id: str) -> list[Quote]:
     return quotes
 
 
+_NOT_ALNUM = re.compile(r"[\W_]+")
+
+
 def _key(text: str) -> str:
-    return "".join(ch for ch in text.casefold() if ch.isalnum())
+    return _NOT_ALNUM.sub("", text.casefold())
 
 
 def _pull_quotes(sections: list[Section], texts: list[str], doc_id: str, name: str) -> list[Quote]:

@@ -22,7 +22,14 @@ _BREAK = re.compile(r"[^\s-]-$")
 #: Shortest pull quote worth the name, in letters and digits.
 _MIN_PULL_CHARS = 40
 _HEADING_MAX_LINES = 3
+#: Longest pull quote, in lines of the extraction.
+_PULL_MAX_LINES = 30
 _HEADING_MAX_CHARS = 80
+#: Words a title-case heading leaves in lower case.
+_MINOR_WORDS = frozenset(
+    "a an and as at but by for from in into nor of on onto or over per the to upon via vs "
+    "with".split()
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +76,10 @@ def is_broken(text: str) -> bool:
 
 def join_lines(lines: Iterable[str], evidence: Evidence) -> str:
     text = ""
-    for line in lines:
+    for raw in lines:
+        line = raw.strip()
+        if not line:
+            continue
         if not text:
             text = line
         elif is_broken(text):
@@ -87,8 +97,12 @@ def strip_end_mark(text: str) -> str:
 # --- pull quotes --------------------------------------------------------------
 
 
+_NOT_ALNUM = re.compile(r"[\W_]+")
+
+
 def _key(text: str) -> str:
-    return "".join(ch for ch in text.casefold() if ch.isalnum())
+    """Letters and digits only: how a pull quote and its body copy are compared."""
+    return _NOT_ALNUM.sub("", text.casefold())
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,90 +115,77 @@ def find_pull_quotes(lines: Sequence[Line]) -> list[PullQuote]:
     """Runs of whole frames whose words also stand elsewhere in the text.
 
     A pull quote is set in its own frame: it starts after a gap, and the running
-    text resumes after it in a new frame (a line that starts with a space), perhaps
-    after a second pull quote. Its body copy runs on within its lines. Longer
-    matches are taken first. Taking a pull quote out can make another one's body
-    copy whole again (a pull quote set in the middle of another's body copy), so the
-    search repeats until nothing more is found.
+    text resumes right after it in a new frame (a line that starts with a space);
+    where two pull quotes stand together, the first is found once the second is out.
+    The body copy runs on within its lines. Longer matches are taken first. Taking a
+    pull quote out can make another one's body copy whole again (one set in the
+    middle of another's body copy, or of its own), so the search repeats until
+    nothing more is found.
     """
     found: dict[int, PullQuote] = {}
+    keys = [_key(line.text) for line in lines]
     while True:
         active = [
             i for i in range(len(lines)) if not any(q.first <= i <= q.last for q in found.values())
         ]
-        fresh = _pull_quote_round([lines[i] for i in active])
+        fresh = _pull_quote_round([lines[i] for i in active], [keys[i] for i in active])
         added = False
         for quote in fresh:
             first, last = active[quote.first], active[quote.last]
-            if first not in found:
+            # A pull quote is one run of lines: never one that encloses an earlier find.
+            if first not in found and last - first == quote.last - quote.first:
                 found[first] = PullQuote(first, last)
                 added = True
         if not added:
             return sorted(found.values(), key=lambda q: q.first)
 
 
-def _pull_quote_round(lines: Sequence[Line]) -> list[PullQuote]:
-    keys = [_key(line.text) for line in lines]
+def _pull_quote_round(lines: Sequence[Line], keys: Sequence[str]) -> list[PullQuote]:
     offsets = [0]
     for key in keys:
         offsets.append(offsets[-1] + len(key))
     full = "".join(keys)
 
     def elsewhere(start: int, end: int) -> list[int]:
+        # Search the text with the candidate cut out: a pull quote may be set in the
+        # middle of its own body copy, which is whole again once the quote is gone.
         needle = full[start:end]
+        rest = full[:start] + full[end:]
         found = []
-        pos = full.find(needle)
+        pos = rest.find(needle)
         while pos != -1:
-            if pos != start:
-                found.append(pos)
-            pos = full.find(needle, pos + 1)
+            found.append(pos if pos < start else pos + (end - start))
+            pos = rest.find(needle, pos + 1)
         return found
 
     candidates: list[tuple[int, int, int, list[int]]] = []
     for first, line in enumerate(lines):
         if not line.gap_before:
             continue
-        best: tuple[int, int, int, list[int]] | None = None
-        for last in range(first, len(lines)):
-            start, end = offsets[first], offsets[last + 1]
-            copies = elsewhere(start, end)
-            if not copies:
-                break
-            frame_ends = last + 1 == len(lines) or lines[last + 1].gap_before
-            if frame_ends and end - start >= _MIN_PULL_CHARS:
-                best = (end - start, first, last, copies)
-        if best:
-            candidates.append(best)
+        for last in range(first, min(first + _PULL_MAX_LINES, len(lines))):
+            nxt = last + 1
+            if nxt < len(lines) and not lines[nxt].new_frame:
+                continue
+            start, end = offsets[first], offsets[nxt]
+            if end - start >= _MIN_PULL_CHARS and (copies := elsewhere(start, end)):
+                candidates.append((end - start, first, last, copies))
 
     accepted: list[PullQuote] = []
     taken: set[int] = set()
-    pending = sorted(candidates, key=lambda c: (-c[0], c[1]))
-    progress = True
-    while progress:
-        progress = False
-        starts = {q.first for q in accepted}
-        for candidate in list(pending):
-            length, first, last, copies = candidate
-            nxt = last + 1
-            resumes = nxt == len(lines) or lines[nxt].new_frame or nxt in starts
-            if not resumes:
-                continue
-            pending.remove(candidate)
-            span = set(range(first, last + 1))
-            if span & taken:
-                continue
-            if any(
-                offsets[q.first] <= pos < offsets[q.last + 1] for pos in copies for q in accepted
-            ):
-                continue
-            accepted.append(PullQuote(first, last))
-            taken |= span
-            for pos in copies:  # the body copy's lines are body for good
-                for index in range(len(lines)):
-                    if offsets[index] < pos + length and pos < offsets[index + 1]:
-                        taken.add(index)
-            progress = True
-            break
+    for length, first, last, copies in sorted(candidates, key=lambda c: (-c[0], c[1])):
+        span = set(range(first, last + 1))
+        if span & taken:
+            continue
+        if any(offsets[q.first] <= pos < offsets[q.last + 1] for pos in copies for q in accepted):
+            continue
+        accepted.append(PullQuote(first, last))
+        taken |= span
+        for pos in copies:  # the body copy's lines are body for good
+            taken.update(
+                index
+                for index in range(len(lines))
+                if offsets[index] < pos + length and pos < offsets[index + 1]
+            )
     return accepted
 
 
@@ -203,6 +204,6 @@ def looks_like_heading(block: Sequence[Line]) -> bool:
         return False
     for word in words:
         head = word[:1]
-        if not (head.isupper() or head.isdigit() or (word.islower() and len(word) <= 4)):
+        if not (head.isupper() or head.isdigit() or word in _MINOR_WORDS):
             return False
     return True

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 _QUOTED = re.compile(r"“([^“”]+)”|\"([^\"]+)\"")
 _NAME_TOKEN = r"[^\W\d_][\w’'-]*"
@@ -44,7 +45,7 @@ _NOT_NAMES = frozenset(
     "my your in on at for to from with by of and or but as if when while after before during "
     "although though because since thus yet so first second third fourth finally".split()
 )
-_LOCATIVE = frozenset("in to from into within across throughout toward towards near".split())
+_LOCATIVE = frozenset("in from into within across throughout near".split())
 
 
 @dataclass(slots=True)
@@ -113,8 +114,13 @@ class _Registry:
 
     @staticmethod
     def _locative_words(text: str) -> set[str]:
-        words = re.findall(r"(" + _NAME_TOKEN + r")\s+(" + _NAME_TOKEN + r")", text)
-        return {b.split("’")[0] for a, b in words if a.casefold() in _LOCATIVE}
+        """Capitalised words the text puts after "in", "to", "from"...: places, not people."""
+        tokens = re.findall(_NAME_TOKEN, text)
+        return {
+            word.split("’")[0]
+            for before, word in pairwise(tokens)
+            if before.casefold() in _LOCATIVE and _is_capitalised(word)
+        }
 
     def plausible(self, name: str) -> bool:
         if name in _PRONOUNS:

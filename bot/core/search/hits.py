@@ -20,19 +20,18 @@ MAX_CHOICE_CHARS = 100
 HitKind = Literal["spoken", "pull", "passage"]
 
 
-def validate_query(raw: str) -> str:
+def validate_query(raw: str, *, limit: int = MAX_QUERY_CHARS) -> str:
     """The query as searched: cleaned of invisible characters and folded whitespace.
 
-    Raises ``InvalidInput`` for an empty query or one longer than 300 characters,
-    with a message meant for the person who typed it.
+    Raises ``InvalidInput`` for an empty query or one longer than ``limit``
+    characters (300 by default), with a message meant for the person who typed it.
     """
     query = clean_user_text(raw)
     if not query:
         raise InvalidInput("Type a few words to search for.")
-    if len(query) > MAX_QUERY_CHARS:
+    if len(query) > limit:
         raise InvalidInput(
-            f"That query is {len(query)} characters long; "
-            f"please keep it under {MAX_QUERY_CHARS + 1}."
+            f"That query is {len(query)} characters long; please keep it under {limit + 1}."
         )
     return query
 

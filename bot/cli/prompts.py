@@ -1,0 +1,212 @@
+"""``python -m bot prompt add|random|list|remove|restore|export``: the prompt log offline.
+
+The same ``PromptService`` as the bot, on the database named by ``DATABASE_PATH``
+(environment or ``.env``), acting as ``--user`` in ``--guild``. Exit codes: 0 done,
+2 refused (one line on stderr, nothing stored), 1 the database or settings failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+from bot.cli.content import load_for_cli
+from bot.core.errors import InvalidInput, StorageError, UserError
+from bot.core.model import Library
+from bot.core.prompts import (
+    Prompt,
+    PromptService,
+    PromptStore,
+    load_builtin_prompts,
+)
+from bot.core.search import SearchIndex
+from bot.settings import Settings, SettingsError
+
+Action = Callable[[PromptService, argparse.Namespace], Awaitable[int]]
+
+
+def add_parsers(sub: Any) -> None:
+    prompt = sub.add_parser("prompt", help="discussion prompts: add, random, list, remove, …")
+    actions = prompt.add_subparsers(dest="prompt_action", metavar="ACTION", required=True)
+
+    add = _action(actions, "add", "propose a prompt (linked to its best passage)", _add)
+    add.add_argument("text", help="the prompt, 10-1000 characters")
+    add.add_argument("--section", help="section number or title to link it to")
+
+    draw = _action(actions, "random", "draw a prompt and log it as posted", _random)
+    draw.add_argument("--section", help="draw only from this section")
+
+    listing = _action(actions, "list", "this server's prompts, newest first", _list)
+    listing.add_argument("--section", help="only prompts about this section")
+    listing.add_argument("--author", help="only prompts by this user id")
+    listing.add_argument("--all", action="store_true", help="include removed prompts")
+
+    for name, verb in (("remove", "remove (soft delete)"), ("restore", "restore")):
+        change = _action(actions, name, f"{verb} a prompt by number", _change)
+        change.add_argument("number", help="the prompt's number in this server")
+        change.add_argument(
+            "--moderator", action="store_true", help="act with moderator rights (any author)"
+        )
+
+    export = _action(actions, "export", "this server's prompts and log as CSV (or --json)", _export)
+    export.add_argument("--output", type=Path, help="write to this file instead of stdout")
+
+
+def _action(actions: Any, name: str, help_text: str, run: Action) -> argparse.ArgumentParser:
+    parser: argparse.ArgumentParser = actions.add_parser(name, help=help_text)
+    parser.add_argument("--guild", required=True, help="server id")
+    parser.add_argument("--user", required=True, help="id of the member acting")
+    parser.add_argument("--channel", help="channel id, for the log")
+    parser.add_argument("--json", action="store_true", help="machine-readable output")
+    parser.add_argument("--seeds", type=Path, help="folder of essays (default: $SEEDS_DIR)")
+    parser.set_defaults(func=lambda args: _run(args, run))
+    return parser
+
+
+def _run(args: argparse.Namespace, action: Action) -> int:
+    try:
+        settings = Settings.load()
+    except SettingsError as exc:
+        return _fail(str(exc), 1)
+    try:
+        args.guild = _snowflake(args.guild, "--guild")
+        args.user = _snowflake(args.user, "--user")
+        if args.channel is not None:
+            args.channel = _snowflake(args.channel, "--channel")
+    except InvalidInput as exc:
+        return _fail(str(exc), 2)
+    try:
+        return asyncio.run(_with_service(settings, args, action))
+    except StorageError as exc:
+        return _fail(str(exc), 1)
+    except UserError as exc:
+        return _fail(str(exc), 2)
+
+
+def load_reading(seeds: Path) -> tuple[Library, SearchIndex]:
+    """The essays and their index, as the bot loads them (tests swap in a prebuilt one)."""
+    library = load_for_cli(argparse.Namespace(seeds=seeds))
+    return library, SearchIndex.build(library)
+
+
+async def _with_service(settings: Settings, args: argparse.Namespace, action: Action) -> int:
+    seeds = args.seeds or settings.seeds_dir
+    _, index = load_reading(seeds)
+    builtins, problems = load_builtin_prompts(seeds)
+    for problem in problems:
+        print(f"warning: {problem}", file=sys.stderr)
+    store = await PromptStore.open(settings.database_path)
+    try:
+        return await action(PromptService(store, index, builtins), args)
+    finally:
+        await store.close()
+
+
+async def _add(service: PromptService, args: argparse.Namespace) -> int:
+    prompt, created = await service.add(
+        guild=args.guild,
+        channel=args.channel,
+        author=args.user,
+        text=args.text,
+        section=args.section,
+    )
+    if not created:
+        print(f"note: already there as {_name(prompt)}; nothing added", file=sys.stderr)
+    _show(args, prompt, f"Added {_name(prompt)}{_cite(prompt)}." if created else None)
+    return 0
+
+
+async def _random(service: PromptService, args: argparse.Namespace) -> int:
+    prompt = await service.random(
+        guild=args.guild, channel=args.channel, actor=args.user, section=args.section
+    )
+    _show(args, prompt, f"{_name(prompt)}{_cite(prompt)}: {prompt.text}")
+    return 0
+
+
+async def _list(service: PromptService, args: argparse.Namespace) -> int:
+    prompts = await service.list(
+        guild=args.guild, section=args.section, author=args.author, include_removed=args.all
+    )
+    if args.json:
+        _print_json([p.to_json() for p in prompts])
+        return 0
+    if not prompts:
+        print("No prompts.")
+    for prompt in prompts:
+        status = "" if prompt.status == "open" else " [removed]"
+        print(f"#{prompt.number}{status}{_cite(prompt)} by {prompt.author}: {prompt.text}")
+    return 0
+
+
+async def _change(service: PromptService, args: argparse.Namespace) -> int:
+    number = _number(args.number)
+    change = service.remove if args.prompt_action == "remove" else service.restore
+    prompt = await change(
+        guild=args.guild,
+        number=number,
+        actor=args.user,
+        can_moderate=args.moderator,
+        channel=args.channel,
+    )
+    done = "Removed" if prompt.status == "removed" else "Restored"
+    _show(args, prompt, f"{done} {_name(prompt)}.")
+    return 0
+
+
+async def _export(service: PromptService, args: argparse.Namespace) -> int:
+    as_csv, as_json = await service.export(guild=args.guild)
+    data = as_json if args.json else as_csv
+    if args.output is None:
+        sys.stdout.write(data.decode("utf-8"))
+    else:
+        args.output.write_bytes(data)
+    return 0
+
+
+def _show(args: argparse.Namespace, prompt: Prompt, line: str | None) -> None:
+    if args.json:
+        _print_json(prompt.to_json())
+    elif line is not None:
+        print(line)
+
+
+def _print_json(data: object) -> None:
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+def _name(prompt: Prompt) -> str:
+    return "a built-in prompt" if prompt.builtin else f"prompt #{prompt.number}"
+
+
+def _cite(prompt: Prompt) -> str:
+    if prompt.section is None:
+        return ""
+    paragraph = f" ¶ {prompt.paragraph}" if prompt.paragraph is not None else ""
+    return f" (§ {prompt.section}{paragraph})"
+
+
+def _snowflake(raw: str, option: str) -> str:
+    """Discord ids are digits; anything else is a typo that would silently match nothing."""
+    value = raw.strip()
+    if not (value.isascii() and value.isdigit() and len(value) <= 20):
+        raise InvalidInput(f"{option} must be a Discord id (digits), got {raw!r}.")
+    return value
+
+
+def _number(raw: str) -> int:
+    value = raw.strip().removeprefix("#")
+    if not (value.isascii() and value.isdigit()):
+        raise InvalidInput(f"A prompt number is digits, like 12; got {raw!r}.")
+    return int(value)
+
+
+def _fail(message: str, code: int) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    return code

@@ -1,0 +1,70 @@
+"""``/about``: what is indexed, and which build has been running for how long."""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot import __version__
+from bot.exts.render import COLOUR, EMBED_FIELDS, FIELD_NAME, FIELD_VALUE, Reply, cut
+from bot.exts.views import send_reply
+from bot.services import Services
+
+if TYPE_CHECKING:
+    from bot.app import EssayBot
+
+
+def format_uptime(seconds: float) -> str:
+    minutes, _ = divmod(int(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    days, hours = divmod(hours, 24)
+    if days:
+        return f"{days} d {hours} h"
+    if hours:
+        return f"{hours} h {minutes} min"
+    return f"{minutes} min" if minutes else "less than a minute"
+
+
+def about_reply(services: Services, *, now: float | None = None) -> Reply:
+    """What ``/about`` answers; the console calls this too."""
+    docs = services.index.library.documents
+    embed = discord.Embed(
+        title="essay-bot",
+        description="Read and discuss the essay together: /quote, /section, /search, /prompt.",
+        colour=COLOUR,
+    )
+    for doc in docs[: EMBED_FIELDS - 3]:
+        paragraphs = sum(len(s.paragraphs) for s in doc.sections)
+        speakers = len({q.speaker for q in doc.quotes if q.speaker})
+        value = (
+            f"by {doc.author}\n{len(doc.sections)} sections · {paragraphs} paragraphs · "
+            f"{len(doc.quotes)} quotes · {speakers} speakers"
+        )
+        embed.add_field(
+            name=cut(doc.title, FIELD_NAME)[0], value=cut(value, FIELD_VALUE)[0], inline=False
+        )
+    if len(docs) > EMBED_FIELDS - 3:
+        embed.add_field(name="…", value=f"and {len(docs) - (EMBED_FIELDS - 3)} more essays")
+    if not docs:
+        embed.add_field(name="Essays", value="None indexed: check the seeds folder.")
+    elapsed = (time.monotonic() if now is None else now) - services.started
+    embed.add_field(name="Version", value=__version__)
+    embed.add_field(name="Uptime", value=format_uptime(elapsed))
+    return Reply(embed=embed, ephemeral=True)
+
+
+class About(commands.Cog):
+    def __init__(self, services: Services) -> None:
+        self.services = services
+
+    @app_commands.command(name="about", description="What this bot has indexed, and its version.")
+    async def about(self, interaction: discord.Interaction[Any]) -> None:
+        await send_reply(interaction, about_reply(self.services))
+
+
+async def setup(bot: EssayBot) -> None:
+    await bot.add_cog(About(bot.services))

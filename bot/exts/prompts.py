@@ -1,0 +1,309 @@
+"""``/prompt``: the per-server discussion prompts, a thin layer over ``PromptService``.
+
+Behaviour (validation, linking, permissions on removal, logging) lives in the
+service; this module turns its results into replies and its checks into Discord's
+cooldowns and permission checks. The console calls the same ``*_reply`` functions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.core.errors import Forbidden, UserError
+from bot.exts.render import (
+    COLOUR,
+    EMBED_DESCRIPTION,
+    EMBED_TITLE,
+    FIELD_VALUE,
+    Attachment,
+    Pager,
+    Reply,
+    choices,
+    citation,
+    cut,
+    escape,
+    notice,
+)
+from bot.exts.views import deferred
+from bot.services import Caller, PromptLike, Services
+
+if TYPE_CHECKING:
+    from bot.app import EssayBot
+
+PER_SERVER = "Prompts are kept per server: use /prompt in a server channel, not in a DM."
+PER_PAGE = 5
+ChoiceList = list[app_commands.Choice[str]]  # spelled here: in the cog, ``list`` is a command
+
+
+def require_guild(caller: Caller) -> str:
+    if caller.guild is None:
+        raise UserError(PER_SERVER)
+    return caller.guild
+
+
+def _who(prompt: PromptLike) -> str:
+    if prompt.builtin:
+        return "essay-bot (built in)"
+    # A mention in an embed shows the member's name and never pings.
+    return f"<@{prompt.author}>" if prompt.author.isdigit() else escape(prompt.author)
+
+
+def _link(services: Services, prompt: PromptLike) -> str | None:
+    if prompt.section is None:
+        return None
+    doc = services.document(prompt.document) if prompt.document else None
+    if doc is None and len(services.index.library.documents) == 1:
+        doc = services.index.library.documents[0]
+    title = ""
+    if doc is not None and 1 <= prompt.section <= len(doc.sections):
+        title = doc.section(prompt.section).title
+    return citation(doc, prompt.section, title, prompt.paragraph)
+
+
+def _passage(services: Services, prompt: PromptLike) -> str | None:
+    if prompt.section is None or prompt.paragraph is None or prompt.document is None:
+        return None
+    doc = services.document(prompt.document)
+    if doc is None or not 1 <= prompt.section <= len(doc.sections):
+        return None
+    paragraphs = doc.section(prompt.section).paragraphs
+    if not 1 <= prompt.paragraph <= len(paragraphs):
+        return None
+    return paragraphs[prompt.paragraph - 1].text
+
+
+def prompt_embed(services: Services, prompt: PromptLike, *, passage: bool = False) -> discord.Embed:
+    title = "Built-in prompt" if prompt.builtin else f"Prompt #{prompt.number}"
+    embed = discord.Embed(
+        title=cut(title, EMBED_TITLE)[0],
+        description=cut(escape(prompt.text), EMBED_DESCRIPTION)[0],
+        colour=COLOUR,
+    )
+    link = _link(services, prompt)
+    if link is not None:
+        text = _passage(services, prompt) if passage else None
+        value = cut(escape(text), FIELD_VALUE - len(link) - 2)[0] + f"\n{link}" if text else link
+        embed.add_field(name="About", value=cut(value, FIELD_VALUE)[0], inline=False)
+    embed.add_field(name="Proposed by", value=_who(prompt))
+    if prompt.status == "removed":
+        embed.add_field(name="Status", value="removed")
+    return embed
+
+
+async def add_reply(services: Services, caller: Caller, text: str, section: str | None) -> Reply:
+    guild = require_guild(caller)
+    prompt, created = await services.prompts.add(
+        guild=guild, channel=caller.channel, author=caller.user, text=text, section=section
+    )
+    if created:
+        message = f"Added as prompt #{prompt.number}."
+    else:
+        message = f"That prompt is already here, as #{prompt.number}."
+    return Reply(content=message, embed=prompt_embed(services, prompt), ephemeral=True)
+
+
+async def random_reply(services: Services, caller: Caller, section: str | None) -> Reply:
+    guild = require_guild(caller)
+    prompt = await services.prompts.random(
+        guild=guild, channel=caller.channel, actor=caller.user, section=section
+    )
+    name = prompt.text if prompt.builtin else f"#{prompt.number} {prompt.text}"
+    return Reply(
+        embed=prompt_embed(services, prompt, passage=True),
+        thread_name=cut(name, 100)[0],
+    )
+
+
+class PromptListScreen(Pager):
+    def __init__(self, services: Services, prompts: Sequence[PromptLike], title: str) -> None:
+        super().__init__()
+        self.services = services
+        self.prompts = list(prompts)
+        self.title = title
+
+    def page_count(self) -> int:
+        return max(1, -(-len(self.prompts) // PER_PAGE))
+
+    def page(self, number: int) -> discord.Embed:
+        embed = discord.Embed(title=cut(self.title, EMBED_TITLE)[0], colour=COLOUR)
+        for prompt in self.prompts[number * PER_PAGE : (number + 1) * PER_PAGE]:
+            where = f" · § {prompt.section}" if prompt.section is not None else ""
+            state = " · removed" if prompt.status == "removed" else ""
+            value = f"{cut(escape(prompt.text), 600)[0]}\n— {_who(prompt)}"
+            embed.add_field(name=f"#{prompt.number}{where}{state}", value=value, inline=False)
+        embed.set_footer(
+            text=f"{len(self.prompts)} prompts · page {number + 1} of {self.page_count()}"
+        )
+        return embed
+
+
+async def list_reply(
+    services: Services,
+    caller: Caller,
+    section: str | None = None,
+    author: str | None = None,
+    include_removed: bool = False,
+) -> Reply:
+    guild = require_guild(caller)
+    prompts = await services.prompts.list(
+        guild=guild, section=section, author=author, include_removed=include_removed
+    )
+    if not prompts:
+        return notice("No prompts match yet. Propose one with /prompt add.")
+    return Reply.of(PromptListScreen(services, prompts, "Discussion prompts"), ephemeral=True)
+
+
+async def remove_reply(services: Services, caller: Caller, number: int) -> Reply:
+    guild = require_guild(caller)
+    prompt = await services.prompts.remove(
+        guild=guild,
+        number=number,
+        actor=caller.user,
+        can_moderate=caller.can_moderate,
+        channel=caller.channel,
+    )
+    return notice(
+        f"Prompt #{prompt.number} removed. /prompt restore {prompt.number} brings it back."
+    )
+
+
+async def restore_reply(services: Services, caller: Caller, number: int) -> Reply:
+    guild = require_guild(caller)
+    prompt = await services.prompts.restore(
+        guild=guild,
+        number=number,
+        actor=caller.user,
+        can_moderate=caller.can_moderate,
+        channel=caller.channel,
+    )
+    return notice(f"Prompt #{prompt.number} restored.")
+
+
+async def export_reply(services: Services, caller: Caller) -> Reply:
+    guild = require_guild(caller)
+    if not caller.can_manage_guild:
+        raise Forbidden("Only members with Manage Server can export the prompts.")
+    csv_data, json_data = await services.prompts.export(guild=guild)
+    return Reply(
+        content="This server's prompts and their history.",
+        files=(
+            Attachment(f"prompts-{guild}.csv", csv_data),
+            Attachment(f"prompts-{guild}.json", json_data),
+        ),
+        ephemeral=True,
+    )
+
+
+def caller_of(interaction: discord.Interaction[Any]) -> Caller:
+    perms = interaction.permissions
+    return Caller(
+        user=str(interaction.user.id),
+        guild=str(interaction.guild_id) if interaction.guild_id is not None else None,
+        channel=str(interaction.channel_id) if interaction.channel_id is not None else None,
+        can_moderate=perms.manage_messages,
+        can_manage_guild=perms.manage_guild,
+    )
+
+
+def _per_member(interaction: discord.Interaction[Any]) -> tuple[int | None, int]:
+    return (interaction.guild_id, interaction.user.id)
+
+
+@app_commands.guild_only()
+class Prompts(
+    commands.GroupCog,
+    group_name="prompt",
+    group_description="Discussion prompts for this server.",
+):
+    def __init__(self, services: Services) -> None:
+        self.services = services
+        super().__init__()
+
+    @app_commands.command(name="add", description="Propose a discussion prompt.")
+    @app_commands.describe(
+        text="The question to discuss (10-1000 characters)",
+        section="The section it is about (default: the best matching passage)",
+    )
+    @app_commands.checks.cooldown(3, 60.0, key=_per_member)
+    async def add(
+        self,
+        interaction: discord.Interaction[Any],
+        text: app_commands.Range[str, 1, 1000],
+        section: app_commands.Range[str, 1, 100] | None = None,
+    ) -> None:
+        caller = caller_of(interaction)
+        await deferred(
+            interaction, lambda: add_reply(self.services, caller, text, section), ephemeral=True
+        )
+
+    @app_commands.command(name="random", description="Post a prompt here and open a thread on it.")
+    @app_commands.describe(section="Only prompts about this section")
+    @app_commands.checks.cooldown(1, 30.0, key=_per_member)
+    async def random(
+        self,
+        interaction: discord.Interaction[Any],
+        section: app_commands.Range[str, 1, 100] | None = None,
+    ) -> None:
+        caller = caller_of(interaction)
+        await deferred(
+            interaction, lambda: random_reply(self.services, caller, section), ephemeral=False
+        )
+
+    @app_commands.command(name="list", description="This server's prompts, newest first.")
+    @app_commands.describe(
+        section="Only prompts about this section", author="Only prompts by this member"
+    )
+    async def list(
+        self,
+        interaction: discord.Interaction[Any],
+        section: app_commands.Range[str, 1, 100] | None = None,
+        author: discord.User | None = None,
+    ) -> None:
+        caller = caller_of(interaction)
+        who = str(author.id) if author is not None else None
+        await deferred(
+            interaction, lambda: list_reply(self.services, caller, section, who), ephemeral=True
+        )
+
+    @app_commands.command(name="remove", description="Remove a prompt (yours, or as a moderator).")
+    @app_commands.describe(number="The prompt's number in this server")
+    async def remove(
+        self, interaction: discord.Interaction[Any], number: app_commands.Range[int, 1, None]
+    ) -> None:
+        caller = caller_of(interaction)
+        await deferred(
+            interaction, lambda: remove_reply(self.services, caller, number), ephemeral=True
+        )
+
+    @app_commands.command(name="restore", description="Bring back a removed prompt.")
+    @app_commands.describe(number="The prompt's number in this server")
+    async def restore(
+        self, interaction: discord.Interaction[Any], number: app_commands.Range[int, 1, None]
+    ) -> None:
+        caller = caller_of(interaction)
+        await deferred(
+            interaction, lambda: restore_reply(self.services, caller, number), ephemeral=True
+        )
+
+    @app_commands.command(name="export", description="Download this server's prompts (CSV, JSON).")
+    @app_commands.checks.has_permissions(manage_guild=True)
+    async def export(self, interaction: discord.Interaction[Any]) -> None:
+        caller = caller_of(interaction)
+        await deferred(interaction, lambda: export_reply(self.services, caller), ephemeral=True)
+
+    @add.autocomplete("section")
+    @random.autocomplete("section")
+    @list.autocomplete("section")
+    async def complete_section(
+        self, interaction: discord.Interaction[Any], current: str
+    ) -> ChoiceList:
+        return choices(self.services.index.complete_sections(current))
+
+
+async def setup(bot: EssayBot) -> None:
+    await bot.add_cog(Prompts(bot.services))

@@ -1,0 +1,115 @@
+"""``/quote``: the best quote for a query, with its source, context and further results."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.core.search import validate_query
+from bot.core.text import clean_user_text
+from bot.exts.render import (
+    AUTHOR_NAME,
+    COLOUR,
+    EMBED_DESCRIPTION,
+    Button,
+    Pager,
+    Reply,
+    choices,
+    citation,
+    cut,
+    escape,
+    no_match,
+    paragraph_reply,
+)
+from bot.exts.views import send_reply
+from bot.services import QuoteHitLike, Services
+
+if TYPE_CHECKING:
+    from bot.app import EssayBot
+
+
+def speaker_label(hit: QuoteHitLike) -> str:
+    if hit.kind == "spoken" and hit.speaker:
+        return hit.speaker
+    return "pull quote" if hit.kind == "pull" else "the author"
+
+
+def quote_embed(services: Services, hit: QuoteHitLike) -> discord.Embed:
+    text, _ = cut(escape(hit.text), EMBED_DESCRIPTION - 2)
+    embed = discord.Embed(description=f"“{text}”", colour=COLOUR)
+    embed.set_author(name=cut(speaker_label(hit), AUTHOR_NAME)[0])
+    doc = services.document(hit.document)
+    embed.set_footer(text=citation(doc, hit.section, hit.section_title, hit.paragraph))
+    return embed
+
+
+class QuoteScreen(Pager):
+    """One quote at a time; "More" steps to the next result, "Context" shows its paragraph."""
+
+    next_label = "More"
+
+    def __init__(self, services: Services, hits: Sequence[QuoteHitLike]) -> None:
+        super().__init__()
+        self.services = services
+        self.hits = list(hits)
+
+    def page_count(self) -> int:
+        return len(self.hits)
+
+    def page(self, number: int) -> discord.Embed:
+        return quote_embed(self.services, self.hits[number])
+
+    def page_extra(self, number: int) -> list[Button]:
+        return [Button("context", "Context", owner_only=False)]
+
+    def on_extra(self, key: str, number: int) -> Reply | None:
+        hit = self.hits[number]
+        return paragraph_reply(self.services.document(hit.document), hit.section, hit.paragraph)
+
+
+def quote_reply(services: Services, query: str, speaker: str | None = None) -> Reply:
+    """What ``/quote`` answers; the console calls this too."""
+    text = validate_query(query)
+    who = clean_user_text(speaker) if speaker else None
+    hits = services.index.quotes(text, speaker=who or None, limit=10)
+    if not hits:
+        return no_match("passage", text, services.index.suggestions(text))
+    return Reply.of(QuoteScreen(services, hits))
+
+
+class Quotes(commands.Cog):
+    def __init__(self, services: Services) -> None:
+        self.services = services
+
+    @app_commands.command(name="quote", description="Find a quote from the essay.")
+    @app_commands.describe(
+        query="Words from the quote, or what it is about",
+        speaker="Only quotes by this person",
+    )
+    async def quote(
+        self,
+        interaction: discord.Interaction[Any],
+        query: app_commands.Range[str, 1, 300],
+        speaker: app_commands.Range[str, 1, 100] | None = None,
+    ) -> None:
+        await send_reply(interaction, quote_reply(self.services, query, speaker))
+
+    @quote.autocomplete("query")
+    async def complete_query(
+        self, interaction: discord.Interaction[Any], current: str
+    ) -> list[app_commands.Choice[str]]:
+        return choices(self.services.index.complete_quotes(current))
+
+    @quote.autocomplete("speaker")
+    async def complete_speaker(
+        self, interaction: discord.Interaction[Any], current: str
+    ) -> list[app_commands.Choice[str]]:
+        return choices(self.services.index.complete_speakers(current))
+
+
+async def setup(bot: EssayBot) -> None:
+    await bot.add_cog(Quotes(bot.services))

@@ -1,0 +1,85 @@
+"""``/search``: the paragraphs that best match a query, one per page."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.core.search import validate_query
+from bot.exts.render import (
+    COLOUR,
+    EMBED_DESCRIPTION,
+    EMBED_TITLE,
+    Button,
+    Pager,
+    Reply,
+    citation,
+    cut,
+    escape,
+    no_match,
+    paragraph_reply,
+)
+from bot.exts.views import send_reply
+from bot.services import PassageHitLike, Services
+
+if TYPE_CHECKING:
+    from bot.app import EssayBot
+
+
+class SearchScreen(Pager):
+    def __init__(self, services: Services, query: str, hits: Sequence[PassageHitLike]) -> None:
+        super().__init__()
+        self.services = services
+        self.query = query
+        self.hits = list(hits)
+        self.shown = [cut(escape(h.text), EMBED_DESCRIPTION) for h in self.hits]
+
+    def page_count(self) -> int:
+        return len(self.hits)
+
+    def page(self, number: int) -> discord.Embed:
+        hit = self.hits[number]
+        title = cut(f"§ {hit.section} {hit.section_title} · ¶ {hit.paragraph}", EMBED_TITLE)[0]
+        embed = discord.Embed(title=title, description=self.shown[number][0], colour=COLOUR)
+        doc = self.services.document(hit.document)
+        footer = citation(doc, hit.section, hit.section_title, hit.paragraph)
+        embed.set_footer(text=f"{footer} · result {number + 1} of {len(self.hits)}")
+        return embed
+
+    def page_extra(self, number: int) -> list[Button]:
+        if self.shown[number][1]:
+            return [Button("context", "Context", owner_only=False)]
+        return []
+
+    def on_extra(self, key: str, number: int) -> Reply | None:
+        hit = self.hits[number]
+        return paragraph_reply(self.services.document(hit.document), hit.section, hit.paragraph)
+
+
+def search_reply(services: Services, query: str) -> Reply:
+    """What ``/search`` answers; the console calls this too."""
+    text = validate_query(query)
+    hits = services.index.passages(text, limit=10)
+    if not hits:
+        return no_match("passage", text, services.index.suggestions(text))
+    return Reply.of(SearchScreen(services, text, hits))
+
+
+class Search(commands.Cog):
+    def __init__(self, services: Services) -> None:
+        self.services = services
+
+    @app_commands.command(name="search", description="Find the paragraphs that best match.")
+    @app_commands.describe(query="Words or a topic to look for")
+    async def search(
+        self, interaction: discord.Interaction[Any], query: app_commands.Range[str, 1, 300]
+    ) -> None:
+        await send_reply(interaction, search_reply(self.services, query))
+
+
+async def setup(bot: EssayBot) -> None:
+    await bot.add_cog(Search(bot.services))

@@ -1,0 +1,68 @@
+"""Ingest figures: in-process ingest of the essay, and ``export --json`` as a whole process."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+
+from bot.core.ingest import _hyphen, ingest_file
+from tests.bench._common import median, ms, percentile, table
+from tests.conftest import ROOT, SEEDS
+
+ESSAY = SEEDS / "azerbaijani-turkish-relations.txt"
+
+
+def run() -> None:
+    started = time.perf_counter()
+    ingest_file(ESSAY)  # first call pays for loading the word list
+    first = time.perf_counter() - started
+
+    cold, warm = [], []
+    for _ in range(30):
+        _hyphen._zipf.cache_clear()
+        started = time.perf_counter()
+        ingest_file(ESSAY)
+        cold.append(time.perf_counter() - started)
+    for _ in range(30):
+        started = time.perf_counter()
+        ingest_file(ESSAY)
+        warm.append(time.perf_counter() - started)
+
+    process = []
+    for _ in range(5):
+        started = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "-m", "bot", "export", "--json"],
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+        )
+        process.append(time.perf_counter() - started)
+
+    print(
+        table(
+            ["measure", "median", "p99/max", "target"],
+            [
+                [
+                    "ingest essay (word-list cache cleared)",
+                    ms(median(cold)),
+                    ms(max(cold)),
+                    "< 100 ms",
+                ],
+                [
+                    "ingest essay (warm cache)",
+                    ms(median(warm)),
+                    ms(percentile(warm, 99)),
+                    "< 100 ms",
+                ],
+                ["first ingest in a process (loads word list)", ms(first), "", ""],
+                [
+                    "python -m bot export --json (process)",
+                    ms(median(process)),
+                    ms(max(process)),
+                    "< 1 s",
+                ],
+            ],
+        )
+    )

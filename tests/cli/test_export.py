@@ -1,0 +1,58 @@
+"""``python -m bot export``: the whole index in the promised JSON shape, as a real process."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import ROOT, SEEDS
+
+
+def run(*args: str, seeds: Path = SEEDS) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "export", "--seeds", str(seeds), *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_export_json_shape() -> None:
+    result = run("--json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert set(data) == {"documents"}
+    (doc,) = data["documents"]
+    assert set(doc) == {"id", "title", "subtitle", "author", "sections", "quotes"}
+    assert doc["id"] == "azerbaijani-turkish-relations"
+    for number, section in enumerate(doc["sections"], start=1):
+        assert set(section) == {"number", "title", "paragraphs"}
+        assert section["number"] == number
+        assert all(isinstance(p, str) and p for p in section["paragraphs"])
+    for quote in doc["quotes"]:
+        assert set(quote) == {"id", "kind", "speaker", "text", "section", "paragraph"}
+        assert quote["kind"] in {"spoken", "pull"}
+        section = doc["sections"][quote["section"] - 1]
+        assert 1 <= quote["paragraph"] <= len(section["paragraphs"])
+    assert "“" in result.stdout  # Unicode as printed, not escaped
+
+
+def test_export_outline_and_a_bad_seed_beside_a_good_one(tmp_path: Path) -> None:
+    (tmp_path / "essay.txt").write_bytes((SEEDS / "azerbaijani-turkish-relations.txt").read_bytes())
+    (tmp_path / "broken.txt").write_bytes(b"")
+    result = run(seeds=tmp_path)
+    assert result.returncode == 0
+    assert "§ 7 Further Consolidation" in result.stdout
+    assert "broken.txt: the file is empty" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_export_with_nothing_to_export(tmp_path: Path) -> None:
+    result = run("--json", seeds=tmp_path)
+    assert result.returncode == 1
+    assert json.loads(result.stdout) == {"documents": []}
+    assert "no essays" in result.stderr

@@ -1,0 +1,76 @@
+"""Who said what: speakers are learnt from the text, pronouns and surnames resolved."""
+
+from __future__ import annotations
+
+from bot.core.ingest._quotes import Mention, find_quotations
+from bot.core.ingest._sentences import sentence_spans
+
+
+def quotations(*paragraphs: str) -> list[Mention]:
+    starts = [[a for a, _ in sentence_spans(p)] for p in paragraphs]
+    return find_quotations(list(paragraphs), starts)
+
+
+def speakers(*paragraphs: str) -> list[tuple[str, str | None]]:
+    return [(m.text, m.speaker) for m in quotations(*paragraphs)]
+
+
+def test_named_speaker_with_a_verb_of_saying() -> None:
+    assert speakers(
+        "Long ago, Maria Vonn famously said, “The river keeps its own time.” Then."
+    ) == [("The river keeps its own time.", "Maria Vonn")]
+
+
+def test_title_then_name_and_later_surname_resolve_to_the_full_name() -> None:
+    got = speakers(
+        "Foreign Minister Karel Dvorak declared that “we stand firm.” Later, Dvorak again: "
+        "“We stand with them.”"
+    )
+    assert got == [("we stand firm.", "Karel Dvorak"), ("We stand with them.", "Karel Dvorak")]
+
+
+def test_pronoun_resolves_to_the_person_last_named() -> None:
+    got = speakers(
+        "Before the vote, President Piet Hals appeared to indicate otherwise. In April, he had "
+        "announced that “no deal will be signed. Not this year.” A month later he said "
+        "that “there is a cause and an effect here.”"
+    )
+    assert got == [
+        ("no deal will be signed. Not this year.", "Piet Hals"),
+        ("there is a cause and an effect here.", "Piet Hals"),
+    ]
+
+
+def test_shared_surnames_resolve_by_the_nearest_mention() -> None:
+    got = speakers(
+        "The motto was used by Anna Berg and Olaf Berg. Olaf Berg described it as “a bridge.”",
+        "Anna Berg stated that “the bridge holds.”",
+    )
+    assert got == [("a bridge.", "Olaf Berg"), ("the bridge holds.", "Anna Berg")]
+
+
+def test_scare_quotes_and_document_wording_have_no_speaker() -> None:
+    got = speakers(
+        "One could even argue that “shared memory” is less important than “shared enemy” here. "
+        "The agreement called for a “peacemaking center” and both sides pledged support "
+        "“using all possibilities” in the event of “aggression” against either."
+    )
+    assert [speaker for _, speaker in got] == [None] * 5
+
+
+def test_a_place_is_not_a_speaker() -> None:
+    got = speakers("Many people live in Ruritania. Ruritania stated that “borders are open.”")
+    assert got == [("borders are open.", None)]
+
+
+def test_passive_attribution_in_the_next_sentence() -> None:
+    got = speakers(
+        "The motto “one river, two banks” is used widely. First pronounced by Ida Lund, it stuck."
+    )
+    assert got == [("one river, two banks", "Ida Lund")]
+
+
+def test_quotation_spanning_sentences_is_one_quote() -> None:
+    got = quotations("Ada Moss said that “the first. The second. The third.” And more.")
+    assert len(got) == 1
+    assert got[0].text == "the first. The second. The third."

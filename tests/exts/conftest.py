@@ -1,0 +1,115 @@
+"""A logged-in bot that never opens a gateway, talking to ``FakeHTTP``."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import discord
+import pytest
+
+from bot.app import Closer, EssayBot
+from bot.core.model import Library
+from bot.services import Services
+from bot.settings import SecretStr, Settings
+from tests.exts.fakes import FakeIndex, FakePrompts, make_document
+from tests.exts.harness import FakeHTTP, Request
+
+
+def make_settings(tmp_path: Path, *, dev_guild_id: int | None = None) -> Settings:
+    return Settings(
+        discord_token=SecretStr("test-token"),
+        dev_guild_id=dev_guild_id,
+        database_path=tmp_path / "data" / "essay-bot.sqlite3",
+        seeds_dir=tmp_path / "seeds",
+        log_level="INFO",
+    )
+
+
+@pytest.fixture
+def index() -> FakeIndex:
+    return FakeIndex(Library((make_document(),)))
+
+
+@pytest.fixture
+def prompts(index: FakeIndex) -> FakePrompts:
+    return FakePrompts(index)
+
+
+@pytest.fixture
+def services(index: FakeIndex, prompts: FakePrompts) -> Services:
+    return Services(index=index, prompts=prompts)
+
+
+@pytest.fixture
+async def fake_http(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeHTTP]:
+    fake = FakeHTTP()
+    await fake.start()
+    monkeypatch.setattr(discord.http.Route, "BASE", fake.base)
+    yield fake
+    await fake.stop()
+
+
+class Harness:
+    """The bot plus its fake HTTP: send a payload, read back what the bot answered."""
+
+    def __init__(self, bot: EssayBot, http: FakeHTTP) -> None:
+        self.bot = bot
+        self.http = http
+        self.closed = 0
+
+    def dispatch(self, payload: dict[str, Any]) -> set[asyncio.Task[Any]]:
+        """Hand the payload to the bot as the gateway would; the tasks it starts to handle it."""
+        before = asyncio.all_tasks()
+        self.bot._connection.parse_interaction_create(payload)  # type: ignore[arg-type]
+        return asyncio.all_tasks() - before
+
+    async def run(self, payload: dict[str, Any]) -> None:
+        """Dispatch and wait until the bot has finished handling the interaction."""
+        tasks = self.dispatch(payload)
+        if tasks:
+            await asyncio.wait(tasks, timeout=5)
+
+    async def answer(self, payload: dict[str, Any]) -> Request:
+        """Dispatch, let the bot finish, and return the interaction's callback request."""
+        await self.run(payload)
+        token = payload["token"]
+        found = await self.http.wait_for("POST", f"/{token}/callback")
+        return found[0]
+
+    async def edit(self, payload: dict[str, Any]) -> Request:
+        """The edit of a deferred response (after its callback)."""
+        found = await self.http.wait_for("PATCH", f"/{payload['token']}/messages/@original")
+        return found[0]
+
+    def message(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """The message the bot posted in answer to ``payload``, as the fake stored it."""
+        return self.http.messages[payload["token"]]
+
+
+async def start_bot(tmp_path: Path, services: Services, http: FakeHTTP, **kw: Any) -> Harness:
+    holder: dict[str, int] = {"closed": 0}
+
+    async def close() -> None:
+        holder["closed"] += 1
+
+    async def opener(settings: Settings) -> tuple[Services, Closer]:
+        return services, close
+
+    bot = EssayBot(make_settings(tmp_path, **kw), open_services=opener)
+    await bot.__aenter__()
+    await bot.login("test-token")
+    harness = Harness(bot, http)
+    harness.closed_counter = holder  # type: ignore[attr-defined]
+    return harness
+
+
+@pytest.fixture
+async def harness(
+    tmp_path: Path, services: Services, fake_http: FakeHTTP
+) -> AsyncIterator[Harness]:
+    h = await start_bot(tmp_path, services, fake_http)
+    yield h
+    await h.bot.close()

@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+from bot.exts.render import cut, escape
+
+
+def test_cut_keeps_whole_sentences_and_marks_the_cut() -> None:
+    text = "First one here. Second one follows. Third is long enough to overflow."
+    shown, was_cut = cut(text, 40)
+    assert was_cut
+    assert shown == "First one here. Second one follows.…"
+    assert len(shown) <= 40
+
+
+def test_cut_falls_back_to_a_word_boundary() -> None:
+    shown, was_cut = cut("word " * 100, 50)
+    assert was_cut
+    assert len(shown) <= 50
+    assert shown.endswith("word…")
+
+
+def test_short_text_is_untouched() -> None:
+    assert cut("Short.", 10) == ("Short.", False)
+
+
+def test_escape_neutralises_markdown_and_mentions() -> None:
+    shown = escape("**bold** @everyone <@123> `code`")
+    assert "\\*\\*bold\\*\\*" in shown
+    assert "@everyone" not in shown
+    assert "\\`code\\`" in shown

@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+from tests.exts.conftest import Harness
+from tests.exts.harness import EPHEMERAL, OTHER_ID, button, buttons, option, press, slash
+
+
+async def test_search_pages_through_matching_paragraphs(harness: Harness) -> None:
+    payload = slash("search", option("query", "river bridge"))
+    first = (await harness.answer(payload)).data
+    assert first["embeds"][0]["title"] == "§ 1 Opening Moves · ¶ 1"
+    assert "result 1 of 2" in first["embeds"][0]["footer"]["text"]
+    assert all(b["label"] != "Context" for b in buttons(first))  # nothing was cut
+    message = harness.message(payload)
+    refused = await harness.answer(
+        press(message, button(first, "Next")["custom_id"], user_id=OTHER_ID)
+    )
+    assert refused.data["flags"] & EPHEMERAL
+    second = await harness.answer(press(message, button(first, "Next")["custom_id"]))
+    assert second.data["embeds"][0]["title"] == "§ 1 Opening Moves · ¶ 2"
+
+
+async def test_search_without_match(harness: Harness) -> None:
+    callback = await harness.answer(slash("search", option("query", "xylophone")))
+    assert callback.data["flags"] & EPHEMERAL
+    assert callback.data["content"].startswith("No passage matches “xylophone”.")
+
+
+async def test_blank_query_is_refused(harness: Harness) -> None:
+    callback = await harness.answer(slash("search", option("query", "\u200b \u202e")))
+    assert callback.data["flags"] & EPHEMERAL
+    assert callback.data["content"] == "Type a few words to search for."

@@ -1,0 +1,109 @@
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.core.model import Library, Section
+from bot.exts import views
+from bot.services import Services
+from tests.exts.conftest import Harness, start_bot
+from tests.exts.fakes import FakeIndex, FakePrompts, make_document, paragraph
+from tests.exts.harness import (
+    CHANNEL_MESSAGE,
+    EPHEMERAL,
+    OTHER_ID,
+    UPDATE_MESSAGE,
+    FakeHTTP,
+    button,
+    buttons,
+    option,
+    press,
+    slash,
+)
+
+LONG_SENTENCE = "The long sentence goes on and on about the sea and the salt. "
+
+
+def long_section() -> Section:
+    huge = paragraph(1, *([LONG_SENTENCE.strip()] * 120))  # ~7,000 characters
+    rest = tuple(paragraph(n, LONG_SENTENCE.strip() * 10) for n in range(2, 8))
+    return Section(3, "Deep Water", (huge, *rest))
+
+
+@pytest.fixture
+async def long_harness(tmp_path: Path, fake_http: FakeHTTP) -> AsyncIterator[Harness]:
+    index = FakeIndex(Library((make_document(extra=(long_section(),)),)))
+    h = await start_bot(tmp_path, Services(index, FakePrompts(index)), fake_http)
+    yield h
+    await h.bot.close()
+
+
+async def test_section_by_number_shows_its_paragraphs(harness: Harness) -> None:
+    callback = await harness.answer(slash("section", option("name", "2")))
+    assert callback.body["type"] == CHANNEL_MESSAGE
+    (embed,) = callback.data["embeds"]
+    assert embed["title"] == "§ 2 Harbour Lights"
+    assert embed["description"] == "**¶ 1** Ships came at night. Lamps guided them."
+    assert buttons(callback.data) == []  # one page: nothing to press
+
+
+async def test_long_section_pages_within_limits_and_cuts_at_a_sentence(
+    long_harness: Harness,
+) -> None:
+    h = long_harness
+    payload = slash("section", option("name", "deep"))
+    first = (await h.answer(payload)).data
+    (embed,) = first["embeds"]
+    assert len(embed["description"]) <= 4096
+    assert embed["description"].endswith("salt.…")  # a whole sentence, then the ellipsis
+    assert button(first, "Context")["disabled"] is False
+    assert button(first, "Previous")["disabled"] is True
+    message = h.message(payload)
+    pages = 1
+    data = first
+    while not button(data, "Next")["disabled"]:
+        update = await h.answer(press(message, button(data, "Next")["custom_id"]))
+        assert update.body["type"] == UPDATE_MESSAGE
+        data = update.data
+        pages += 1
+        size = sum(len(data["embeds"][0].get(k, "")) for k in ("title", "description"))
+        assert size + len(data["embeds"][0]["footer"]["text"]) <= 6000
+    assert pages > 2
+    assert f"page {pages} of {pages}" in data["embeds"][0]["footer"]["text"]
+
+
+async def test_context_shows_the_whole_cut_paragraph_privately(long_harness: Harness) -> None:
+    h = long_harness
+    payload = slash("section", option("name", "deep"))
+    first = (await h.answer(payload)).data
+    context = await h.answer(
+        press(h.message(payload), button(first, "Context")["custom_id"], user_id=OTHER_ID)
+    )
+    assert context.data["flags"] & EPHEMERAL
+    assert len(context.data["embeds"][0]["description"]) <= 4096
+
+
+async def test_unknown_section_suggests_names(harness: Harness) -> None:
+    callback = await harness.answer(slash("section", option("name", "nowhere")))
+    assert callback.data["flags"] & EPHEMERAL
+    assert callback.data["content"].startswith("No section matches “nowhere”.")
+
+
+async def test_buttons_are_disabled_when_the_view_times_out(
+    long_harness: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(views, "VIEW_TIMEOUT", 0.2)
+    h = long_harness
+    payload = slash("section", option("name", "deep"))
+    await h.answer(payload)
+    (edit,) = await h.http.wait_for("PATCH", f"/{payload['token']}/messages/@original")
+    assert buttons(edit.body)
+    assert all(b["disabled"] for b in buttons(edit.body))
+
+
+async def test_section_autocomplete(harness: Harness) -> None:
+    payload = slash("section", option("name", "har", focused=True), autocomplete=True)
+    callback = await harness.answer(payload)
+    assert {"name": "§ 2 Harbour Lights", "value": "2"} in callback.data["choices"]

@@ -1,0 +1,132 @@
+"""The bot as a whole: every extension loads, the schema fits Discord, sync only on change."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import discord
+import pytest
+
+from bot.app import EXTENSIONS, EssayBot
+from bot.core.model import Library
+from bot.services import Services
+from tests.exts.conftest import start_bot
+from tests.exts.fakes import FakeIndex, FakePrompts, make_document
+from tests.exts.harness import GUILD_ID, FakeHTTP
+
+NAME = re.compile(r"^[-_a-z0-9]{1,32}$")
+
+
+@pytest.fixture
+def services() -> Services:
+    index = FakeIndex(Library((make_document(),)))
+    return Services(index, FakePrompts(index))
+
+
+@pytest.fixture
+async def fake_http(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeHTTP]:
+    fake = FakeHTTP()
+    await fake.start()
+    monkeypatch.setattr(discord.http.Route, "BASE", fake.base)
+    yield fake
+    await fake.stop()
+
+
+def check_options(options: list[dict[str, Any]], where: str) -> None:
+    assert len(options) <= 25, where
+    seen_optional = False
+    for opt in options:
+        here = f"{where} {opt['name']}"
+        assert NAME.match(opt["name"]), here
+        assert 1 <= len(opt["description"]) <= 100, here
+        assert len(opt.get("choices") or []) <= 25, here
+        if opt["type"] in (1, 2):
+            check_options(opt.get("options") or [], here)
+            continue
+        if opt.get("required"):
+            assert not seen_optional, f"{here}: required after optional"
+        else:
+            seen_optional = True
+        if opt.get("max_length") is not None:
+            assert 1 <= opt["max_length"] <= 6000, here
+
+
+def size(command: dict[str, Any]) -> int:
+    total = len(command["name"]) + len(command.get("description", ""))
+    for opt in command.get("options") or []:
+        total += size(opt)
+    return total
+
+
+async def test_every_extension_loads_and_the_schema_fits_discords_limits(
+    tmp_path: Path, services: Services, fake_http: FakeHTTP
+) -> None:
+    h = await start_bot(tmp_path, services, fake_http)
+    try:
+        assert set(h.bot.extensions) == set(EXTENSIONS)
+        schema = h.bot.command_schema()
+        names = {c["name"] for c in schema}
+        assert names == {"quote", "section", "search", "prompt", "about"}
+        for command in schema:
+            assert NAME.match(command["name"])
+            assert 1 <= len(command["description"]) <= 100
+            check_options(command.get("options") or [], command["name"])
+            assert size(command) <= 4000
+        prompt = next(c for c in schema if c["name"] == "prompt")
+        subs = {o["name"] for o in prompt["options"]}
+        assert subs == {"add", "random", "list", "remove", "restore", "export"}
+        assert prompt["contexts"] == [0]  # server only
+        (synced,) = await fake_http.wait_for("PUT", "/commands")
+        assert synced.body == json.loads(json.dumps(schema))  # what was synced is what is declared
+        assert allowed_mentions_none(h.bot)
+    finally:
+        await h.bot.close()
+
+
+def allowed_mentions_none(bot: EssayBot) -> bool:
+    mentions = bot.allowed_mentions
+    if mentions is None:
+        return False
+    flags = (mentions.everyone, mentions.users, mentions.roles, mentions.replied_user)
+    return flags == (False, False, False, False)
+
+
+async def test_sync_happens_once_until_the_schema_changes(
+    tmp_path: Path, services: Services, fake_http: FakeHTTP
+) -> None:
+    first = await start_bot(tmp_path, services, fake_http)
+    await first.bot.close()
+    second = await start_bot(tmp_path, services, fake_http)
+    digest = second.bot.schema_hash()
+    await second.bot.close()
+    puts = [r for r in fake_http.requests if r.method == "PUT"]
+    assert len(puts) == 1
+    assert (tmp_path / "data" / "command-schema.sha256").read_text().strip() == digest
+    third = await start_bot(tmp_path, services, fake_http)
+    third.bot.force_sync = True
+    assert await third.bot.sync_commands() is True
+    await third.bot.close()
+    assert len([r for r in fake_http.requests if r.method == "PUT"]) == 2
+
+
+async def test_dev_guild_gets_the_commands_instantly(
+    tmp_path: Path, services: Services, fake_http: FakeHTTP
+) -> None:
+    h = await start_bot(tmp_path, services, fake_http, dev_guild_id=GUILD_ID)
+    await h.bot.close()
+    (put,) = [r for r in fake_http.requests if r.method == "PUT"]
+    assert put.path.endswith(f"/guilds/{GUILD_ID}/commands")
+    assert {c["name"] for c in put.body} == {"quote", "section", "search", "prompt", "about"}
+
+
+async def test_close_closes_the_services_once(
+    tmp_path: Path, services: Services, fake_http: FakeHTTP
+) -> None:
+    h = await start_bot(tmp_path, services, fake_http)
+    await h.bot.close()
+    await h.bot.close()
+    assert h.closed_counter["closed"] == 1  # type: ignore[attr-defined]
