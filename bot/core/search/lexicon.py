@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import math
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -28,6 +29,8 @@ MIN_PREFIX_LEN = 3
 MIN_FUZZY_PREFIX_LEN = 5
 # What a word absent from the text weighs, as a share of the rarest word's idf.
 UNKNOWN_WORD_WEIGHT = 0.75
+# Words whose expansions are remembered.
+EXPANSION_CACHE = 4096
 # Cap on the expansions of one word, so a short prefix cannot flood a query.
 MAX_EXPANSIONS = 12
 
@@ -90,6 +93,7 @@ class Lexicon:
         self._lengths = np.array([len(t) for t in self.terms], dtype=np.int32)
         # Truncations of every term, by length, for typo-tolerant prefixes.
         self._heads: dict[int, list[str]] = {}
+        self._expansions: OrderedDict[str, tuple[Expansion, ...]] = OrderedDict()
 
     def __len__(self) -> int:
         return len(self.terms)
@@ -112,7 +116,26 @@ class Lexicon:
         return range(lo, hi)
 
     def expand(self, word: str) -> list[Expansion]:
-        """The terms ``word`` may stand for, best first, at most ``MAX_EXPANSIONS``."""
+        """The terms ``word`` may stand for, best first, at most ``MAX_EXPANSIONS``.
+
+        Memoised (bounded): autocomplete asks again for every earlier word of
+        the query at each keystroke, and members ask about the same names.
+        """
+        cached = self._expansions.get(word)
+        if cached is not None:
+            self._expansions.move_to_end(word)
+            return list(cached)
+        expansions = self._expand(word)
+        if len(self._expansions) >= EXPANSION_CACHE:
+            self._expansions.popitem(last=False)
+        self._expansions[word] = tuple(expansions)
+        return expansions
+
+    def clear_cache(self) -> None:
+        """Forget memoised expansions (benchmarks use this to time cold queries)."""
+        self._expansions.clear()
+
+    def _expand(self, word: str) -> list[Expansion]:
         found: dict[int, float] = {}
 
         def offer(term: int, similarity: float) -> None:
