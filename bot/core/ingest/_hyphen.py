@@ -97,8 +97,8 @@ def join_break(left: str, right: str, evidence: Evidence) -> str:
 def _join_word(stem: str, first: str, evidence: Evidence) -> str:
     left_piece = _letters(stem.rsplit("-", 1)[-1])
     right_piece = _letters(first.split("-", 1)[0])
-    if right_piece.casefold() in _SUSPENDERS:
-        return f"{stem}- {first}"
+    if right_piece.casefold() in _SUSPENDERS and not _is_word(left_piece + right_piece, evidence):
+        return f"{stem}- {first}"  # "nation- and state-building", but "pri-"/"or" is "prior"
     if not left_piece or not right_piece:
         return f"{stem}-{first}"
     if left_piece[-1].isdigit() or right_piece[0].isdigit() or right_piece[0].isupper():
@@ -106,6 +106,11 @@ def _join_word(stem: str, first: str, evidence: Evidence) -> str:
     return (
         stem + first if _reads_as_one_word(left_piece, right_piece, evidence) else f"{stem}-{first}"
     )
+
+
+def _is_word(text: str, evidence: Evidence) -> bool:
+    word = text.casefold()
+    return bool(evidence.joined[word]) or _zipf(word) >= _COMMON
 
 
 def _reads_as_one_word(left: str, right: str, evidence: Evidence) -> bool:

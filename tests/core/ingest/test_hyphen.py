@@ -33,6 +33,7 @@ def evidence(*lines: str) -> Evidence:
         ("a test for Turkey—", "especially in the", "a test for Turkey—especially in the"),
         ("of Nagorno- ", "Karabakh; prior", "of Nagorno-Karabakh; prior"),
         ("shaping Tur-", "key’s relations", "shaping Turkey’s relations"),
+        ("no mention; pri-", "or to their signing", "no mention; prior to their signing"),
     ],
 )
 def test_breaks_without_other_evidence(left: str, right: str, expected: str) -> None:

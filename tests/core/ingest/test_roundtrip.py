@@ -82,7 +82,9 @@ def essays(draw: st.DrawFn, source: list[str]) -> tuple[str, list[list[str]], st
     split = draw(st.integers(min_value=1, max_value=len(picked) - 1))
     sections = [picked[:split], picked[split:]]
     sentences = [s for p in picked for s in re.split(r"(?<=[.?!])\s+(?=[A-Z])", p)]
-    long_ones = [s for s in sentences if len(s.split()) >= 8 and "“" not in s]
+    # A pull quote is a whole sentence of some length (the ingest ignores repeats
+    # shorter than 40 letters, which ordinary prose repeats by chance).
+    long_ones = [s for s in sentences if len(re.sub(r"\W", "", s)) >= 60 and "“" not in s]
     pull = draw(st.sampled_from(long_ones or sentences))
     return extract(sections, pull, draw), sections, pull
 
