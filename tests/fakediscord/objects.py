@@ -1,0 +1,200 @@
+"""Discord's JSON objects, shaped as the API documentation shows them.
+
+The fake builds every user, guild, channel, member and message it hands to the
+client from here, so that discord.py parses the same shapes it would parse from
+the real API; a missing required key surfaces as a parse error in the client,
+just as it would against Discord.
+"""
+
+from __future__ import annotations
+
+import itertools
+import secrets
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+JSON = dict[str, Any]
+
+DISCORD_EPOCH_MS = 1_420_070_400_000
+
+# Permissions a member of the fake guild holds: view channel, send messages,
+# embed links, attach files, read history, use application commands.
+MEMBER_PERMISSIONS = (1 << 10) | (1 << 11) | (1 << 14) | (1 << 15) | (1 << 16) | (1 << 31)
+ADMINISTRATOR = 1 << 3
+# What an invited bot usually holds: the member set plus threads.
+BOT_PERMISSIONS = MEMBER_PERMISSIONS | (1 << 34) | (1 << 35) | (1 << 38)
+
+
+class Snowflakes:
+    """Snowflake ids that increase with time, as Discord's do."""
+
+    def __init__(self) -> None:
+        self._counter = itertools.count()
+
+    def next(self) -> str:
+        ms = int(time.time() * 1000) - DISCORD_EPOCH_MS
+        return str((ms << 22) | (next(self._counter) & 0x3FFFFF))
+
+
+def iso_now() -> str:
+    return datetime.now(UTC).isoformat()
+
+
+@dataclass(slots=True)
+class User:
+    id: str
+    username: str
+    bot: bool = False
+
+    def to_json(self) -> JSON:
+        return {
+            "id": self.id,
+            "username": self.username,
+            "discriminator": "0",
+            "global_name": None if self.bot else self.username.title(),
+            "avatar": None,
+            "bot": self.bot,
+            "system": False,
+            "public_flags": 0,
+            "flags": 0,
+        }
+
+
+@dataclass(slots=True)
+class Channel:
+    id: str
+    name: str
+    guild_id: str | None
+    type: int = 0  # GUILD_TEXT; 1 is DM, 11 a public thread
+    parent_id: str | None = None
+
+    def to_json(self) -> JSON:
+        data: JSON = {"id": self.id, "type": self.type, "last_message_id": None, "flags": 0}
+        if self.type == 1:
+            data["recipients"] = []
+            return data
+        data.update(
+            {
+                "name": self.name,
+                "guild_id": self.guild_id,
+                "position": 0,
+                "permission_overwrites": [],
+                "nsfw": False,
+                "parent_id": self.parent_id,
+                "topic": None,
+                "rate_limit_per_user": 0,
+            }
+        )
+        if self.type in (11, 12):
+            data["owner_id"] = None
+            data["message_count"] = 0
+            data["member_count"] = 1
+            data["thread_metadata"] = {
+                "archived": False,
+                "auto_archive_duration": 1440,
+                "archive_timestamp": iso_now(),
+                "locked": False,
+            }
+        return data
+
+
+@dataclass(slots=True)
+class Guild:
+    id: str
+    name: str
+    owner_id: str
+    channels: list[Channel] = field(default_factory=list)
+    members: list[User] = field(default_factory=list)
+    moderators: set[str] = field(default_factory=set)
+
+    def member_json(self, user: User) -> JSON:
+        return {
+            "user": user.to_json(),
+            "nick": None,
+            "avatar": None,
+            "roles": [],
+            "joined_at": iso_now(),
+            "premium_since": None,
+            "deaf": False,
+            "mute": False,
+            "flags": 0,
+            "pending": False,
+            "permissions": str(self.permissions_of(user)),
+        }
+
+    def permissions_of(self, user: User) -> int:
+        if user.bot:
+            return BOT_PERMISSIONS
+        if user.id == self.owner_id or user.id in self.moderators:
+            return MEMBER_PERMISSIONS | ADMINISTRATOR
+        return MEMBER_PERMISSIONS
+
+    def everyone_role(self) -> JSON:
+        return {
+            "id": self.id,
+            "name": "@everyone",
+            "color": 0,
+            "colors": {"primary_color": 0, "secondary_color": None, "tertiary_color": None},
+            "hoist": False,
+            "icon": None,
+            "unicode_emoji": None,
+            "position": 0,
+            "permissions": str(MEMBER_PERMISSIONS),
+            "managed": False,
+            "mentionable": False,
+            "flags": 0,
+        }
+
+    def to_json(self) -> JSON:
+        """The GUILD_CREATE payload: the guild object plus the gateway-only extras."""
+        return {
+            "id": self.id,
+            "name": self.name,
+            "icon": None,
+            "splash": None,
+            "discovery_splash": None,
+            "owner_id": self.owner_id,
+            "afk_channel_id": None,
+            "afk_timeout": 300,
+            "verification_level": 0,
+            "default_message_notifications": 1,
+            "explicit_content_filter": 0,
+            "roles": [self.everyone_role()],
+            "emojis": [],
+            "stickers": [],
+            "features": [],
+            "mfa_level": 0,
+            "application_id": None,
+            "system_channel_id": None,
+            "system_channel_flags": 0,
+            "rules_channel_id": None,
+            "vanity_url_code": None,
+            "description": None,
+            "banner": None,
+            "premium_tier": 0,
+            "premium_subscription_count": 0,
+            "preferred_locale": "en-US",
+            "public_updates_channel_id": None,
+            "nsfw_level": 0,
+            "premium_progress_bar_enabled": False,
+            "safety_alerts_channel_id": None,
+            "joined_at": iso_now(),
+            "large": False,
+            "unavailable": False,
+            "member_count": len(self.members),
+            "voice_states": [],
+            "members": [self.member_json(m) for m in self.members],
+            "channels": [c.to_json() for c in self.channels if c.type == 0],
+            "threads": [c.to_json() for c in self.channels if c.type in (11, 12)],
+            "presences": [],
+            "stage_instances": [],
+            "guild_scheduled_events": [],
+            "soundboard_sounds": [],
+        }
+
+
+def new_token() -> str:
+    """An interaction token: opaque, URL-safe, long, like Discord's."""
+    return "aW50ZXJhY3Rpb24" + secrets.token_urlsafe(48)
