@@ -95,7 +95,7 @@ class Corpus:
         unit_of = (keys % n).astype(np.int32)
         tfn = counts * (K1 + 1.0) / (counts + norm[unit_of])
         starts = np.flatnonzero(np.diff(term_of, prepend=-1))
-        ends = np.append(starts[1:], len(keys))
+        ends = np.append(starts[1:], len(keys)) if len(keys) else starts
         self.postings: dict[int, tuple[IntArray, FloatArray]] = {
             int(term_of[a]): (unit_of[a:b], tfn[a:b]) for a, b in zip(starts, ends, strict=True)
         }

@@ -31,7 +31,7 @@ def validate_query(raw: str, *, limit: int = MAX_QUERY_CHARS) -> str:
         raise InvalidInput("Type a few words to search for.")
     if len(query) > limit:
         raise InvalidInput(
-            f"That query is {len(query)} characters long; please keep it under {limit + 1}."
+            f"That query is {len(query)} characters long; please use at most {limit}."
         )
     return query
 

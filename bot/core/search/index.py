@@ -45,9 +45,13 @@ SCORE_FLOOR = 45.0
 COMPLETE_FLOOR = 20.0
 # A section found by its content ranks below one found by its title.
 CONTENT_FACTOR = 0.85
-# A query whose known words weigh less than this share of the rarest word's
-# idf is scored down in proportion (see ``Query.specificity``).
-SPECIFIC_SHARE = 0.3
+# A query whose most specific word has an idf below this (a word in more than
+# about one sentence in eight) is scored down in proportion: "the" or "of the
+# and" match everything equally, which is no answer; words of one or two
+# letters never count as specific (numbers do). In a very short text every
+# word is common, so the bar is lowered to a share of the rarest word's idf.
+SPECIFIC_IDF = 2.0
+SPECIFIC_SHARE = 0.35
 # How many lexical candidates get the (costlier) phrase score.
 RERANK = 30
 MAX_LIMIT = 50
@@ -282,8 +286,16 @@ class SearchIndex:
             self.lexicon.weight(w, list(e)) for w, e in zip(words, expansions, strict=True)
         )
         matched = frozenset(self.lexicon.terms[e.term] for ex in expansions for e in ex)
-        known = sum(w for w, ex in zip(weights, expansions, strict=True) if ex)
-        specificity = min(1.0, known / (SPECIFIC_SHARE * self.lexicon.max_idf))
+        known = max(
+            (
+                weight
+                for word, weight, ex in zip(words, weights, expansions, strict=True)
+                if ex and (len(word) >= MIN_PREFIX_LEN or word.isdigit())
+            ),
+            default=0.0,
+        )
+        bar = min(SPECIFIC_IDF, SPECIFIC_SHARE * self.lexicon.max_idf)
+        specificity = min(1.0, known / bar)
         return Query(" ".join(words), expansions, weights, matched, specificity)
 
     def _expand(self, word: str, *, still_typing: bool) -> list[Expansion]:
