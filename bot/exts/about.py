@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 
 def format_uptime(seconds: float) -> str:
-    minutes, _ = divmod(int(seconds), 60)
+    minutes, _ = divmod(round(seconds), 60)  # monotonic clock sums are not exact
     hours, minutes = divmod(minutes, 60)
     days, hours = divmod(hours, 24)
     if days:
