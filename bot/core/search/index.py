@@ -87,6 +87,19 @@ def _sentences(text: str, sentences: tuple[str, ...]) -> tuple[str, ...]:
     return sentences if sentences else (text,)
 
 
+def _starting_with(typed: str, labels: list[str]) -> list[int]:
+    """Indices of folded ``labels`` with a word starting with the last word typed.
+
+    Autocomplete's answer to a first letter or a common word, which the
+    rankers rightly refuse: the member is still typing, so show something.
+    """
+    words = terms(typed, compounds=False)
+    if not words:
+        return []
+    head = words[-1]
+    return [i for i, label in enumerate(labels) if any(w.startswith(head) for w in label.split())]
+
+
 def _check_limit(limit: int) -> None:
     if not 1 <= limit <= MAX_LIMIT:
         raise InvalidInput(f"The number of results must be between 1 and {MAX_LIMIT}.")
@@ -624,6 +637,8 @@ class SearchIndex:
             ranked = self._rank_sections(self._query(text))
             keyed = {(self._doc_ids[d], n): i for i, (d, n, _) in enumerate(self._section_units)}
             units = [keyed[(h.document, h.number)] for h in ranked if h.score >= COMPLETE_FLOOR]
+        if not units:
+            units = _starting_with(text, [f for f, _ in self._title_choices])
         return [self._title_choices[i][1] for i in units[:MAX_CHOICES]]
 
     def complete_speakers(self, typed: str) -> list[Choice]:
@@ -657,11 +672,19 @@ class SearchIndex:
         if q.empty:
             return []
         ranked = self._rank_quotes(q, None, RERANK)
-        return [
+        choices = [
             self._quote_choice(u, q.matched_terms)
             for u, s in ranked[:MAX_CHOICES]
             if s >= COMPLETE_FLOOR
         ]
+        if not choices:
+            quotes = [i for i, u in enumerate(self._quote_units) if u.kind != "passage"]
+            labels = [self._quotes.folded[i] for i in quotes]
+            choices = [
+                self._quote_choice(quotes[i], q.matched_terms)
+                for i in _starting_with(text, labels)[:MAX_CHOICES]
+            ]
+        return choices
 
     def _spans(self, unit: int) -> list[Token]:
         """Token spans of a quote candidate, kept for the units autocomplete shows.

@@ -428,3 +428,15 @@ def test_empty_library_finds_nothing() -> None:
     assert ix.complete_quotes("") == []
     assert ix.complete_sections("") == []
     assert ix.speakers() == []
+
+
+def test_autocomplete_shows_something_for_a_first_letter(index: SearchIndex) -> None:
+    # "A" alone is no search (too common), but a member typing it should see options.
+    assert index.quotes("A") == []
+    assert index.complete_quotes("A")
+    # Titles with a word starting with "a": "A Period…" and "…and Cultural…".
+    assert [c.value for c in index.complete_sections("A")] == [
+        "A Period of Turbulence",
+        "Educational and Cultural Cooperation",
+    ]
+    assert index.complete_quotes("qwertyuiop") == []
