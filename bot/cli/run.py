@@ -1,4 +1,9 @@
-"""``python -m bot [run [--sync]]`` starts the bot; ``python -m bot console`` runs offline."""
+"""``python -m bot [run [--sync]]`` starts the bot; ``python -m bot console`` runs offline.
+
+discord.py and aiohttp are imported where the bot starts, not at the top: every
+one-shot command (``export``, ``quote``, ``prompt``...) builds this module's parser,
+and should not pay for a Discord client it never opens.
+"""
 
 from __future__ import annotations
 
@@ -11,12 +16,6 @@ import signal
 import sys
 from typing import Any, TextIO
 
-import aiohttp
-import discord
-import yarl
-from discord.gateway import DiscordWebSocket
-
-from bot.app import EssayBot
 from bot.core.errors import StorageError
 from bot.services import Caller
 from bot.settings import Settings, SettingsError
@@ -56,12 +55,16 @@ def load_settings() -> Settings | None:
 
 
 def setup_logging(settings: Settings) -> None:
+    import discord
+
     discord.utils.setup_logging(level=settings.log_level_number, root=True)
     logging.getLogger("discord.http").setLevel(logging.WARNING)
 
 
 def apply_api_base(environ: dict[str, str] | None = None) -> str | None:
     """Point discord.py at another API base (``DISCORD_API_BASE``): for end-to-end tests only."""
+    import discord
+
     base = (os.environ if environ is None else environ).get("DISCORD_API_BASE", "").strip()
     if not base:
         return None
@@ -103,6 +106,10 @@ async def point_gateway(api_base: str) -> None:
     discord.py now dials its built-in gateway address, so an API base alone would send
     the REST calls to the fake Discord and the websocket to the real one.
     """
+    import aiohttp
+    import yarl
+    from discord.gateway import DiscordWebSocket
+
     try:
         async with (
             aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=10)) as session,
@@ -118,6 +125,9 @@ async def point_gateway(api_base: str) -> None:
 
 
 async def serve(settings: Settings, *, sync: bool, api_base: str | None = None) -> int:
+    import discord
+
+    from bot.app import EssayBot
     from bot.runtime import open_services
 
     if api_base is not None:
