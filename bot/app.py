@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import hashlib
 import json
 import logging
@@ -88,6 +89,10 @@ class EssayBot(commands.Bot):
 
     async def setup_hook(self) -> None:
         self._services, self._close_services = await self._open_services(self.settings)
+        # The index lives as long as the bot: keep its objects out of the collector's
+        # generations so a full collection never pauses an autocomplete for long.
+        gc.collect()
+        gc.freeze()
         for name in EXTENSIONS:
             await self.load_extension(name)
         await self.sync_commands()
