@@ -135,10 +135,19 @@ async def harness(
     await h.bot.close()
 
 
+@asynccontextmanager
+async def bot_over(tmp_path: Path, http: FakeHTTP, *documents: Document) -> AsyncIterator[Harness]:
+    """A bot whose real services search ``documents`` instead of the usual one."""
+    async with open_services(tmp_path / "prompts.sqlite3", *documents) as services:
+        h = await start_bot(tmp_path, services, http)
+        try:
+            yield h
+        finally:
+            await h.bot.close()
+
+
 @pytest.fixture
 async def crowded_harness(tmp_path: Path, fake_http: FakeHTTP) -> AsyncIterator[Harness]:
     """A bot over more sections and quotes than autocomplete may offer."""
-    async with open_services(tmp_path / "prompts.sqlite3", crowded_document()) as services:
-        h = await start_bot(tmp_path, services, fake_http)
+    async with bot_over(tmp_path, fake_http, crowded_document()) as h:
         yield h
-        await h.bot.close()

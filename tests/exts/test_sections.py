@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from bot.exts import views
-from tests.exts.conftest import Harness, open_services, start_bot
+from tests.exts.conftest import Harness, bot_over
 from tests.exts.documents import long_document
 from tests.exts.harness import (
     CHANNEL_MESSAGE,
@@ -24,10 +24,8 @@ from tests.exts.harness import (
 
 @pytest.fixture
 async def long_harness(tmp_path: Path, fake_http: FakeHTTP) -> AsyncIterator[Harness]:
-    async with open_services(tmp_path / "prompts.sqlite3", long_document()) as services:
-        h = await start_bot(tmp_path, services, fake_http)
+    async with bot_over(tmp_path, fake_http, long_document()) as h:
         yield h
-        await h.bot.close()
 
 
 async def test_section_by_number_shows_its_paragraphs(harness: Harness) -> None:
