@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import logging
@@ -9,7 +10,9 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 import discord
+from discord import app_commands
 from discord.ext import commands
 
 from bot.services import Services
@@ -26,6 +29,9 @@ EXTENSIONS = (
     "bot.exts.about",
 )
 SCHEMA_FILE = "command-schema.sha256"
+#: How long shutdown waits for interactions already being answered.
+DRAIN_SECONDS = 10.0
+RESTARTING = "The bot is restarting; try again in a moment."
 
 Closer = Callable[[], Awaitable[None]]
 ServicesOpener = Callable[[Settings], Awaitable[tuple[Services, Closer]]]
@@ -36,6 +42,19 @@ def intents() -> discord.Intents:
     wanted = discord.Intents.none()
     wanted.guilds = True
     return wanted
+
+
+class EssayTree(app_commands.CommandTree["EssayBot"]):
+    """Every slash command and autocomplete passes ``EssayBot.admit`` first."""
+
+    async def interaction_check(self, interaction: discord.Interaction[EssayBot], /) -> bool:
+        return await self.client.admit(interaction)
+
+
+async def admit(interaction: discord.Interaction[Any]) -> bool:
+    """For views: the same admission as slash commands, when the client is the bot."""
+    client = interaction.client
+    return await client.admit(interaction) if isinstance(client, EssayBot) else True
 
 
 class EssayBot(commands.Bot):
@@ -51,12 +70,15 @@ class EssayBot(commands.Bot):
             intents=intents(),
             allowed_mentions=discord.AllowedMentions.none(),
             help_command=None,
+            tree_cls=EssayTree,
         )
         self.settings = settings
         self.force_sync = force_sync
         self._open_services = open_services
         self._services: Services | None = None
         self._close_services: Closer | None = None
+        self._draining = False
+        self._in_flight: set[asyncio.Task[Any]] = set()
 
     @property
     def services(self) -> Services:
@@ -120,8 +142,47 @@ class EssayBot(commands.Bot):
 
     # -- shutdown ------------------------------------------------------------------------
 
+    async def admit(self, interaction: discord.Interaction[Any]) -> bool:
+        """Count an interaction in, or turn it away politely once shutdown has begun.
+
+        Called at the start of the task that answers the interaction, so shutdown can
+        wait for exactly those tasks before it unloads the commands and closes HTTP.
+        """
+        if self._draining:
+            await self._turn_away(interaction)
+            return False
+        task = asyncio.current_task()
+        if task is not None and task not in self._in_flight:
+            self._in_flight.add(task)
+            task.add_done_callback(self._in_flight.discard)
+        return True
+
+    async def _turn_away(self, interaction: discord.Interaction[Any]) -> None:
+        if self.is_closed():  # disconnecting: HTTP is going away, nothing can be sent
+            log.debug("interaction %s arrived while disconnecting", interaction.id)
+            return
+        try:
+            if interaction.type is discord.InteractionType.autocomplete:
+                await interaction.response.autocomplete([])
+            else:
+                await interaction.response.send_message(RESTARTING, ephemeral=True)
+        except (discord.HTTPException, aiohttp.ClientError, RuntimeError) as exc:
+            # RuntimeError: aiohttp's "Session is closed", if HTTP closed meanwhile.
+            log.debug("could not turn away interaction %s: %s", interaction.id, exc)
+
     async def close(self) -> None:
-        """Stop taking interactions first, then close the database."""
+        """Refuse new interactions, finish those in flight, then disconnect and close the store."""
+        if not self._draining:
+            self._draining = True
+            current = asyncio.current_task()
+            pending = {t for t in self._in_flight if t is not current and not t.done()}
+            if pending:
+                log.info("waiting for %d interaction(s) in flight", len(pending))
+                _, late = await asyncio.wait(pending, timeout=DRAIN_SECONDS)
+                if late:
+                    log.warning(
+                        "%d interaction(s) unfinished after %.0f s", len(late), DRAIN_SECONDS
+                    )
         try:
             await super().close()
         finally:

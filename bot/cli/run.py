@@ -11,7 +11,10 @@ import signal
 import sys
 from typing import Any, TextIO
 
+import aiohttp
 import discord
+import yarl
+from discord.gateway import DiscordWebSocket
 
 from bot.app import EssayBot
 from bot.core.errors import StorageError
@@ -91,11 +94,34 @@ def cmd_run(args: argparse.Namespace) -> int:
             return 2
         print(NO_TOKEN_LINE, file=sys.stderr)
         return 2
-    return asyncio.run(serve(settings, sync=bool(getattr(args, "sync", False))))
+    return asyncio.run(serve(settings, sync=bool(getattr(args, "sync", False)), api_base=base))
 
 
-async def serve(settings: Settings, *, sync: bool) -> int:
+async def point_gateway(api_base: str) -> None:
+    """Ask ``<api_base>/gateway`` where the gateway is, as discord.py did before 2.4.
+
+    discord.py now dials its built-in gateway address, so an API base alone would send
+    the REST calls to the fake Discord and the websocket to the real one.
+    """
+    try:
+        async with (
+            aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=10)) as session,
+            session.get(f"{api_base}/gateway") as response,
+        ):
+            response.raise_for_status()
+            url = (await response.json())["url"]
+    except (aiohttp.ClientError, TimeoutError, ValueError, KeyError, TypeError) as exc:
+        log.warning("could not ask %s/gateway for the gateway: %s", api_base, exc)
+        return
+    DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(url)
+    log.warning("using a non-Discord gateway at %s", url)
+
+
+async def serve(settings: Settings, *, sync: bool, api_base: str | None = None) -> int:
     from bot.runtime import open_services
+
+    if api_base is not None:
+        await point_gateway(api_base)
 
     bot = EssayBot(settings, open_services=open_services, force_sync=sync)
     loop = asyncio.get_running_loop()

@@ -10,6 +10,7 @@ from typing import Any
 
 import discord
 
+from bot.app import admit
 from bot.core.errors import UserError
 from bot.exts.errors import report_error
 from bot.exts.render import Button, Reply, Screen
@@ -64,6 +65,9 @@ class ScreenView(discord.ui.View):
             await interaction.response.edit_message(embed=self.screen.embed(), view=self)
         else:
             await send_reply(interaction, result)
+
+    async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
+        return await admit(interaction)
 
     async def on_timeout(self) -> None:
         for item in self.children:

@@ -54,6 +54,13 @@ async def test_sigterm_with_prompts_in_flight_loses_no_confirmed_prompt(tmp_path
         output = log.read_text(errors="replace")
         assert code == 0, output
         assert "database closed" in output
+        # In flight means answered or politely turned away, never a crash in the log.
+        assert "Traceback" not in output, output
+        assert " ERROR " not in output, output
+        before_signal = records[:8]
+        assert all(record.response is not None for _, record in before_signal)
+        answers = [rendered(m) for m in fake.messages.values()]
+        assert all(text.strip() for text in answers)
 
         confirmed = [text for text, record in records if _confirmed(fake, record, text)]
         stored = stored_texts(tmp_path / "essay-bot.sqlite3")
