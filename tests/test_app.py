@@ -12,19 +12,18 @@ import discord
 import pytest
 
 from bot.app import EXTENSIONS, EssayBot
-from bot.core.model import Library
 from bot.services import Services
-from tests.exts.conftest import start_bot
-from tests.exts.fakes import FakeIndex, FakePrompts, make_document
+from tests.exts.conftest import open_services, start_bot
+from tests.exts.documents import make_document
 from tests.exts.harness import GUILD_ID, FakeHTTP
 
 NAME = re.compile(r"^[-_a-z0-9]{1,32}$")
 
 
 @pytest.fixture
-def services() -> Services:
-    index = FakeIndex(Library((make_document(),)))
-    return Services(index, FakePrompts(index))
+async def services(tmp_path: Path) -> AsyncIterator[Services]:
+    async with open_services(tmp_path / "prompts.sqlite3", make_document()) as opened:
+        yield opened
 
 
 @pytest.fixture

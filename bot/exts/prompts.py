@@ -15,6 +15,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.core.errors import Forbidden, UserError
+from bot.core.prompts import Prompt
 from bot.exts.render import (
     COLOUR,
     EMBED_DESCRIPTION,
@@ -30,7 +31,7 @@ from bot.exts.render import (
     notice,
 )
 from bot.exts.views import deferred
-from bot.services import Caller, PromptLike, Services
+from bot.services import Caller, Services
 
 if TYPE_CHECKING:
     from bot.app import EssayBot
@@ -46,14 +47,14 @@ def require_guild(caller: Caller) -> str:
     return caller.guild
 
 
-def _who(prompt: PromptLike) -> str:
+def _who(prompt: Prompt) -> str:
     if prompt.builtin:
         return "essay-bot (built in)"
     # A mention in an embed shows the member's name and never pings.
     return f"<@{prompt.author}>" if prompt.author.isdigit() else escape(prompt.author)
 
 
-def _link(services: Services, prompt: PromptLike) -> str | None:
+def _link(services: Services, prompt: Prompt) -> str | None:
     if prompt.section is None:
         return None
     doc = services.document(prompt.document) if prompt.document else None
@@ -65,7 +66,7 @@ def _link(services: Services, prompt: PromptLike) -> str | None:
     return citation(doc, prompt.section, title, prompt.paragraph)
 
 
-def _passage(services: Services, prompt: PromptLike) -> str | None:
+def _passage(services: Services, prompt: Prompt) -> str | None:
     if prompt.section is None or prompt.paragraph is None or prompt.document is None:
         return None
     doc = services.document(prompt.document)
@@ -77,7 +78,7 @@ def _passage(services: Services, prompt: PromptLike) -> str | None:
     return paragraphs[prompt.paragraph - 1].text
 
 
-def prompt_embed(services: Services, prompt: PromptLike, *, passage: bool = False) -> discord.Embed:
+def prompt_embed(services: Services, prompt: Prompt, *, passage: bool = False) -> discord.Embed:
     title = "Built-in prompt" if prompt.builtin else f"Prompt #{prompt.number}"
     embed = discord.Embed(
         title=cut(title, EMBED_TITLE)[0],
@@ -120,7 +121,7 @@ async def random_reply(services: Services, caller: Caller, section: str | None) 
 
 
 class PromptListScreen(Pager):
-    def __init__(self, services: Services, prompts: Sequence[PromptLike], title: str) -> None:
+    def __init__(self, services: Services, prompts: Sequence[Prompt], title: str) -> None:
         super().__init__()
         self.services = services
         self.prompts = list(prompts)

@@ -9,7 +9,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.core.search import validate_query
+from bot.core.search import QuoteHit, validate_query
 from bot.core.text import clean_user_text
 from bot.exts.render import (
     AUTHOR_NAME,
@@ -26,19 +26,19 @@ from bot.exts.render import (
     paragraph_reply,
 )
 from bot.exts.views import send_reply
-from bot.services import QuoteHitLike, Services
+from bot.services import Services
 
 if TYPE_CHECKING:
     from bot.app import EssayBot
 
 
-def speaker_label(hit: QuoteHitLike) -> str:
+def speaker_label(hit: QuoteHit) -> str:
     if hit.kind == "spoken" and hit.speaker:
         return hit.speaker
     return "pull quote" if hit.kind == "pull" else "the author"
 
 
-def quote_embed(services: Services, hit: QuoteHitLike) -> discord.Embed:
+def quote_embed(services: Services, hit: QuoteHit) -> discord.Embed:
     text, _ = cut(escape(hit.text), EMBED_DESCRIPTION - 2)
     embed = discord.Embed(description=f"“{text}”", colour=COLOUR)
     embed.set_author(name=cut(speaker_label(hit), AUTHOR_NAME)[0])
@@ -52,7 +52,7 @@ class QuoteScreen(Pager):
 
     next_label = "More"
 
-    def __init__(self, services: Services, hits: Sequence[QuoteHitLike]) -> None:
+    def __init__(self, services: Services, hits: Sequence[QuoteHit]) -> None:
         super().__init__()
         self.services = services
         self.hits = list(hits)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import discord
 
 from bot.core.model import Document
-from bot.services import ChoiceLike
+from bot.core.search import Choice
 
 # Discord's documented limits (https://discord.com/developers/docs/resources/message#embed-object-embed-limits).
 EMBED_TITLE = 256
@@ -212,7 +212,7 @@ class Pager(Screen):
         return self.on_extra(key, self.position)
 
 
-def choices(options: Sequence[ChoiceLike]) -> list[discord.app_commands.Choice[str]]:
+def choices(options: Sequence[Choice]) -> list[discord.app_commands.Choice[str]]:
     """Autocomplete choices within Discord's limits (25 of at most 100 characters)."""
     out: list[discord.app_commands.Choice[str]] = []
     for option in options[:CHOICES]:

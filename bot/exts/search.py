@@ -9,7 +9,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.core.search import validate_query
+from bot.core.search import PassageHit, validate_query
 from bot.exts.render import (
     COLOUR,
     EMBED_DESCRIPTION,
@@ -24,14 +24,14 @@ from bot.exts.render import (
     paragraph_reply,
 )
 from bot.exts.views import send_reply
-from bot.services import PassageHitLike, Services
+from bot.services import Services
 
 if TYPE_CHECKING:
     from bot.app import EssayBot
 
 
 class SearchScreen(Pager):
-    def __init__(self, services: Services, query: str, hits: Sequence[PassageHitLike]) -> None:
+    def __init__(self, services: Services, query: str, hits: Sequence[PassageHit]) -> None:
         super().__init__()
         self.services = services
         self.query = query

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from bot.core.errors import Forbidden, InvalidInput, NotFound
-from bot.core.model import Document
+from bot.core.model import Document, Library
 from bot.core.prompts import (
     BUILTIN_AUTHOR,
     BuiltinPrompt,
@@ -25,7 +25,8 @@ from bot.core.prompts import (
     parse_builtin_prompts,
     validate_prompt_text,
 )
-from tests.core.prompt_fakes import FakeIndex, make_library
+from bot.core.search import SearchIndex
+from tests.core.search.factories import document, library
 
 ROOT = Path(__file__).resolve().parents[2]
 DOC = "test-essay"
@@ -42,13 +43,46 @@ async def store(tmp_path: Path) -> AsyncIterator[PromptStore]:
     await opened.close()
 
 
-@pytest.fixture
-def index() -> FakeIndex:
-    return FakeIndex(make_library())
+def make_library() -> Library:
+    """Three sections with distinct vocabularies, so each query has one right answer."""
+    return library(
+        document(
+            [
+                (
+                    "Opening Remarks",
+                    [
+                        "Two towns share a river and a bridge built by their grandparents.",
+                        "Their festivals mirror each other every summer.",
+                    ],
+                ),
+                (
+                    "Trade and Energy",
+                    [
+                        "A pipeline carries gas under the mountains to the coast.",
+                        "The railway line opened markets for farmers in both valleys.",
+                    ],
+                ),
+                (
+                    "A Time of Trouble",
+                    [
+                        "Talks with a distant rival broke the old trust for a while.",
+                        "Signed protocols were never ratified and the border stayed closed.",
+                    ],
+                ),
+            ],
+            doc_id=DOC,
+            title="Rivers and Bridges",
+        )
+    )
+
+
+@pytest.fixture(scope="module")
+def index() -> SearchIndex:
+    return SearchIndex.build(make_library())
 
 
 @pytest.fixture
-def service(store: PromptStore, index: FakeIndex) -> PromptService:
+def service(store: PromptStore, index: SearchIndex) -> PromptService:
     return PromptService(store, index, BUILTINS, rng=random.Random(5))
 
 
@@ -159,7 +193,7 @@ def test_sections_resolve_from_a_number_or_a_title(
     [
         ("9", NotFound, "no section 9; sections run from 1 to 3"),
         ("0", NotFound, "no section 0"),
-        ("³", NotFound, "No section matches “³”"),
+        ("⁹", NotFound, "No section matches “⁹”"),  # a digit, but not an ASCII one
         ("volcanoes", NotFound, "No section matches “volcanoes”"),
     ],
 )
@@ -200,14 +234,15 @@ async def test_without_a_section_a_prompt_links_to_its_best_passage(
 
 
 async def test_with_a_section_the_link_stays_inside_it(service: PromptService) -> None:
-    prompt, _ = await service.add(
-        guild="G1",
-        channel=None,
-        author="1",
-        text="Did the railway or the river matter more to the farmers?",
-        section="1",
+    # Both halves quote a paragraph: the first wins overall, the second within § 2.
+    text = (
+        "Two towns share a river and a bridge built by their grandparents, and the railway"
+        " line opened markets for farmers in both valleys: which mattered more?"
     )
-    assert (prompt.document, prompt.section, prompt.paragraph) == (DOC, 1, 1)
+    anywhere, _ = await service.add(guild="G1", channel=None, author="1", text=text)
+    assert (anywhere.document, anywhere.section, anywhere.paragraph) == (DOC, 1, 1)
+    inside, _ = await service.add(guild="G2", channel=None, author="1", text=text, section="2")
+    assert (inside.document, inside.section, inside.paragraph) == (DOC, 2, 2)
 
 
 async def test_a_prompt_that_matches_no_passage_keeps_what_is_known(
@@ -228,13 +263,13 @@ async def test_a_prompt_that_matches_no_passage_keeps_what_is_known(
 
 
 async def test_a_long_prompt_is_linked_with_a_query_retrieval_accepts(
-    service: PromptService, index: FakeIndex
+    service: PromptService,
 ) -> None:
-    text = "Why did " + "the talks stall " * 55 + "before the protocols were ratified?"
-    assert len(text) <= 1000
+    # The index refuses queries over 300 characters; the service must cut, not give up.
+    text = "Talks with a distant rival broke the old trust for a while: why? " * 15
+    assert 300 < len(text.strip()) <= 1000
     prompt, _ = await service.add(guild="G1", channel=None, author="1", text=text)
-    assert prompt.section == 3
-    assert max(len(q) for q in index.passage_queries) <= 300
+    assert (prompt.document, prompt.section, prompt.paragraph) == (DOC, 3, 1)
 
 
 # --- drawing and posting -----------------------------------------------------------------
@@ -275,7 +310,7 @@ async def test_random_by_section_stays_in_that_section(service: PromptService) -
     assert third == {"Were the talks with the rival a mistake?"}
 
 
-async def test_random_with_nothing_to_draw_says_so(store: PromptStore, index: FakeIndex) -> None:
+async def test_random_with_nothing_to_draw_says_so(store: PromptStore, index: SearchIndex) -> None:
     bare = PromptService(store, index)
     with pytest.raises(NotFound, match="no prompts for that section"):
         await bare.random(guild="G1", channel=None, actor="1")
@@ -289,7 +324,7 @@ async def test_built_in_prompts_are_linked_to_a_paragraph_of_their_section(
 
 
 def test_built_ins_naming_a_missing_section_are_dropped(
-    store: PromptStore, index: FakeIndex
+    store: PromptStore, index: SearchIndex
 ) -> None:
     stray = BuiltinPrompt("other/x", "other", 1, "A prompt for an essay we do not have?")
     beyond = BuiltinPrompt(f"{DOC}/y", DOC, 4, "A prompt for a section that is not there?")

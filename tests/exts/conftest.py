@@ -1,9 +1,15 @@
-"""A logged-in bot that never opens a gateway, talking to ``FakeHTTP``."""
+"""A logged-in bot that never opens a gateway, talking to ``FakeHTTP``.
+
+Its services are the real ones: ``SearchIndex`` over hand-made documents
+(``tests/exts/documents.py``) and ``PromptService`` over a SQLite file in the test's
+temporary directory.
+"""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -11,10 +17,12 @@ import discord
 import pytest
 
 from bot.app import Closer, EssayBot
-from bot.core.model import Library
+from bot.core.model import Document, Library
+from bot.core.prompts import PromptService, PromptStore
+from bot.core.search import SearchIndex
 from bot.services import Services
 from bot.settings import SecretStr, Settings
-from tests.exts.fakes import FakeIndex, FakePrompts, make_document
+from tests.exts.documents import crowded_document, make_document
 from tests.exts.harness import FakeHTTP, Request
 
 
@@ -28,19 +36,31 @@ def make_settings(tmp_path: Path, *, dev_guild_id: int | None = None) -> Setting
     )
 
 
-@pytest.fixture
-def index() -> FakeIndex:
-    return FakeIndex(Library((make_document(),)))
+@asynccontextmanager
+async def open_services(database: Path, *documents: Document) -> AsyncIterator[Services]:
+    """The real index over ``documents`` and the real prompt service over ``database``."""
+    index = SearchIndex.build(Library(documents))
+    store = await PromptStore.open(database)
+    try:
+        yield Services(index=index, prompts=PromptService(store, index))
+    finally:
+        await store.close()
 
 
 @pytest.fixture
-def prompts(index: FakeIndex) -> FakePrompts:
-    return FakePrompts(index)
+async def services(tmp_path: Path) -> AsyncIterator[Services]:
+    async with open_services(tmp_path / "prompts.sqlite3", make_document()) as opened:
+        yield opened
 
 
 @pytest.fixture
-def services(index: FakeIndex, prompts: FakePrompts) -> Services:
-    return Services(index=index, prompts=prompts)
+def index(services: Services) -> SearchIndex:
+    return services.index
+
+
+@pytest.fixture
+def prompts(services: Services) -> PromptService:
+    return services.prompts
 
 
 @pytest.fixture
@@ -113,3 +133,21 @@ async def harness(
     h = await start_bot(tmp_path, services, fake_http)
     yield h
     await h.bot.close()
+
+
+@asynccontextmanager
+async def bot_over(tmp_path: Path, http: FakeHTTP, *documents: Document) -> AsyncIterator[Harness]:
+    """A bot whose real services search ``documents`` instead of the usual one."""
+    async with open_services(tmp_path / "prompts.sqlite3", *documents) as services:
+        h = await start_bot(tmp_path, services, http)
+        try:
+            yield h
+        finally:
+            await h.bot.close()
+
+
+@pytest.fixture
+async def crowded_harness(tmp_path: Path, fake_http: FakeHTTP) -> AsyncIterator[Harness]:
+    """A bot over more sections and quotes than autocomplete may offer."""
+    async with bot_over(tmp_path, fake_http, crowded_document()) as h:
+        yield h

@@ -6,15 +6,15 @@ import re
 import pytest
 from discord import app_commands
 
+from bot.core.search import SearchIndex
 from bot.exts.errors import report_error
 from tests.exts.conftest import Harness
-from tests.exts.fakes import FakeIndex
 from tests.exts.harness import CHANNEL_MESSAGE, EPHEMERAL, option, slash
 
 
 async def test_an_unexpected_error_gets_an_id_shared_with_the_log(
     harness: Harness,
-    index: FakeIndex,
+    index: SearchIndex,
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
 ) -> None:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from bot.exts.render import cut, escape
+from bot.core.search import Choice
+from bot.exts.render import choices, cut, escape
 
 
 def test_cut_keeps_whole_sentences_and_marks_the_cut() -> None:
@@ -27,3 +28,9 @@ def test_escape_neutralises_markdown_and_mentions() -> None:
     assert "\\*\\*bold\\*\\*" in shown
     assert "@everyone" not in shown
     assert "\\`code\\`" in shown
+
+
+def test_choices_stop_at_discords_25() -> None:
+    # ``Choice`` itself refuses labels over 100 characters; the count is the cog's to cap.
+    shown = choices([Choice(f"Label {n}", str(n)) for n in range(40)])
+    assert [(c.name, c.value) for c in shown] == [(f"Label {n}", str(n)) for n in range(25)]

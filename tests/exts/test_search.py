@@ -1,13 +1,19 @@
 from __future__ import annotations
 
+from bot.core.search import SearchIndex
 from tests.exts.conftest import Harness
 from tests.exts.harness import EPHEMERAL, OTHER_ID, button, buttons, option, press, slash
 
 
-async def test_search_pages_through_matching_paragraphs(harness: Harness) -> None:
+async def test_search_pages_through_matching_paragraphs(
+    harness: Harness, index: SearchIndex
+) -> None:
+    # Each paragraph of § 1 has one of the words: the pages follow the index's ranking.
+    ranked = [h.paragraph for h in index.passages("river bridge")]
+    assert sorted(ranked) == [1, 2]
     payload = slash("search", option("query", "river bridge"))
     first = (await harness.answer(payload)).data
-    assert first["embeds"][0]["title"] == "§ 1 Opening Moves · ¶ 1"
+    assert first["embeds"][0]["title"] == f"§ 1 Opening Moves · ¶ {ranked[0]}"
     assert "result 1 of 2" in first["embeds"][0]["footer"]["text"]
     assert all(b["label"] != "Context" for b in buttons(first))  # nothing was cut
     message = harness.message(payload)
@@ -16,7 +22,8 @@ async def test_search_pages_through_matching_paragraphs(harness: Harness) -> Non
     )
     assert refused.data["flags"] & EPHEMERAL
     second = await harness.answer(press(message, button(first, "Next")["custom_id"]))
-    assert second.data["embeds"][0]["title"] == "§ 1 Opening Moves · ¶ 2"
+    assert second.data["embeds"][0]["title"] == f"§ 1 Opening Moves · ¶ {ranked[1]}"
+    assert button(second.data, "Next")["disabled"] is True
 
 
 async def test_search_without_match(harness: Harness) -> None:

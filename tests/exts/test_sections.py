@@ -5,11 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.model import Library, Section
 from bot.exts import views
-from bot.services import Services
-from tests.exts.conftest import Harness, start_bot
-from tests.exts.fakes import FakeIndex, FakePrompts, make_document, paragraph
+from tests.exts.conftest import Harness, bot_over
+from tests.exts.documents import long_document
 from tests.exts.harness import (
     CHANNEL_MESSAGE,
     EPHEMERAL,
@@ -23,21 +21,11 @@ from tests.exts.harness import (
     slash,
 )
 
-LONG_SENTENCE = "The long sentence goes on and on about the sea and the salt. "
-
-
-def long_section() -> Section:
-    huge = paragraph(1, *([LONG_SENTENCE.strip()] * 120))  # ~7,000 characters
-    rest = tuple(paragraph(n, LONG_SENTENCE.strip() * 10) for n in range(2, 8))
-    return Section(3, "Deep Water", (huge, *rest))
-
 
 @pytest.fixture
 async def long_harness(tmp_path: Path, fake_http: FakeHTTP) -> AsyncIterator[Harness]:
-    index = FakeIndex(Library((make_document(extra=(long_section(),)),)))
-    h = await start_bot(tmp_path, Services(index, FakePrompts(index)), fake_http)
-    yield h
-    await h.bot.close()
+    async with bot_over(tmp_path, fake_http, long_document()) as h:
+        yield h
 
 
 async def test_section_by_number_shows_its_paragraphs(harness: Harness) -> None:
@@ -106,4 +94,16 @@ async def test_buttons_are_disabled_when_the_view_times_out(
 async def test_section_autocomplete(harness: Harness) -> None:
     payload = slash("section", option("name", "har", focused=True), autocomplete=True)
     callback = await harness.answer(payload)
-    assert {"name": "§ 2 Harbour Lights", "value": "2"} in callback.data["choices"]
+    (choice,) = callback.data["choices"]
+    assert choice == {"name": "§ 2 · Harbour Lights", "value": "Harbour Lights"}
+    chosen = await harness.answer(slash("section", option("name", choice["value"])))
+    assert chosen.data["embeds"][0]["title"] == "§ 2 Harbour Lights"
+
+
+async def test_section_autocomplete_respects_discords_limits(crowded_harness: Harness) -> None:
+    payload = slash("section", option("name", "", focused=True), autocomplete=True)
+    found = (await crowded_harness.answer(payload)).data["choices"]
+    assert len(found) == 25  # of 30 sections
+    assert all(1 <= len(c["name"]) <= 100 and 1 <= len(c["value"]) <= 100 for c in found)
+    assert found[0]["name"].startswith("§ 1 · Crossing number 1,")
+    assert found[0]["name"].endswith("…")
