@@ -4,10 +4,12 @@ Scoring is BM25-style over folded terms, with each query word standing for its
 fuzzy expansions (see ``lexicon``), computed with numpy over precomputed
 postings so a query touches only the passages that contain one of its words.
 Two figures come out per passage, both relative to what the query could at best
-earn, so they read the same whatever the query's length:
+earn (for a long question, to what its few weightiest words earn: see
+``Query.needed``), so they read the same whatever the query's length:
 
 - coverage: the idf-weighted share of the query words found (rare words count
-  more, a typo or a prefix counts a little less than the word itself);
+  more, a typo or a prefix counts a little less than the word itself); it may
+  exceed 1 for a long question, which only the shown score caps at 100;
 - density: the BM25 score over that same maximum, capped at 1, which prefers
   a short passage that holds the words to a long one that mentions them once.
 
@@ -34,6 +36,10 @@ B = 0.75
 W_COVERAGE = 0.70
 W_DENSITY = 0.15
 W_PHRASE = 0.15
+# When a unit is made of finer ones (a paragraph of sentences), this share of
+# its coverage is that of its best part: words found together in one sentence
+# answer a question better than the same words scattered over a paragraph.
+W_FOCUS = 0.5
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int32]
@@ -51,10 +57,22 @@ class Query:
     # 0..1: how much the query says at all. A query of only common words
     # ("the") matches everything equally well, which is no answer.
     specificity: float = 1.0
+    # The weight a unit must hold to count as fully covering the query: all of
+    # it for a short query; for a long question or prompt, only as much as its
+    # weightiest few words weigh (see ``index.ENOUGH_WORDS``). None: all of it.
+    enough: float | None = None
 
     @property
     def total(self) -> float:
         return sum(self.weights)
+
+    @property
+    def needed(self) -> float:
+        """What coverage and density are measured against (never 0)."""
+        total = self.total
+        if self.enough is not None:
+            total = min(total, self.enough)
+        return total or 1.0
 
     @property
     def empty(self) -> bool:
@@ -127,12 +145,25 @@ class Corpus:
                     best_b[ids] = np.maximum(best_b[ids], weight * tfn)
                 coverage += best_c
                 bm25 += best_b
-        total = query.total or 1.0
-        return coverage / total, bm25 / total
+        needed = query.needed
+        return coverage / needed, bm25 / needed
 
-    def rank(self, query: Query, *, mask: BoolArray | None = None, keep: int = 30) -> Ranked:
-        """The ``keep`` best units by lexical score, re-scored with the phrase score."""
+    def rank(
+        self,
+        query: Query,
+        *,
+        mask: BoolArray | None = None,
+        keep: int = 30,
+        focus: FloatArray | None = None,
+    ) -> Ranked:
+        """The ``keep`` best units by lexical score, re-scored with the phrase score.
+
+        ``focus``, if given, is each unit's coverage by its best part (see
+        ``W_FOCUS``).
+        """
         coverage, strength = self.lexical(query)
+        if focus is not None:
+            coverage = (1.0 - W_FOCUS) * coverage + W_FOCUS * focus
         density = np.minimum(strength, 1.0)
         prelim = (W_COVERAGE * coverage + W_DENSITY * density) / (W_COVERAGE + W_DENSITY)
         eligible = prelim > 0.0
@@ -168,4 +199,4 @@ class Corpus:
                 if at < len(ids) and ids[at] == unit:
                     best = max(best, word_weight * e.similarity)
             earned += best
-        return earned / (query.total or 1.0)
+        return earned / query.needed

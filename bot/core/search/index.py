@@ -21,7 +21,7 @@ from rapidfuzz.utils import default_process
 
 from bot.core.errors import InvalidInput, NotFound
 from bot.core.model import Document, Library
-from bot.core.search.corpus import BoolArray, Corpus, Query
+from bot.core.search.corpus import BoolArray, Corpus, FloatArray, Query
 from bot.core.search.hits import (
     MAX_CHOICE_CHARS,
     MAX_CHOICES,
@@ -52,6 +52,11 @@ CONTENT_FACTOR = 0.85
 # word is common, so the bar is lowered to a share of the rarest word's idf.
 SPECIFIC_IDF = 2.0
 SPECIFIC_SHARE = 0.35
+# A long query (a question, a discussion prompt) counts as fully covered by a
+# passage holding as much weight as its this-many weightiest words: past that,
+# its other words are ways of asking, not words the passage must contain. Words
+# absent from the text weigh most, so off-topic chatter still falls short.
+ENOUGH_WORDS = 4
 # How many lexical candidates get the (costlier) phrase score.
 RERANK = 30
 MAX_LIMIT = 50
@@ -199,6 +204,16 @@ class SearchIndex:
         self._p_doc = np.array([p.doc for p in paragraphs], dtype=np.int32)
         self._p_section = np.array([p.section for p in paragraphs], dtype=np.int32)
         self._containing = self._containing_sentences(first_sentence)
+        # Body sentences were listed in the paragraphs' order, so each paragraph's
+        # sentences are one run of quote candidates, starting at these offsets.
+        per_paragraph = [
+            len(_sentences(p.text, p.sentences))
+            for d in docs
+            for s in d.sections
+            for p in s.paragraphs
+        ]
+        self._first_sentence = first_sentence
+        self._sentence_starts = np.cumsum([0, *per_paragraph[:-1]], dtype=np.int64)
         self._title_choices = self._section_choices()
         # Spans of the first quote candidates (all of them for an essay or
         # two) are computed now; beyond that, for whichever autocomplete shows.
@@ -309,7 +324,8 @@ class SearchIndex:
         )
         bar = min(SPECIFIC_IDF, SPECIFIC_SHARE * self.lexicon.max_idf)
         specificity = min(1.0, known / bar)
-        return Query(" ".join(words), expansions, weights, matched, specificity)
+        enough = sum(sorted(weights, reverse=True)[:ENOUGH_WORDS])
+        return Query(" ".join(words), expansions, weights, matched, specificity, enough)
 
     def _expand(self, word: str, *, still_typing: bool) -> list[Expansion]:
         """A query word's readings; a finished, common word keeps only itself.
@@ -482,7 +498,9 @@ class SearchIndex:
             mask = in_section if mask is None else mask & in_section
         if q.empty:
             return []
-        ranked = self._paragraphs.rank(q, mask=mask, keep=max(RERANK, 3 * limit))
+        ranked = self._paragraphs.rank(
+            q, mask=mask, keep=max(RERANK, 3 * limit), focus=self._sentence_focus(q)
+        )
         hits = []
         for unit, score in zip(ranked.units, ranked.scores, strict=True):
             if score < SCORE_FLOOR:
@@ -499,6 +517,14 @@ class SearchIndex:
                 )
             )
         return hits[:limit]
+
+    def _sentence_focus(self, query: Query) -> FloatArray | None:
+        """Each paragraph's coverage by its best sentence (see ``corpus.W_FOCUS``)."""
+        if not self._paragraph_units:
+            return None
+        coverage, _ = self._quotes.lexical(query)
+        sentences = coverage[self._first_sentence :]
+        return np.maximum.reduceat(sentences, self._sentence_starts)
 
     # ----------------------------------------------------------------- speakers
 

@@ -14,11 +14,13 @@ import math
 from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
+from wordfreq import zipf_frequency
 
 # Words this short are matched exactly or as a prefix only: one edit turns
 # "war" into "was" or "far", which is a different word, not a typo.
@@ -33,6 +35,41 @@ UNKNOWN_WORD_WEIGHT = 0.75
 EXPANSION_CACHE = 4096
 # Cap on the expansions of one word, so a short prefix cannot flood a query.
 MAX_EXPANSIONS = 12
+# The language whose general word frequencies (wordfreq's Zipf scale: 7 is "the",
+# 3 is once per million words) temper what a word is worth.
+LANGUAGE = "en"
+# A word's idf is measured on one essay, where "how", "should" or "know" may
+# occur once or never: an essay states, it does not ask. So a word frequent in
+# the language at large weighs less: from COMMON_FROM up it loses weight, down
+# to COMMON_FLOOR of its idf at COMMON_TO ("the", "of").
+COMMON_FROM = 4.5
+COMMON_TO = 7.0
+COMMON_FLOOR = 0.1
+# A typed word at least this frequent in the language is a word, not a typo,
+# even if the text lacks it: "cook" is no misspelt "took", nor "your" "four".
+# Its typo readings must keep its first letter (variants such as "defence" →
+# "defense" or "centres" → "centers" do; real-word confusions mostly do not).
+REAL_WORD_ZIPF = 3.0
+
+
+@lru_cache(maxsize=1 << 14)
+def language_frequency(word: str) -> float:
+    """How common ``word`` is in the language at large (Zipf scale, 0 if unknown).
+
+    Numbers are never common: "2009" or "3650" names one passage.
+    """
+    if any(ch.isdigit() for ch in word):
+        return 0.0
+    return float(zipf_frequency(word, LANGUAGE))
+
+
+def commonness(word: str) -> float:
+    """The share of its idf a word keeps, by its frequency in the language: (0, 1]."""
+    zipf = language_frequency(word)
+    if zipf <= COMMON_FROM:
+        return 1.0
+    share = min(1.0, (zipf - COMMON_FROM) / (COMMON_TO - COMMON_FROM))
+    return 1.0 - (1.0 - COMMON_FLOOR) * share
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,12 +193,21 @@ class Lexicon:
                     similarity *= 0.6
                 offer(term, similarity)
         if exact is None:
+            real_word = language_frequency(word) >= REAL_WORD_ZIPF
+
+            def plausible(term: int) -> bool:
+                return not real_word or self.terms[term][:1] == word[:1]
+
             edits = max_edits(len(word))
             if edits and not word.isdigit():
                 for _, distance, term in process.extract(
                     word, self.terms, scorer=OSA.distance, score_cutoff=edits, limit=None
                 ):
-                    offer(term, _typo_similarity(int(distance), len(word), len(self.terms[term])))
+                    if plausible(term):
+                        offer(
+                            term,
+                            _typo_similarity(int(distance), len(word), len(self.terms[term])),
+                        )
             if len(word) >= MIN_FUZZY_PREFIX_LEN and not word.isdigit():
                 for _, distance, term in process.extract(
                     word,
@@ -170,7 +216,7 @@ class Lexicon:
                     score_cutoff=1,
                     limit=None,
                 ):
-                    if len(self.terms[term]) > len(word):
+                    if len(self.terms[term]) > len(word) and plausible(term):
                         similarity = _prefix_similarity(len(word), len(self.terms[term]))
                         offer(
                             term, similarity * _typo_similarity(int(distance), len(word), len(word))
@@ -186,8 +232,13 @@ class Lexicon:
         holds, so a misspelt word earns a little less than a correct one and no
         reading can be worth more than the word. A word that matches nothing is
         worth most of the rarest word's idf: it counts against every passage
-        alike, so a query of unknown words scores low everywhere.
+        alike, so a query of unknown words scores low everywhere. Either way the
+        weight is tempered by how common the word is in the language (see
+        ``commonness``), so a question's "how" or "what" cannot outweigh its topic.
         """
+        return self._rarity(word, expansions) * commonness(word)
+
+    def _rarity(self, word: str, expansions: list[Expansion]) -> float:
         if not expansions:
             return UNKNOWN_WORD_WEIGHT * self.max_idf
         exact = self.ids.get(word)

@@ -15,6 +15,8 @@ from typing import Any, Literal
 from bot.core.search import PassageHit, QuoteHit, SearchIndex, SectionHit, fold
 
 QUERIES = Path(__file__).with_name("queries.toml")
+# Written from the essay alone, without the engine or QUERIES: how well it generalises.
+HELDOUT = Path(__file__).with_name("heldout.toml")
 
 Command = Literal["quote", "section", "search"]
 
@@ -27,6 +29,8 @@ class Expected:
     kind: str | None = None
     section: int | None = None
     paragraph: int | None = None
+    # The right answer is no answer at all (an off-topic question).
+    nothing: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +83,12 @@ def matches(answer: Answer, expect: Expected) -> bool:
 
 
 def rank(answers: Sequence[Answer], expect: Expected) -> int | None:
-    """1-based rank of the first right answer, or None."""
+    """1-based rank of the first right answer, or None.
+
+    When nothing is expected, an empty answer list counts as rank 1.
+    """
+    if expect.nothing:
+        return None if answers else 1
     for i, answer in enumerate(answers, 1):
         if matches(answer, expect):
             return i

@@ -1,0 +1,106 @@
+"""Questions and prompts in plain language: what they weigh, and what they find.
+
+Members type whole questions into /search, and prompts are linked to the
+passage they discuss with ``passages(text, limit=1)``. An essay states rather
+than asks, so its own rarity figures overrate "how", "should" or "you"; these
+tests pin the corrections on small hand-made documents.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core.search import SearchIndex
+from bot.core.search.lexicon import commonness
+from tests.core.search.factories import document, library
+
+DOC = document(
+    [
+        (
+            "Travels",
+            [
+                "How the delegations should travel, and what they would discuss there, "
+                "is told elsewhere.",
+                "The minister took the floor and said that he would return in the spring.",
+            ],
+        ),
+        (
+            "Learning",
+            [
+                "Universities signed exchange agreements with research institutes, "
+                "but few of the agreements were fulfilled.",
+                "Scholarships brought students to the capital for a degree.",
+            ],
+        ),
+        (
+            "Defense",
+            [
+                "The defense ministers met at the border to discuss the ceasefire.",
+                "The public followed the war closely on television every night, in cafés "
+                "and in homes across the country, and talked of little else.",
+                "The public was divided. The war went on. Few followed it.",
+            ],
+        ),
+    ]
+)
+
+
+@pytest.fixture(scope="module")
+def index() -> SearchIndex:
+    return SearchIndex.build(library(DOC))
+
+
+def first(index: SearchIndex, query: str) -> tuple[int, int] | None:
+    hits = index.passages(query, limit=1)
+    return (hits[0].section, hits[0].paragraph) if hits else None
+
+
+def test_words_common_in_the_language_keep_less_of_their_weight() -> None:
+    assert commonness("the") < commonness("should") < commonness("universities") == 1.0
+    assert commonness("2009") == commonness("3650") == 1.0
+
+
+def test_question_words_do_not_outweigh_the_topic(index: SearchIndex) -> None:
+    # "what" and "should" both sit in § 1 ¶ 1, and are as rare there as
+    # "universities"; but the question is about universities.
+    assert first(index, "What should universities do?") == (2, 1)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "What would you cook for dinner tonight?",
+        "what is your favourite movie",
+        "how do I reset my password",
+    ],
+)
+def test_off_topic_questions_find_nothing(index: SearchIndex, query: str) -> None:
+    assert index.passages(query) == []
+
+
+def test_a_real_word_is_not_read_as_a_typo_of_another(index: SearchIndex) -> None:
+    """ "cook" is not a misspelt "took" (§ 1 ¶ 2), though "minster" is "minister"."""
+    assert index.passages("cook") == []
+    assert index.quotes("cook") == []
+    assert first(index, "minster") is not None
+
+
+@pytest.mark.parametrize("query", ["defence ministers", "the defence minsters met"])
+def test_spelling_variants_are_still_typo_readings(index: SearchIndex, query: str) -> None:
+    assert first(index, query) == (3, 1)
+
+
+def test_a_long_prompt_links_to_the_passage_it_discusses(index: SearchIndex) -> None:
+    prompt = (
+        "Many universities sign agreements they never fulfil. Why do you think exchange "
+        "agreements between institutions so often stay on paper, and what would change that?"
+    )
+    hits = index.passages(prompt, limit=1)
+    assert [(h.section, h.paragraph) for h in hits] == [(2, 1)]
+    assert 0.0 <= hits[0].score <= 100.0
+
+
+def test_words_together_in_one_sentence_beat_the_same_words_scattered(
+    index: SearchIndex,
+) -> None:
+    assert first(index, "How did the public follow the war?") == (3, 2)
