@@ -411,25 +411,10 @@ class PromptService:
 
     def resolve_section(self, typed: str) -> tuple[str, int]:
         """``(document id, section number)`` for what a member typed: "3", "§ 3" or a title."""
-        query = clean_user_text(typed)
-        if not query:
+        if not clean_user_text(typed):
             raise InvalidInput("Name a section (its number or title), or leave it out.")
-        documents = self._index.library.documents
-        bare = query.removeprefix("§").strip()
-        if bare.isascii() and bare.isdigit():
-            number = int(bare)
-            owners = [d for d in documents if 1 <= number <= len(d.sections)]
-            if not owners:
-                most = max((len(d.sections) for d in documents), default=0)
-                raise NotFound(f"There is no section {number}; sections run from 1 to {most}.")
-            if len(owners) > 1:
-                raise InvalidInput(f"Several essays have a section {number}; type its title.")
-            return owners[0].id, number
-        hits = self._index.sections(query, limit=1)
-        if not hits:
-            shown = query if len(query) <= 60 else query[:59] + "…"
-            raise NotFound(f"No section matches “{shown}”.")
-        return hits[0].document, hits[0].number
+        hit = self._index.resolve_section(typed)
+        return hit.document, hit.number
 
     # -- helpers --
 

@@ -79,6 +79,12 @@ async def test_unknown_section_suggests_names(harness: Harness) -> None:
     assert callback.data["content"].startswith("No section matches “nowhere”.")
 
 
+async def test_a_section_number_out_of_range_says_which_exist(harness: Harness) -> None:
+    callback = await harness.answer(slash("section", option("name", "§ 9")))
+    assert callback.data["flags"] & EPHEMERAL
+    assert callback.data["content"] == "There is no section 9; sections run from 1 to 2."
+
+
 async def test_buttons_are_disabled_when_the_view_times_out(
     long_harness: Harness, monkeypatch: pytest.MonkeyPatch
 ) -> None:
