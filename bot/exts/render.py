@@ -132,6 +132,11 @@ def notice(text: str) -> Reply:
     return Reply(content=cut(text, MESSAGE_CONTENT)[0], ephemeral=True)
 
 
+def plural(count: int, noun: str) -> str:
+    """ "1 prompt", "2 prompts": counts a reader sees."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
 def no_match(what: str, query: str, suggestions: Sequence[str]) -> Reply:
     shown = cut_escaped(query, 100)[0]
     text = f"No {what} matches “{shown}”."
