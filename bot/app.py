@@ -33,6 +33,9 @@ SCHEMA_FILE = "command-schema.sha256"
 #: How long shutdown waits for interactions already being answered.
 DRAIN_SECONDS = 10.0
 RESTARTING = "The bot is restarting; try again in a moment."
+#: custom_id scheme of paging buttons: ``screen:<view key>:<button key>``.
+SCREEN_PREFIX = "screen"
+EXPIRED = "These buttons have expired (the bot restarted or time ran out); run the command again."
 
 Closer = Callable[[], Awaitable[None]]
 ServicesOpener = Callable[[Settings], Awaitable[tuple[Services, Closer]]]
@@ -80,6 +83,7 @@ class EssayBot(commands.Bot):
         self._close_services: Closer | None = None
         self._draining = False
         self._in_flight: set[asyncio.Task[Any]] = set()
+        self.live_screens: set[str] = set()
 
     @property
     def services(self) -> Services:
@@ -161,6 +165,24 @@ class EssayBot(commands.Bot):
             self._in_flight.add(task)
             task.add_done_callback(self._in_flight.discard)
         return True
+
+    async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
+        """Answer presses on buttons no view listens to any more, instead of letting them fail.
+
+        Views live in memory: after a restart (or a timeout whose edit did not reach the
+        message) the old buttons still show, and Discord would say "This interaction
+        failed". Live views answer their own presses; this answers the rest.
+        """
+        if interaction.type is not discord.InteractionType.component or self._draining:
+            return
+        data: Any = interaction.data or {}
+        scheme, _, rest = str(data.get("custom_id", "")).partition(":")
+        if scheme != SCREEN_PREFIX or rest.partition(":")[0] in self.live_screens:
+            return
+        try:
+            await interaction.response.send_message(EXPIRED, ephemeral=True)
+        except (discord.HTTPException, aiohttp.ClientError) as exc:
+            log.debug("could not answer a press on expired buttons: %s", exc)
 
     async def _turn_away(self, interaction: discord.Interaction[Any]) -> None:
         if self.is_closed():  # disconnecting: HTTP is going away, nothing can be sent

@@ -182,6 +182,9 @@ async def console_session(
     from bot.console import HELP, Console
     from bot.runtime import open_services
 
+    if settings.log_level_number > logging.DEBUG:
+        # Start-up INFO lines would land in the middle of the conversation.
+        logging.getLogger().setLevel(max(settings.log_level_number, logging.WARNING))
     try:
         services, close = await open_services(settings)
     except StorageError as exc:

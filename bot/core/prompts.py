@@ -19,10 +19,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from bot.core.errors import Forbidden, InvalidInput, NotFound, UserError
-from bot.core.model import Library, SeedProblem
+from bot.core.model import SeedProblem
 from bot.core.prompt_store import (
     EventKind,
     Migration,
@@ -34,6 +34,7 @@ from bot.core.prompt_store import (
     load_migrations,
     text_key,
 )
+from bot.core.search import SearchIndex
 from bot.core.text import clean_user_text
 
 __all__ = [
@@ -44,7 +45,6 @@ __all__ = [
     "BuiltinPromptError",
     "EventKind",
     "Migration",
-    "PassageIndex",
     "Prompt",
     "PromptEvent",
     "PromptService",
@@ -185,40 +185,6 @@ def _positive_int(value: object) -> bool:
 # --- behaviour ---------------------------------------------------------------------------
 
 
-class SectionMatch(Protocol):
-    @property
-    def document(self) -> str: ...
-    @property
-    def number(self) -> int: ...
-
-
-class PassageMatch(Protocol):
-    @property
-    def document(self) -> str: ...
-    @property
-    def section(self) -> int: ...
-    @property
-    def paragraph(self) -> int: ...
-
-
-class PassageIndex(Protocol):
-    """The part of ``bot.core.search.SearchIndex`` that prompts need."""
-
-    @property
-    def library(self) -> Library: ...
-
-    def sections(self, query: str, *, limit: int = 10) -> Sequence[SectionMatch]: ...
-
-    def passages(
-        self,
-        query: str,
-        *,
-        document: str | None = None,
-        section: int | None = None,
-        limit: int = 10,
-    ) -> Sequence[PassageMatch]: ...
-
-
 @dataclass(frozen=True, slots=True)
 class _Place:
     document: str | None = None
@@ -244,7 +210,7 @@ class PromptService:
     def __init__(
         self,
         store: PromptStore,
-        index: PassageIndex,
+        index: SearchIndex,
         builtins: Iterable[BuiltinPrompt] = (),
         *,
         rng: _random.Random | None = None,
@@ -445,25 +411,10 @@ class PromptService:
 
     def resolve_section(self, typed: str) -> tuple[str, int]:
         """``(document id, section number)`` for what a member typed: "3", "§ 3" or a title."""
-        query = clean_user_text(typed)
-        if not query:
+        if not clean_user_text(typed):
             raise InvalidInput("Name a section (its number or title), or leave it out.")
-        documents = self._index.library.documents
-        bare = query.removeprefix("§").strip()
-        if bare.isascii() and bare.isdigit():
-            number = int(bare)
-            owners = [d for d in documents if 1 <= number <= len(d.sections)]
-            if not owners:
-                most = max((len(d.sections) for d in documents), default=0)
-                raise NotFound(f"There is no section {number}; sections run from 1 to {most}.")
-            if len(owners) > 1:
-                raise InvalidInput(f"Several essays have a section {number}; type its title.")
-            return owners[0].id, number
-        hits = self._index.sections(query, limit=1)
-        if not hits:
-            shown = query if len(query) <= 60 else query[:59] + "…"
-            raise NotFound(f"No section matches “{shown}”.")
-        return hits[0].document, hits[0].number
+        hit = self._index.resolve_section(typed)
+        return hit.document, hit.number
 
     # -- helpers --
 

@@ -10,7 +10,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import __version__
-from bot.exts.render import COLOUR, EMBED_FIELDS, FIELD_NAME, FIELD_VALUE, Reply, cut
+from bot.exts.render import COLOUR, EMBED_FIELDS, FIELD_NAME, FIELD_VALUE, Reply, cut, plural
 from bot.exts.views import send_reply
 from bot.services import Services
 
@@ -41,8 +41,9 @@ def about_reply(services: Services, *, now: float | None = None) -> Reply:
         paragraphs = sum(len(s.paragraphs) for s in doc.sections)
         speakers = len({q.speaker for q in doc.quotes if q.speaker})
         value = (
-            f"by {doc.author}\n{len(doc.sections)} sections · {paragraphs} paragraphs · "
-            f"{len(doc.quotes)} quotes · {speakers} speakers"
+            f"by {doc.author}\n{plural(len(doc.sections), 'section')} · "
+            f"{plural(paragraphs, 'paragraph')} · {plural(len(doc.quotes), 'quote')} · "
+            f"{plural(speakers, 'speaker')}"
         )
         embed.add_field(
             name=cut(doc.title, FIELD_NAME)[0], value=cut(value, FIELD_VALUE)[0], inline=False

@@ -29,6 +29,7 @@ from bot.exts.render import (
     cut,
     escape,
     notice,
+    plural,
 )
 from bot.exts.views import deferred
 from bot.services import Caller, Services
@@ -138,7 +139,7 @@ class PromptListScreen(Pager):
             value = f"{cut(escape(prompt.text), 600)[0]}\n— {_who(prompt)}"
             embed.add_field(name=f"#{prompt.number}{where}{state}", value=value, inline=False)
         embed.set_footer(
-            text=f"{len(self.prompts)} prompts · page {number + 1} of {self.page_count()}"
+            text=f"{plural(len(self.prompts), 'prompt')} · page {number + 1} of {self.page_count()}"
         )
         return embed
 

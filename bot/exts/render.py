@@ -29,7 +29,6 @@ AUTHOR_NAME = 256
 EMBED_TOTAL = 6000
 MESSAGE_CONTENT = 2000
 CHOICES = 25
-CHOICE_LENGTH = 100
 BUTTON_LABEL = 80
 
 ELLIPSIS = "…"
@@ -133,6 +132,11 @@ def notice(text: str) -> Reply:
     return Reply(content=cut(text, MESSAGE_CONTENT)[0], ephemeral=True)
 
 
+def plural(count: int, noun: str) -> str:
+    """ "1 prompt", "2 prompts": counts a reader sees."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
 def no_match(what: str, query: str, suggestions: Sequence[str]) -> Reply:
     shown = cut_escaped(query, 100)[0]
     text = f"No {what} matches “{shown}”."
@@ -213,10 +217,5 @@ class Pager(Screen):
 
 
 def choices(options: Sequence[Choice]) -> list[discord.app_commands.Choice[str]]:
-    """Autocomplete choices within Discord's limits (25 of at most 100 characters)."""
-    out: list[discord.app_commands.Choice[str]] = []
-    for option in options[:CHOICES]:
-        name = cut(option.name, CHOICE_LENGTH)[0] or ELLIPSIS
-        value = option.value[:CHOICE_LENGTH]
-        out.append(discord.app_commands.Choice(name=name, value=value))
-    return out
+    """At most 25 autocomplete choices; the core's ``Choice`` already holds 1-100 characters."""
+    return [discord.app_commands.Choice(name=o.name, value=o.value) for o in options[:CHOICES]]

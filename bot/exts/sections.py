@@ -9,8 +9,9 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.core.errors import NotFound
 from bot.core.model import Document, Paragraph, Section
-from bot.core.search import validate_query
+from bot.core.search import MAX_CHOICE_CHARS, validate_query
 from bot.exts.render import (
     COLOUR,
     EMBED_DESCRIPTION,
@@ -93,14 +94,18 @@ class SectionScreen(Pager):
 
 def section_reply(services: Services, name: str) -> Reply:
     """What ``/section`` answers; the console calls this too."""
-    text = validate_query(name, limit=100)
-    hits = services.index.sections(text, limit=1)
-    if not hits:
-        return no_match("section", text, services.index.suggestions(text))
-    doc = services.document(hits[0].document)
-    if doc is None or not 1 <= hits[0].number <= len(doc.sections):
+    text = validate_query(name, limit=MAX_CHOICE_CHARS)
+    try:
+        hit = services.index.resolve_section(text)
+    except NotFound:
+        suggestions = services.index.suggestions(text)
+        if not suggestions:
+            raise  # the core's own words: "There is no section 9; sections run from 1 to 7."
+        return no_match("section", text, suggestions)
+    doc = services.document(hit.document)
+    if doc is None or not 1 <= hit.number <= len(doc.sections):
         return notice("That section is no longer in the index.")
-    return Reply.of(SectionScreen(doc, doc.section(hits[0].number)))
+    return Reply.of(SectionScreen(doc, doc.section(hit.number)))
 
 
 class Sections(commands.Cog):

@@ -10,7 +10,7 @@ from typing import Any
 
 import discord
 
-from bot.app import admit
+from bot.app import SCREEN_PREFIX, EssayBot, admit
 from bot.core.errors import UserError
 from bot.exts.errors import report_error
 from bot.exts.render import Button, Reply, Screen
@@ -25,7 +25,7 @@ class ScreenButton(discord.ui.Button["ScreenView"]):
     def __init__(self, owner: ScreenView, spec: Button) -> None:
         super().__init__(
             label=spec.label[:80],
-            custom_id=f"{owner.prefix}:{spec.key}"[:100],
+            custom_id=f"{SCREEN_PREFIX}:{owner.prefix}:{spec.key}"[:100],
             disabled=spec.disabled,
             style=discord.ButtonStyle.primary if spec.primary else discord.ButtonStyle.secondary,
         )
@@ -47,6 +47,7 @@ class ScreenView(discord.ui.View):
         # the interaction token needs no message fetch and works for ephemeral messages.
         self.origin: discord.Interaction[Any] | None = None
         self.prefix = uuid.uuid4().hex
+        self.client: EssayBot | None = None
         self.refresh()
 
     def refresh(self) -> None:
@@ -69,7 +70,15 @@ class ScreenView(discord.ui.View):
     async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
         return await admit(interaction)
 
+    def listen(self, client: Any) -> None:
+        """Tell the bot this view answers its own presses (see ``EssayBot.on_interaction``)."""
+        if isinstance(client, EssayBot):
+            self.client = client
+            client.live_screens.add(self.prefix)
+
     async def on_timeout(self) -> None:
+        if self.client is not None:
+            self.client.live_screens.discard(self.prefix)
         for item in self.children:
             if isinstance(item, discord.ui.Button):
                 item.disabled = True
@@ -95,6 +104,7 @@ async def send_reply(interaction: discord.Interaction[Any], reply: Reply) -> Non
     view = None
     if reply.screen is not None:
         view = ScreenView(reply.screen, interaction.user.id, timeout=VIEW_TIMEOUT)
+        view.listen(interaction.client)
     embed = reply.current_embed()
     message: discord.Message | None = None
     if interaction.response.is_done():

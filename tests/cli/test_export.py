@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -56,3 +57,22 @@ def test_export_with_nothing_to_export(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert json.loads(result.stdout) == {"documents": []}
     assert "no essays" in result.stderr
+
+
+def test_a_reader_that_goes_away_is_no_error() -> None:
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # like `| head` that has already stopped reading
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "bot", "export", "--json", "--seeds", str(SEEDS)],
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=ROOT,
+            timeout=60,
+            check=False,
+        )
+    finally:
+        os.close(write_end)
+    assert result.returncode == 0
+    assert "Traceback" not in result.stderr

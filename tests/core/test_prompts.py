@@ -193,7 +193,7 @@ def test_sections_resolve_from_a_number_or_a_title(
     [
         ("9", NotFound, "no section 9; sections run from 1 to 3"),
         ("0", NotFound, "no section 0"),
-        ("⁹", NotFound, "No section matches “⁹”"),  # a digit, but not an ASCII one
+        ("⁹", NotFound, "There is no section 9"),  # folded like any digit, as /section does
         ("volcanoes", NotFound, "No section matches “volcanoes”"),
     ],
 )

@@ -11,7 +11,7 @@ async def test_about_lists_the_essay_counts_version_and_uptime(harness: Harness)
     callback = await harness.answer(slash("about"))
     assert callback.data["flags"] & EPHEMERAL
     fields = {f["name"]: f["value"] for f in callback.data["embeds"][0]["fields"]}
-    assert "2 sections · 3 paragraphs · 2 quotes · 1 speakers" in fields["A Tale of Two Rivers"]
+    assert "2 sections · 3 paragraphs · 2 quotes · 1 speaker" in fields["A Tale of Two Rivers"]
     assert fields["Version"] == __version__
     assert fields["Uptime"] == "less than a minute"
 

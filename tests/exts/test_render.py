@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from bot.core.search import Choice
-from bot.exts.render import choices, cut, escape
+from bot.exts.render import choices, cut, escape, plural
 
 
 def test_cut_keeps_whole_sentences_and_marks_the_cut() -> None:
@@ -34,3 +34,9 @@ def test_choices_stop_at_discords_25() -> None:
     # ``Choice`` itself refuses labels over 100 characters; the count is the cog's to cap.
     shown = choices([Choice(f"Label {n}", str(n)) for n in range(40)])
     assert [(c.name, c.value) for c in shown] == [(f"Label {n}", str(n)) for n in range(25)]
+
+
+def test_plural() -> None:
+    assert plural(1, "prompt") == "1 prompt"
+    assert plural(0, "prompt") == "0 prompts"
+    assert plural(12, "speaker") == "12 speakers"

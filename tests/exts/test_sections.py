@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
+from bot.app import EXPIRED
 from bot.exts import views
 from tests.exts.conftest import Harness, bot_over
 from tests.exts.documents import long_document
@@ -77,6 +79,35 @@ async def test_unknown_section_suggests_names(harness: Harness) -> None:
     callback = await harness.answer(slash("section", option("name", "nowhere")))
     assert callback.data["flags"] & EPHEMERAL
     assert callback.data["content"].startswith("No section matches “nowhere”.")
+
+
+async def test_a_section_number_out_of_range_says_which_exist(harness: Harness) -> None:
+    callback = await harness.answer(slash("section", option("name", "§ 9")))
+    assert callback.data["flags"] & EPHEMERAL
+    assert callback.data["content"] == "There is no section 9; sections run from 1 to 2."
+
+
+async def test_a_live_view_answers_its_own_press_once(long_harness: Harness) -> None:
+    h = long_harness
+    payload = slash("section", option("name", "deep"))
+    first = (await h.answer(payload)).data
+    turn = press(h.message(payload), button(first, "Next")["custom_id"])
+    assert (await h.answer(turn)).body["type"] == UPDATE_MESSAGE
+    await asyncio.sleep(0.05)  # a second, wrong answer would have arrived by now
+    assert len([r for r in h.http.requests if r.path.endswith(f"/{turn['token']}/callback")]) == 1
+
+
+async def test_buttons_from_before_a_restart_say_they_expired(
+    tmp_path: Path, fake_http: FakeHTTP
+) -> None:
+    payload = slash("section", option("name", "deep"))
+    async with bot_over(tmp_path / "before", fake_http, long_document()) as before:
+        first = (await before.answer(payload)).data
+        message = before.message(payload)
+    async with bot_over(tmp_path / "after", fake_http, long_document()) as after:
+        pressed = await after.answer(press(message, button(first, "Next")["custom_id"]))
+    assert pressed.data["flags"] & EPHEMERAL
+    assert pressed.data["content"] == EXPIRED
 
 
 async def test_buttons_are_disabled_when_the_view_times_out(

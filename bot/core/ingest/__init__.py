@@ -27,7 +27,7 @@ from bot.core.ingest._layout import (
     strip_end_mark,
 )
 from bot.core.ingest._quotes import find_quotations
-from bot.core.ingest._reader import decode_seed, read_seed
+from bot.core.ingest._reader import read_seed
 from bot.core.ingest._sentences import sentence_spans, split_sentences
 from bot.core.ingest.errors import IngestError
 from bot.core.model import Document, Paragraph, Quote, Section
@@ -45,10 +45,6 @@ def ingest_file(path: Path) -> Document:
     text = read_seed(path)
     meta = _read_meta(path.with_suffix(".meta.json"))
     return ingest_text(text, doc_id=path.stem, name=str(path), meta=meta)
-
-
-def ingest_bytes(data: bytes, *, doc_id: str, name: str = "<bytes>") -> Document:
-    return ingest_text(decode_seed(data, name), doc_id=doc_id, name=name)
 
 
 def _read_meta(path: Path) -> dict[str, str | None]:

@@ -430,6 +430,29 @@ class SearchIndex:
             return numbered[:limit]
         return [h for h in self._rank_sections(self._query(text)) if h.score >= SCORE_FLOOR][:limit]
 
+    def resolve_section(self, typed: str) -> SectionHit:
+        """The one section a member means by "3", "§ 3" or a (misspelt) title.
+
+        The single place for that rule: ``/section``, ``/prompt ... section:`` and the
+        CLI all resolve through it, so they accept and refuse the same things.
+        """
+        text = validate_query(typed, limit=MAX_CHOICE_CHARS)  # names are autocomplete values
+        match = _SECTION_NUMBER.fullmatch(fold(text).strip())
+        if match:
+            number = int(match.group(1))
+            owners = self._numbered_sections(text)
+            if len(owners) > 1:
+                raise InvalidInput(f"Several essays have a section {number}; type its title.")
+            if not owners:
+                most = max((len(d.sections) for d in self.library.documents), default=0)
+                raise NotFound(f"There is no section {number}; sections run from 1 to {most}.")
+            return owners[0]
+        hits = self.sections(text, limit=1)
+        if not hits:
+            shown = text if len(text) <= 60 else text[:59] + "…"
+            raise NotFound(f"No section matches “{shown}”.")
+        return hits[0]
+
     def _numbered_sections(self, text: str) -> list[SectionHit]:
         match = _SECTION_NUMBER.fullmatch(fold(text).strip())
         if not match:
