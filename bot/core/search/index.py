@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import logging
 import re
+from bisect import bisect_left
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -92,17 +93,28 @@ def _sentences(text: str, sentences: tuple[str, ...]) -> tuple[str, ...]:
     return sentences if sentences else (text,)
 
 
-def _starting_with(typed: str, labels: list[str]) -> list[int]:
-    """Indices of folded ``labels`` with a word starting with the last word typed.
+class _PrefixIndex:
+    """Which labels have a word starting with the last word typed.
 
-    Autocomplete's answer to a first letter or a common word, which the
-    rankers rightly refuse: the member is still typing, so show something.
+    Autocomplete's answer to a first letter or a common word, which the rankers
+    rightly refuse: the member is still typing, so show something. The words are
+    sorted once at build time, so a keystroke is a bisection, not a scan of every
+    label (thousands on a shelf of essays).
     """
-    words = terms(typed, compounds=False)
-    if not words:
-        return []
-    head = words[-1]
-    return [i for i, label in enumerate(labels) if any(w.startswith(head) for w in label.split())]
+
+    def __init__(self, labels: Sequence[str]) -> None:
+        pairs = sorted({(word, i) for i, label in enumerate(labels) for word in label.split()})
+        self._words = [word for word, _ in pairs]
+        self._ids = [i for _, i in pairs]
+
+    def matching(self, typed: str) -> list[int]:
+        words = terms(typed, compounds=False)
+        if not words:
+            return []
+        head = words[-1]
+        lo = bisect_left(self._words, head)
+        hi = bisect_left(self._words, head + "\U0010ffff", lo)
+        return sorted(set(self._ids[lo:hi]))
 
 
 def _check_limit(limit: int) -> None:
@@ -215,6 +227,9 @@ class SearchIndex:
         self._first_sentence = first_sentence
         self._sentence_starts = np.cumsum([0, *per_paragraph[:-1]], dtype=np.int64)
         self._title_choices = self._section_choices()
+        self._title_prefixes = _PrefixIndex([folded for folded, _ in self._title_choices])
+        self._quote_ids = [i for i, u in enumerate(quotes) if u.kind != "passage"]
+        self._quote_prefixes = _PrefixIndex([self._quotes.folded[i] for i in self._quote_ids])
         # Spans of the first quote candidates (all of them for an essay or
         # two) are computed now; beyond that, for whichever autocomplete shows.
         self._prebuilt_spans = [tokens(u.text.strip()) for u in quotes[:SPAN_CACHE]]
@@ -687,7 +702,7 @@ class SearchIndex:
             keyed = {(self._doc_ids[d], n): i for i, (d, n, _) in enumerate(self._section_units)}
             units = [keyed[(h.document, h.number)] for h in ranked if h.score >= COMPLETE_FLOOR]
         if not units:
-            units = _starting_with(text, [f for f, _ in self._title_choices])
+            units = self._title_prefixes.matching(text)
         return [self._title_choices[i][1] for i in units[:MAX_CHOICES]]
 
     def complete_speakers(self, typed: str) -> list[Choice]:
@@ -727,11 +742,9 @@ class SearchIndex:
             if s >= COMPLETE_FLOOR
         ]
         if not choices:
-            quotes = [i for i, u in enumerate(self._quote_units) if u.kind != "passage"]
-            labels = [self._quotes.folded[i] for i in quotes]
             choices = [
-                self._quote_choice(quotes[i], q.matched_terms)
-                for i in _starting_with(text, labels)[:MAX_CHOICES]
+                self._quote_choice(self._quote_ids[i], q.matched_terms)
+                for i in self._quote_prefixes.matching(text)[:MAX_CHOICES]
             ]
         return choices
 
