@@ -8,7 +8,6 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
-import discord
 import pytest
 
 from bot.app import EXTENSIONS, EssayBot
@@ -24,15 +23,6 @@ NAME = re.compile(r"^[-_a-z0-9]{1,32}$")
 async def services(tmp_path: Path) -> AsyncIterator[Services]:
     async with open_services(tmp_path / "prompts.sqlite3", make_document()) as opened:
         yield opened
-
-
-@pytest.fixture
-async def fake_http(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeHTTP]:
-    fake = FakeHTTP()
-    await fake.start()
-    monkeypatch.setattr(discord.http.Route, "BASE", fake.base)
-    yield fake
-    await fake.stop()
 
 
 def check_options(options: list[dict[str, Any]], where: str) -> None:

@@ -13,7 +13,6 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-import discord
 import pytest
 
 from bot.app import Closer, EssayBot
@@ -61,15 +60,6 @@ def index(services: Services) -> SearchIndex:
 @pytest.fixture
 def prompts(services: Services) -> PromptService:
     return services.prompts
-
-
-@pytest.fixture
-async def fake_http(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeHTTP]:
-    fake = FakeHTTP()
-    await fake.start()
-    monkeypatch.setattr(discord.http.Route, "BASE", fake.base)
-    yield fake
-    await fake.stop()
 
 
 class Harness:
