@@ -19,6 +19,7 @@ import discord
 from bot.core.errors import InvalidInput, UserError
 from bot.exts.about import about_reply
 from bot.exts.errors import describe
+from bot.exts.plan import actions as plan
 from bot.exts.prompts import (
     add_reply,
     export_reply,
@@ -41,6 +42,10 @@ Commands (as on Discord; options as name: value):
   /prompt add TEXT [section: S]     /prompt random [section: S]
   /prompt list [section: S] [author: ID] [all: yes]
   /prompt remove NUMBER             /prompt restore NUMBER      /prompt export
+  /plan show    /plan due AT (ISO-8601)
+  /plan set CHANNEL every: day|weekday|week [day: mon..sun] at: HH:MM tz: ZONE
+            [start: YYYY-MM-DD] [per_session: N] [essay: ID]
+  /plan pause   /plan resume   /plan skip   /plan stop   /plan guard on|off
 Under a reply with buttons, type a button's number to press it.  /help  /quit"""
 
 
@@ -61,6 +66,18 @@ SPECS: dict[str, Spec] = {
     "prompt remove": Spec("number", ()),
     "prompt restore": Spec("number", ()),
     "prompt export": Spec(None, ()),
+    "plan show": Spec(None, ()),
+    "plan due": Spec("at", ()),
+    "plan set": Spec("channel", ("every", "day", "at", "tz", "start", "per_session", "essay")),
+    "plan pause": Spec(None, ()),
+    "plan resume": Spec(None, ()),
+    "plan skip": Spec(None, ()),
+    "plan stop": Spec(None, ()),
+    "plan guard": Spec("on", ()),
+}
+GROUPS = {
+    "prompt": "Which /prompt? add, random, list, remove, restore or export.",
+    "plan": "Which /plan? show, due, set, pause, resume, skip, stop or guard.",
 }
 
 
@@ -72,10 +89,10 @@ def parse(line: str) -> tuple[str, dict[str, str]]:
         raise InvalidInput("Type a command, e.g. /quote a few words. /help lists them.")
     name = words[0].lower()
     rest = body[len(words[0]) :].strip()
-    if name == "prompt":
+    if name in GROUPS:
         if len(words) < 2:
-            raise InvalidInput("Which /prompt? add, random, list, remove, restore or export.")
-        name = f"prompt {words[1].lower()}"
+            raise InvalidInput(GROUPS[name])
+        name = f"{name} {words[1].lower()}"
         rest = rest[len(words[1]) :].strip()
     spec = SPECS.get(name)
     if spec is None:
@@ -166,6 +183,25 @@ class Console:
             "prompt remove": lambda: remove_reply(s, c, _number(values)),
             "prompt restore": lambda: restore_reply(s, c, _number(values)),
             "prompt export": lambda: export_reply(s, c),
+            "plan show": lambda: plan.show_reply(s, c),
+            "plan due": lambda: plan.due_at_reply(s, c, _need(values, "at")),
+            "plan set": lambda: plan.start_reply(
+                s,
+                c,
+                channel=_need(values, "channel").removeprefix("<#").removesuffix(">"),
+                every=_need(values, "every"),
+                at=_need(values, "at"),
+                tz=_need(values, "tz"),
+                day=values.get("day"),
+                start=values.get("start"),
+                per_session=_count(values.get("per_session", "1")),
+                essay=values.get("essay"),
+            ),
+            "plan pause": lambda: plan.pause_reply(s, c),
+            "plan resume": lambda: plan.resume_reply(s, c),
+            "plan skip": lambda: plan.skip_reply(s, c),
+            "plan stop": lambda: plan.stop_reply(s, c),
+            "plan guard": lambda: plan.guard_reply(s, c, _switch(_need(values, "on"))),
         }
         return await handlers[name]()
 
@@ -233,3 +269,16 @@ def _number(values: dict[str, str]) -> int:
     if not raw.isdigit():
         raise InvalidInput("Give the prompt's number, e.g. /prompt remove 3.")
     return int(raw)
+
+
+def _count(raw: str) -> int:
+    if not raw.strip().isdigit():
+        raise InvalidInput(f"per_session is a number of sections, like 2; got {raw!r}.")
+    return int(raw.strip())
+
+
+def _switch(raw: str) -> bool:
+    value = raw.strip().lower()
+    if value not in ("on", "off"):
+        raise InvalidInput("Say on or off, e.g. /plan guard off.")
+    return value == "on"

@@ -6,6 +6,8 @@ import logging
 
 from bot.app import Closer
 from bot.core.library import load_library
+from bot.core.plan.service import PlanService
+from bot.core.plan.store import PlanStore
 from bot.core.prompts import PromptService, PromptStore, load_builtin_prompts
 from bot.core.search import SearchIndex
 from bot.services import Services
@@ -32,4 +34,5 @@ async def open_services(settings: Settings) -> tuple[Services, Closer]:
     log.info(
         "indexed %d essays; prompt database %s", len(library.documents), settings.database_path
     )
-    return Services(index=index, prompts=service), store.close
+    plans = PlanService(PlanStore(store), index, service)
+    return Services(index=index, prompts=service, plans=plans), store.close

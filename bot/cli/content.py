@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from bot.core.errors import UserError
+from bot.core.errors import StorageError, UserError
 from bot.core.library import load_library
 from bot.core.model import Library
 from bot.core.search import PassageHit, QuoteHit, SearchIndex, SectionHit, validate_query
@@ -51,6 +51,11 @@ def _add_search_options(parser: argparse.ArgumentParser) -> None:
         "query", metavar="QUERY", nargs="+", help="words to look for (typos and all)"
     )
     parser.add_argument("--json", action="store_true", help="machine-readable output")
+    parser.add_argument(
+        "--guild",
+        default=None,
+        help='server id: mark hits beyond its reading plan\'s point ("ahead")',
+    )
     parser.add_argument(
         "--limit",
         type=int,
@@ -120,8 +125,16 @@ def _run_search(
     except UserError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    try:
+        ahead = _ahead_marks(args, hits)
+    except UserError as exc:  # a bad --guild (exit 2) or an unusable database (exit 1)
+        print(f"error: {exc}", file=sys.stderr)
+        return 1 if isinstance(exc, StorageError) else 2
     if args.json:
-        json.dump([h.to_json() for h in hits], sys.stdout, ensure_ascii=False, indent=2)
+        shown = [h.to_json() for h in hits]
+        for row, mark in zip(shown, ahead or (), strict=False):
+            row["ahead"] = mark
+        json.dump(shown, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
         return 0
     if not hits:
@@ -130,6 +143,22 @@ def _run_search(
     several = len(library.documents) > 1
     print("\n\n".join(_render(hit, several) for hit in hits))
     return 0
+
+
+def _ahead_marks(args: argparse.Namespace, hits: Sequence[Hit]) -> list[bool] | None:
+    """With ``--guild``: for each hit, whether it lies beyond the server's reading point."""
+    if args.guild is None:
+        return None
+    from bot.cli.plan import reading_point, snowflake
+
+    point = reading_point(snowflake(args.guild, "--guild"))
+    if point is None:
+        return [False] * len(hits)
+    return [point.scheduled(h.document, _section_of(h)) is not None for h in hits]
+
+
+def _section_of(hit: Hit) -> int:
+    return hit.number if isinstance(hit, SectionHit) else hit.section
 
 
 def no_match_message(query: str, suggestions: Sequence[str]) -> str:

@@ -101,6 +101,23 @@ class ReadingPoint:
         return self.ahead.get(section) if document == self.document else None
 
 
+async def reading_point(store: PlanStore, guild: str, now: datetime) -> ReadingPoint | None:
+    """Sections ahead of the group at ``now``, or ``None`` when nothing is guarded.
+
+    Nothing is guarded without a live plan or with the guard turned off. Needs only the
+    store, so a one-shot command can ask without loading the essays' prompts.
+    """
+    plan = await store.current_plan(guild)
+    if plan is None or not plan.live or not await store.spoiler_guard(guild):
+        return None
+    ahead: dict[int, datetime] = {}
+    for session in await store.sessions(plan.id):
+        if not session.reached(now, plan.state == "running"):
+            for section in session.sections:
+                ahead[section] = session.due_at
+    return ReadingPoint(plan.document, ahead)
+
+
 def chunk_sections(count: int, per_session: int) -> list[tuple[int, int]]:
     """Consecutive sections, ``per_session`` at a time (the last session may have fewer)."""
     return [
@@ -240,19 +257,8 @@ class PlanService:
         return DueReport(view.plan, at, tuple(post), tuple(missed))
 
     async def reading_point(self, guild: str, now: datetime) -> ReadingPoint | None:
-        """Sections ahead of the group, or ``None`` when nothing is guarded.
-
-        Nothing is guarded without a live plan or with the guard turned off.
-        """
-        plan = await self.store.current_plan(guild)
-        if plan is None or not plan.live or not await self.store.spoiler_guard(guild):
-            return None
-        ahead: dict[int, datetime] = {}
-        for session in await self.store.sessions(plan.id):
-            if not session.reached(now, plan.state == "running"):
-                for section in session.sections:
-                    ahead[section] = session.due_at
-        return ReadingPoint(plan.document, ahead)
+        """Sections ahead of the group, or ``None`` when nothing is guarded."""
+        return await reading_point(self.store, guild, now)
 
     # -- posts --
 

@@ -24,7 +24,7 @@ from functools import cache
 from typing import Literal
 from zoneinfo import ZoneInfo, available_timezones
 
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
 
 from bot.core.errors import InvalidInput
 
@@ -46,11 +46,16 @@ def zone_suggestions(typed: str, limit: int = 5) -> list[str]:
     if not typed:
         return []
     names = zone_names()
-    # Matching on the city part as well finds "Paris" and "new york" alike.
-    keys = [n.replace("_", " ").casefold() for n in names]
     query = typed.replace("_", " ").casefold()
-    found = process.extract(query, keys, scorer=fuzz.WRatio, limit=limit, score_cutoff=60)
-    return [names[i] for _, _, i in found]
+    # Scored against the whole name and against its city part, so "Europe/Pari",
+    # "paris" and "new york" all find their zone.
+    scores: dict[str, float] = {}
+    for name in names:
+        full = name.replace("_", " ").casefold()
+        city = full.rsplit("/", 1)[-1]
+        scores[name] = max(fuzz.ratio(query, full), fuzz.ratio(query, city))
+    ranked = sorted((n for n in names if scores[n] >= 70), key=lambda n: (-scores[n], n))
+    return ranked[:limit]
 
 
 def parse_zone(typed: str) -> ZoneInfo:
