@@ -445,10 +445,10 @@ def _check_option_type_rules(option: JSON, errors: Errors, where: tuple[str | in
     if option.get("autocomplete") and kind not in _CHOICE_TYPES:
         refuse("autocomplete", "autocomplete is only for string, integer and number options")
     choices = option.get("choices") or []
-    if choices and kind not in _CHOICE_TYPES:
+    wanted = _CHOICE_TYPES.get(kind) if isinstance(kind, int) else None
+    if choices and wanted is None:
         refuse("choices", "choices are only for string, integer and number options")
-    elif choices:
-        wanted = _CHOICE_TYPES[kind]
+    elif choices and wanted is not None:
         for c, choice in enumerate(choices):
             value = choice.get("value")
             if not isinstance(value, wanted) or isinstance(value, bool):
