@@ -270,9 +270,9 @@ class FakeDiscord:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._changed.wait(), min(remaining, 0.05))
 
-    async def wait_ready(self, within: float = 10.0) -> None:
-        """Until a session has been sent READY and its GUILD_CREATEs."""
-        await self.wait_until(lambda: self.ready_count > 0, within)
+    async def wait_ready(self, within: float = 10.0, *, after: int = 0) -> None:
+        """Until a session has been sent READY and its GUILD_CREATEs (more than ``after``)."""
+        await self.wait_until(lambda: self.ready_count > after, within)
 
     @property
     def ready_count(self) -> int:
