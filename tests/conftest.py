@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-import discord
 import pytest
 
 from bot.core.library import load_library
 from bot.core.model import Document, Library
-from tests.exts.harness import FakeHTTP
+from tests.fakediscord import FakeDiscord
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -29,10 +28,7 @@ def essay(library: Library) -> Document:
 
 
 @pytest.fixture
-async def fake_http(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeHTTP]:
-    """A recording stand-in for Discord's HTTP API, with discord.py pointed at it."""
-    fake = FakeHTTP()
-    await fake.start()
-    monkeypatch.setattr(discord.http.Route, "BASE", fake.base)
-    yield fake
-    await fake.stop()
+async def fake() -> AsyncIterator[FakeDiscord]:
+    """The one fake Discord (REST and gateway on 127.0.0.1), for a test of its own."""
+    async with FakeDiscord() as fake:
+        yield fake

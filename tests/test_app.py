@@ -12,9 +12,9 @@ import pytest
 
 from bot.app import EXTENSIONS, EssayBot
 from bot.services import Services
-from tests.exts.conftest import open_services, start_bot
 from tests.exts.documents import make_document
-from tests.exts.harness import GUILD_ID, FakeHTTP
+from tests.exts.harness import bot_serving, open_services
+from tests.fakediscord import FakeDiscord
 
 NAME = re.compile(r"^[-_a-z0-9]{1,32}$")
 
@@ -52,10 +52,9 @@ def size(command: dict[str, Any]) -> int:
 
 
 async def test_every_extension_loads_and_the_schema_fits_discords_limits(
-    tmp_path: Path, services: Services, fake_http: FakeHTTP
+    tmp_path: Path, services: Services, fake: FakeDiscord
 ) -> None:
-    h = await start_bot(tmp_path, services, fake_http)
-    try:
+    async with bot_serving(tmp_path, services, fake) as h:
         assert set(h.bot.extensions) == set(EXTENSIONS)
         schema = h.bot.command_schema()
         names = {c["name"] for c in schema}
@@ -69,11 +68,12 @@ async def test_every_extension_loads_and_the_schema_fits_discords_limits(
         subs = {o["name"] for o in prompt["options"]}
         assert subs == {"add", "random", "list", "remove", "restore", "export"}
         assert prompt["contexts"] == [0]  # server only
-        (synced,) = await fake_http.wait_for("PUT", "/commands")
-        assert synced.body == json.loads(json.dumps(schema))  # what was synced is what is declared
+        synced = fake.commands[None]
+        assert [
+            {k: c.get(k) for k in declared} for c, declared in zip(synced, schema, strict=True)
+        ] == (json.loads(json.dumps(schema)))  # what was synced is what is declared
+        assert fake.rejected == []
         assert allowed_mentions_none(h.bot)
-    finally:
-        await h.bot.close()
 
 
 def allowed_mentions_none(bot: EssayBot) -> bool:
@@ -85,37 +85,34 @@ def allowed_mentions_none(bot: EssayBot) -> bool:
 
 
 async def test_sync_happens_once_until_the_schema_changes(
-    tmp_path: Path, services: Services, fake_http: FakeHTTP
+    tmp_path: Path, services: Services, fake: FakeDiscord
 ) -> None:
-    first = await start_bot(tmp_path, services, fake_http)
-    await first.bot.close()
-    second = await start_bot(tmp_path, services, fake_http)
-    digest = second.bot.schema_hash()
-    await second.bot.close()
-    puts = [r for r in fake_http.requests if r.method == "PUT"]
-    assert len(puts) == 1
-    assert (tmp_path / "data" / "command-schema.sha256").read_text().strip() == digest
-    third = await start_bot(tmp_path, services, fake_http)
-    third.bot.force_sync = True
-    assert await third.bot.sync_commands() is True
-    await third.bot.close()
-    assert len([r for r in fake_http.requests if r.method == "PUT"]) == 2
+    async with bot_serving(tmp_path, services, fake):
+        pass
+    async with bot_serving(tmp_path, services, fake) as second:
+        digest = second.bot.schema_hash()
+    assert len(fake.syncs) == 1
+    assert (tmp_path / "data" / "command-schema.sha256").read_text().split()[0] == digest
+    async with bot_serving(tmp_path, services, fake) as third:
+        third.bot.force_sync = True
+        assert await third.bot.sync_commands() is True
+    assert len(fake.syncs) == 2
 
 
 async def test_dev_guild_gets_the_commands_instantly(
-    tmp_path: Path, services: Services, fake_http: FakeHTTP
+    tmp_path: Path, services: Services, fake: FakeDiscord
 ) -> None:
-    h = await start_bot(tmp_path, services, fake_http, dev_guild_id=GUILD_ID)
-    await h.bot.close()
-    (put,) = [r for r in fake_http.requests if r.method == "PUT"]
-    assert put.path.endswith(f"/guilds/{GUILD_ID}/commands")
-    assert {c["name"] for c in put.body} == {"quote", "section", "search", "prompt", "about"}
+    async with bot_serving(tmp_path, services, fake, dev_guild_id=int(fake.guild.id)):
+        pass
+    assert [guild for guild, _ in fake.syncs] == [fake.guild.id]
+    names = {c["name"] for c in fake.commands[fake.guild.id]}
+    assert names == {"quote", "section", "search", "prompt", "about"}
 
 
 async def test_close_closes_the_services_once(
-    tmp_path: Path, services: Services, fake_http: FakeHTTP
+    tmp_path: Path, services: Services, fake: FakeDiscord
 ) -> None:
-    h = await start_bot(tmp_path, services, fake_http)
-    await h.bot.close()
-    await h.bot.close()
-    assert h.closed_counter["closed"] == 1  # type: ignore[attr-defined]
+    async with bot_serving(tmp_path, services, fake) as h:
+        await h.bot.close()
+        await h.bot.close()
+    assert h.closed == 1
