@@ -58,7 +58,7 @@ async def test_every_extension_loads_and_the_schema_fits_discords_limits(
         assert set(h.bot.extensions) == set(EXTENSIONS)
         schema = h.bot.command_schema()
         names = {c["name"] for c in schema}
-        assert names == {"quote", "section", "search", "prompt", "about"}
+        assert names == {"quote", "section", "search", "prompt", "about", "plan", "plan-admin"}
         for command in schema:
             assert NAME.match(command["name"])
             assert 1 <= len(command["description"]) <= 100
@@ -68,6 +68,18 @@ async def test_every_extension_loads_and_the_schema_fits_discords_limits(
         subs = {o["name"] for o in prompt["options"]}
         assert subs == {"add", "random", "list", "remove", "restore", "export"}
         assert prompt["contexts"] == [0]  # server only
+        admin = next(c for c in schema if c["name"] == "plan-admin")
+        assert admin["default_member_permissions"] == 1 << 5  # Manage Server: hidden
+        assert {o["name"] for o in admin["options"]} == {
+            "start",
+            "pause",
+            "resume",
+            "skip",
+            "stop",
+            "spoiler-guard",
+        }
+        plan = next(c for c in schema if c["name"] == "plan")
+        assert plan["default_member_permissions"] is None  # everyone sees /plan show
         synced = fake.commands[None]
         assert [
             {k: c.get(k) for k in declared} for c, declared in zip(synced, schema, strict=True)
@@ -106,7 +118,7 @@ async def test_dev_guild_gets_the_commands_instantly(
         pass
     assert [guild for guild, _ in fake.syncs] == [fake.guild.id]
     names = {c["name"] for c in fake.commands[fake.guild.id]}
-    assert names == {"quote", "section", "search", "prompt", "about"}
+    assert names == {"quote", "section", "search", "prompt", "about", "plan", "plan-admin"}
 
 
 async def test_close_closes_the_services_once(

@@ -5,7 +5,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from bot.core.errors import InvalidInput
-from bot.exts.plan.render import due_reply, require_guild, schedule_reply, stamp
+from bot.exts.plan.render import (
+    ReadingScreen,
+    due_reply,
+    require_guild,
+    schedule_reply,
+    stamp,
+)
 from bot.exts.render import Reply, notice
 from bot.services import Caller, Services
 
@@ -104,3 +110,17 @@ async def due_at_reply(services: Services, caller: Caller, at: str) -> Reply:
     if instant.tzinfo is None:
         instant = instant.replace(tzinfo=UTC)
     return due_reply(await services.plans.due(require_guild(caller), instant))
+
+
+async def read_reply(services: Services, plan_id: int, number: int) -> Reply:
+    """A session's sections, privately and paged: what its "Read § N" button shows."""
+    plan = await services.plans.store.plan(plan_id)
+    sessions = await services.plans.store.sessions(plan_id) if plan is not None else []
+    session = next((s for s in sessions if s.number == number), None)
+    doc = services.document(plan.document) if plan is not None else None
+    if plan is None or session is None or doc is None:
+        return notice("That session's essay is no longer loaded.")
+    sections = [doc.section(n) for n in session.sections if 1 <= n <= len(doc.sections)]
+    if not sections:
+        return notice("That session's sections are no longer in the index.")
+    return Reply.of(ReadingScreen(doc, sections), ephemeral=True)

@@ -11,6 +11,7 @@ from datetime import datetime
 import discord
 
 from bot.core.errors import UserError
+from bot.core.model import Document, Section
 from bot.core.plan.model import PlanView, Session
 from bot.core.plan.service import DueReport, SessionPost
 from bot.exts.render import (
@@ -24,6 +25,7 @@ from bot.exts.render import (
     escape,
     plural,
 )
+from bot.exts.sections import paginate
 from bot.services import Caller
 
 PER_PAGE = 10
@@ -138,3 +140,27 @@ def session_embed(post: SessionPost) -> discord.Embed:
 
 def is_session_post(embed: discord.Embed, key: str) -> bool:
     return bool(embed.footer.text) and str(embed.footer.text).endswith(" · " + key)
+
+
+class ReadingScreen(Pager):
+    """The sections of one session, whole, page by page (the "Read § N" button)."""
+
+    def __init__(self, doc: Document, sections: list[Section]) -> None:
+        super().__init__()
+        self.doc = doc
+        self.pages: list[tuple[Section, str]] = []
+        for section in sections:
+            for page in paginate(section.paragraphs) or [[]]:
+                body = "\n\n".join(s.text for s in page) or "(This section has no paragraphs.)"
+                self.pages.append((section, body))
+
+    def page_count(self) -> int:
+        return len(self.pages)
+
+    def page(self, number: int) -> discord.Embed:
+        section, body = self.pages[number]
+        title = cut(f"§ {section.number} {section.title}", EMBED_TITLE)[0]
+        embed = discord.Embed(title=title, description=body, colour=COLOUR)
+        footer = f"{self.doc.title} · page {number + 1} of {len(self.pages)}"
+        embed.set_footer(text=cut(footer, 512)[0])
+        return embed
