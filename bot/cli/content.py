@@ -8,6 +8,7 @@ import os
 import sys
 import textwrap
 from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -154,7 +155,8 @@ def _ahead_marks(args: argparse.Namespace, hits: Sequence[Hit]) -> list[bool] | 
     point = reading_point(snowflake(args.guild, "--guild"))
     if point is None:
         return [False] * len(hits)
-    return [point.scheduled(h.document, _section_of(h)) is not None for h in hits]
+    now = datetime.now(UTC)
+    return [point.scheduled(h.document, _section_of(h), now) is not None for h in hits]
 
 
 def _section_of(hit: Hit) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -19,6 +20,7 @@ from bot.exts.render import (
     Button,
     Pager,
     Reply,
+    Screen,
     choices,
     cut,
     escape,
@@ -26,6 +28,7 @@ from bot.exts.render import (
     notice,
     paragraph_reply,
 )
+from bot.exts.spoilers import REVEAL, Guard, guard_for, scheduled_note
 from bot.exts.views import send_reply
 from bot.services import Services
 
@@ -92,7 +95,30 @@ class SectionScreen(Pager):
         return None
 
 
-def section_reply(services: Services, name: str) -> Reply:
+class AheadScreen(Screen):
+    """A section the group has not reached: when it is scheduled, and a private reveal."""
+
+    def __init__(self, doc: Document, section: Section, due: datetime) -> None:
+        self.doc = doc
+        self.section = section
+        self.due = due
+
+    def embed(self) -> discord.Embed:
+        title = cut(f"§ {self.section.number} {self.section.title}", EMBED_TITLE)[0]
+        note = scheduled_note(self.section.number, self.due)
+        text = f"{note} The group has not reached it yet; reveal it to read it privately."
+        embed = discord.Embed(title=title, description=text, colour=COLOUR)
+        embed.set_footer(text=cut(self.doc.title, 512)[0])
+        return embed
+
+    def buttons(self) -> list[Button]:
+        return [Button("reveal", REVEAL, owner_only=False)]
+
+    def press(self, key: str) -> Reply | None:
+        return Reply.of(SectionScreen(self.doc, self.section), ephemeral=True)
+
+
+def section_reply(services: Services, name: str, guard: Guard | None = None) -> Reply:
     """What ``/section`` answers; the console calls this too."""
     text = validate_query(name, limit=MAX_CHOICE_CHARS)
     try:
@@ -105,6 +131,9 @@ def section_reply(services: Services, name: str) -> Reply:
     doc = services.document(hit.document)
     if doc is None or not 1 <= hit.number <= len(doc.sections):
         return notice("That section is no longer in the index.")
+    due = guard.ahead(doc.id, hit.number) if guard is not None else None
+    if due is not None:
+        return Reply.of(AheadScreen(doc, doc.section(hit.number), due))
     return Reply.of(SectionScreen(doc, doc.section(hit.number)))
 
 
@@ -117,7 +146,9 @@ class Sections(commands.Cog):
     async def section(
         self, interaction: discord.Interaction[Any], name: app_commands.Range[str, 1, 100]
     ) -> None:
-        await send_reply(interaction, section_reply(self.services, name))
+        guild = str(interaction.guild_id) if interaction.guild_id is not None else None
+        guard = await guard_for(self.services, guild)
+        await send_reply(interaction, section_reply(self.services, name, guard))
 
     @section.autocomplete("name")
     async def complete_name(

@@ -1225,7 +1225,12 @@ class FakeDiscord:
         if not self._bot_may(parent, CREATE_PUBLIC_THREADS):
             return _error(403, 50013, "Missing Permissions")
         thread = Channel(
-            mid or self.ids.next(), name, parent.guild_id, type=11, parent_id=parent.id
+            mid or self.ids.next(),
+            name,
+            parent.guild_id,
+            type=11,
+            parent_id=parent.id,
+            owner_id=self.bot.id,
         )
         self.channels[thread.id] = thread
         for guild in self.guilds:
