@@ -18,6 +18,7 @@ from discord.ext import commands
 
 from bot.services import Services
 from bot.settings import Settings
+from bot.ui.views import ScreenRegistry, answer_unclaimed
 
 log = logging.getLogger(__name__)
 
@@ -33,9 +34,6 @@ SCHEMA_FILE = "command-schema.sha256"
 #: How long shutdown waits for interactions already being answered.
 DRAIN_SECONDS = 10.0
 RESTARTING = "The bot is restarting; try again in a moment."
-#: custom_id scheme of paging buttons: ``screen:<view key>:<button key>``.
-SCREEN_PREFIX = "screen"
-EXPIRED = "These buttons have expired (the bot restarted or time ran out); run the command again."
 
 Closer = Callable[[], Awaitable[None]]
 ServicesOpener = Callable[[Settings], Awaitable[tuple[Services, Closer]]]
@@ -53,12 +51,6 @@ class EssayTree(app_commands.CommandTree["EssayBot"]):
 
     async def interaction_check(self, interaction: discord.Interaction[EssayBot], /) -> bool:
         return await self.client.admit(interaction)
-
-
-async def admit(interaction: discord.Interaction[Any]) -> bool:
-    """For views: the same admission as slash commands, when the client is the bot."""
-    client = interaction.client
-    return await client.admit(interaction) if isinstance(client, EssayBot) else True
 
 
 class EssayBot(commands.Bot):
@@ -83,7 +75,7 @@ class EssayBot(commands.Bot):
         self._close_services: Closer | None = None
         self._draining = False
         self._in_flight: set[asyncio.Task[Any]] = set()
-        self.live_screens: set[str] = set()
+        self.screens = ScreenRegistry()
 
     @property
     def services(self) -> Services:
@@ -167,22 +159,14 @@ class EssayBot(commands.Bot):
         return True
 
     async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
-        """Answer presses on buttons no view listens to any more, instead of letting them fail.
+        """Answer every press on screen buttons that no view took, instead of letting it fail.
 
-        Views live in memory: after a restart (or a timeout whose edit did not reach the
-        message) the old buttons still show, and Discord would say "This interaction
-        failed". Live views answer their own presses; this answers the rest.
+        Live views answer their own presses; a press that reached none (it came before
+        discord.py registered the view's message, or after a restart or a timeout)
+        would otherwise show "This interaction failed".
         """
-        if interaction.type is not discord.InteractionType.component or self._draining:
-            return
-        data: Any = interaction.data or {}
-        scheme, _, rest = str(data.get("custom_id", "")).partition(":")
-        if scheme != SCREEN_PREFIX or rest.partition(":")[0] in self.live_screens:
-            return
-        try:
-            await interaction.response.send_message(EXPIRED, ephemeral=True)
-        except (discord.HTTPException, aiohttp.ClientError) as exc:
-            log.debug("could not answer a press on expired buttons: %s", exc)
+        if interaction.type is discord.InteractionType.component:
+            await answer_unclaimed(interaction, self.screens)
 
     async def _turn_away(self, interaction: discord.Interaction[Any]) -> None:
         if self.is_closed():  # disconnecting: HTTP is going away, nothing can be sent

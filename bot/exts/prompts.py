@@ -8,7 +8,7 @@ cooldowns and permission checks. The console calls the same ``*_reply`` function
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import discord
 from discord import app_commands
@@ -16,7 +16,9 @@ from discord.ext import commands
 
 from bot.core.errors import Forbidden, UserError
 from bot.core.prompts import Prompt
-from bot.exts.render import (
+from bot.services import Caller, Services
+from bot.ui.host import Host
+from bot.ui.render import (
     COLOUR,
     EMBED_DESCRIPTION,
     EMBED_TITLE,
@@ -31,11 +33,7 @@ from bot.exts.render import (
     notice,
     plural,
 )
-from bot.exts.views import deferred
-from bot.services import Caller, Services
-
-if TYPE_CHECKING:
-    from bot.app import EssayBot
+from bot.ui.views import deferred
 
 PER_SERVER = "Prompts are kept per server: use /prompt in a server channel, not in a DM."
 PER_PAGE = 5
@@ -307,5 +305,5 @@ class Prompts(
         return choices(self.services.index.complete_sections(current))
 
 
-async def setup(bot: EssayBot) -> None:
+async def setup(bot: Host) -> None:
     await bot.add_cog(Prompts(bot.services))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import discord
 from discord import app_commands
@@ -11,7 +11,9 @@ from discord.ext import commands
 
 from bot.core.search import QuoteHit, validate_query
 from bot.core.text import clean_user_text
-from bot.exts.render import (
+from bot.services import Services
+from bot.ui.host import Host
+from bot.ui.render import (
     AUTHOR_NAME,
     COLOUR,
     EMBED_DESCRIPTION,
@@ -25,11 +27,7 @@ from bot.exts.render import (
     no_match,
     paragraph_reply,
 )
-from bot.exts.views import send_reply
-from bot.services import Services
-
-if TYPE_CHECKING:
-    from bot.app import EssayBot
+from bot.ui.views import send_reply
 
 
 def speaker_label(hit: QuoteHit) -> str:
@@ -111,5 +109,5 @@ class Quotes(commands.Cog):
         return choices(self.services.index.complete_speakers(current))
 
 
-async def setup(bot: EssayBot) -> None:
+async def setup(bot: Host) -> None:
     await bot.add_cog(Quotes(bot.services))
