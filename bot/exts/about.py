@@ -60,6 +60,8 @@ class About(commands.Cog):
     def __init__(self, services: Services) -> None:
         self.services = services
 
+    @app_commands.allowed_installs(guilds=True, users=False)
+    @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=False)
     @app_commands.command(name="about", description="What this bot has indexed, and its version.")
     async def about(self, interaction: discord.Interaction[Any]) -> None:
         await send_reply(interaction, about_reply(self.services))

@@ -9,7 +9,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.core.search import QuoteHit, validate_query
+from bot.core.search import MAX_CHOICE_CHARS, MAX_QUERY_CHARS, QuoteHit, validate_query
 from bot.core.text import clean_user_text
 from bot.services import Services
 from bot.ui.host import Host
@@ -83,6 +83,8 @@ class Quotes(commands.Cog):
     def __init__(self, services: Services) -> None:
         self.services = services
 
+    @app_commands.allowed_installs(guilds=True, users=False)
+    @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=False)
     @app_commands.command(name="quote", description="Find a quote from the essay.")
     @app_commands.describe(
         query="Words from the quote, or what it is about",
@@ -91,8 +93,8 @@ class Quotes(commands.Cog):
     async def quote(
         self,
         interaction: discord.Interaction[Any],
-        query: app_commands.Range[str, 1, 300],
-        speaker: app_commands.Range[str, 1, 100] | None = None,
+        query: app_commands.Range[str, 1, MAX_QUERY_CHARS],
+        speaker: app_commands.Range[str, 1, MAX_CHOICE_CHARS] | None = None,
     ) -> None:
         await send_reply(interaction, quote_reply(self.services, query, speaker))
 

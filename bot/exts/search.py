@@ -9,7 +9,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.core.search import PassageHit, validate_query
+from bot.core.search import MAX_QUERY_CHARS, PassageHit, validate_query
 from bot.services import Services
 from bot.ui.host import Host
 from bot.ui.render import (
@@ -71,10 +71,14 @@ class Search(commands.Cog):
     def __init__(self, services: Services) -> None:
         self.services = services
 
+    @app_commands.allowed_installs(guilds=True, users=False)
+    @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=False)
     @app_commands.command(name="search", description="Find the paragraphs that best match.")
     @app_commands.describe(query="Words or a topic to look for")
     async def search(
-        self, interaction: discord.Interaction[Any], query: app_commands.Range[str, 1, 300]
+        self,
+        interaction: discord.Interaction[Any],
+        query: app_commands.Range[str, 1, MAX_QUERY_CHARS],
     ) -> None:
         await send_reply(interaction, search_reply(self.services, query))
 

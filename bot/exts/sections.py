@@ -110,10 +110,14 @@ class Sections(commands.Cog):
     def __init__(self, services: Services) -> None:
         self.services = services
 
+    @app_commands.allowed_installs(guilds=True, users=False)
+    @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=False)
     @app_commands.command(name="section", description="Read a section of the essay.")
     @app_commands.describe(name="The section's number or title")
     async def section(
-        self, interaction: discord.Interaction[Any], name: app_commands.Range[str, 1, 100]
+        self,
+        interaction: discord.Interaction[Any],
+        name: app_commands.Range[str, 1, MAX_CHOICE_CHARS],
     ) -> None:
         await send_reply(interaction, section_reply(self.services, name))
 
