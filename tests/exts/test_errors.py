@@ -21,6 +21,7 @@ async def test_an_unexpected_error_gets_an_id_shared_with_the_log(
         raise RuntimeError("index exploded")
 
     monkeypatch.setattr(index, "passages", broken)
+    harness.errors_expected = True
     with caplog.at_level(logging.ERROR, logger="bot.ui.errors"):
         answer = await harness.answer(harness.slash("search", {"query": "river"}))
     assert answer.type == CHANNEL_MESSAGE

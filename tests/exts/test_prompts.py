@@ -213,6 +213,7 @@ async def test_after_a_public_deferral_failures_edit_the_thinking_message(
         raise failure
 
     monkeypatch.setattr(prompts, "random", fails)
+    harness.errors_expected = not isinstance(failure, NotFound)
     answer = await harness.answer(harness.slash("prompt random"))
     assert answer.type == DEFERRED_CHANNEL_MESSAGE
     shown = await harness.final(answer)
