@@ -18,7 +18,6 @@ import discord
 
 from bot.core.errors import InvalidInput, UserError
 from bot.exts.about import about_reply
-from bot.exts.errors import describe
 from bot.exts.plan import actions as plan
 from bot.exts.prompts import (
     add_reply,
@@ -29,11 +28,12 @@ from bot.exts.prompts import (
     restore_reply,
 )
 from bot.exts.quotes import quote_reply
-from bot.exts.render import Reply, Screen
 from bot.exts.search import search_reply
 from bot.exts.sections import section_reply
-from bot.exts.spoilers import Guard, guard_for
 from bot.services import Caller, Services
+from bot.ui.errors import describe
+from bot.ui.render import Reply, Screen
+from bot.ui.spoilers import Guard, guard_for
 
 log = logging.getLogger(__name__)
 

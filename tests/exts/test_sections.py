@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.app import EXPIRED
-from bot.exts import views
+from bot.ui import views
+from bot.ui.views import EXPIRED
 from tests.exts.documents import long_document
 from tests.exts.harness import (
     CHANNEL_MESSAGE,
