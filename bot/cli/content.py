@@ -142,7 +142,12 @@ def _run_search(
         print(no_match_message(query, index.suggestions(query)))
         return 0
     several = len(library.documents) > 1
-    print("\n\n".join(_render(hit, several) for hit in hits))
+    marks = ahead or [False] * len(hits)
+    texts = [
+        _render(hit, several) + ("\n    (ahead of the server's reading plan)" if mark else "")
+        for hit, mark in zip(hits, marks, strict=True)
+    ]
+    print("\n\n".join(texts))
     return 0
 
 

@@ -166,3 +166,26 @@ async def test_missing_permissions_are_reported_at_start_and_when_a_post_fails(
     listed = await harness.final(await harness.answer(harness.slash("plan show")))
     assert f"⚠ {expected}" in listed["embeds"][0]["description"]
     assert harness.fake.channel_posts(channel) == []
+
+
+async def test_show_without_a_plan_says_how_to_get_one(harness: Harness) -> None:
+    shown = await harness.final(await harness.answer(harness.slash("plan show")))
+    assert shown["flags"] & EPHEMERAL
+    assert shown["content"] == "This server has no reading plan; a moderator can start one."
+
+
+async def test_a_moderator_pauses_skips_resumes_and_stops(harness: Harness) -> None:
+    await start_plan(harness)
+    moderator = harness.fake.moderator
+
+    async def act(action: str) -> JSON:
+        payload = harness.slash(f"plan-admin {action}", user=moderator)
+        return await harness.final(await harness.answer(payload))
+
+    assert (await act("pause"))["content"].startswith("Reading plan paused")
+    assert (await act("skip"))["content"] == "Session 1 (§ 1) skipped; it will not be posted."
+    resumed = await act("resume")
+    assert resumed["content"] == "Reading plan resumed; the remaining sessions moved."
+    assert "· skipped" in resumed["embeds"][0]["description"]
+    assert (await act("stop"))["content"].startswith("Reading plan stopped")
+    assert (await act("pause"))["content"] == "This server has no running reading plan."
