@@ -68,9 +68,6 @@ class ScreenRegistry:
         view = self._views.get(prefix)
         return view if view is not None and not view.is_finished() else None
 
-    def __len__(self) -> int:
-        return len(self._views)
-
 
 async def admit(interaction: discord.Interaction[Any]) -> bool:
     """The bot's admission (counted in for shutdown, or turned away while it drains)."""

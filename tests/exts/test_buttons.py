@@ -135,3 +135,14 @@ async def test_the_timeout_never_outlives_the_token_it_edits_with(
     await h.answer(h.press(h.message(first), "Context", user=other))  # a press that edits nothing
     assert await greyed_out(h, first.record, within=3.0)
     assert h.fake.expired == []
+
+
+async def test_buttons_from_before_a_restart_say_they_expired(tmp_path: Path) -> None:
+    async with FakeDiscord(round_trip=ROUND_TRIP) as fake:
+        async with bot_over(tmp_path / "before", fake, long_document()) as before:
+            first = await before.answer(before.slash("section", {"name": "deep"}))
+            message = before.message(first)
+        async with bot_over(tmp_path / "after", fake, long_document()) as after:
+            pressed = await after.answer(after.press(message, "Next"))
+    assert pressed.data["flags"] & EPHEMERAL
+    assert pressed.data["content"] == views.EXPIRED
