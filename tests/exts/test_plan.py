@@ -189,3 +189,19 @@ async def test_a_moderator_pauses_skips_resumes_and_stops(harness: Harness) -> N
     assert "· skipped" in resumed["embeds"][0]["description"]
     assert (await act("stop"))["content"].startswith("Reading plan stopped")
     assert (await act("pause"))["content"] == "This server has no running reading plan."
+
+
+async def test_shutdown_lets_a_post_under_way_finish(harness: Harness, services: Services) -> None:
+    await start_plan(harness)
+    await harness.bot.wait_until_ready()
+    fake = harness.fake
+    fake.round_trip = 0.6  # each request takes 0.3 s each way from here on
+    await due_in(services, 0.1, 86_400)
+    timer_of(harness).wake()
+    channel = channel_of(harness)
+    posting = f"/channels/{channel}/messages"
+    await fake.wait_until(lambda: any(r.path == posting for r in fake.requests), within=5)
+    await harness.bot.unload_extension("bot.exts.plan")  # what closing the bot does first
+    first = (await services.plans.show(fake.guild.id)).sessions[0]
+    assert first.status == "posted"
+    assert first.message == fake.channel_posts(channel)[0]["id"]
