@@ -48,6 +48,17 @@ def missing_permissions(perms: discord.Permissions) -> list[str]:
     return [label for name, label in NEEDED.items() if not getattr(perms, name)]
 
 
+def lacking_note(channel: discord.TextChannel | discord.Thread) -> str | None:
+    """ "I lack Send Messages, … in #channel." for what the bot misses there, or ``None``.
+
+    The one wording for a plan's permission problem: said when the plan starts, kept
+    when a post is refused, and updated when the channel or the bot's roles change.
+    """
+    me = channel.guild.me
+    lacking = missing_permissions(channel.permissions_for(me)) if me is not None else []
+    return f"I lack {', '.join(lacking)} in <#{channel.id}>." if lacking else None
+
+
 class PlanTimer:
     """One task: run what is due, then sleep until the next due time or a wake-up."""
 
@@ -128,7 +139,7 @@ class DiscordPoster:
                 allowed_mentions=discord.AllowedMentions.none(),
             )
         except discord.Forbidden as exc:
-            problem = f"I cannot post in <#{plan.channel}>: {_missing(channel)}"
+            problem = lacking_note(channel) or f"Discord refused my post in <#{plan.channel}>."
             await self.plans.note_problem(plan.id, problem)
             raise PostFailed(problem) from exc
         except discord.HTTPException as exc:
@@ -183,12 +194,6 @@ class DiscordPoster:
         if not isinstance(channel, discord.TextChannel | discord.Thread):
             raise PostFailed("the plan's channel is not a text channel")
         return channel
-
-
-def _missing(channel: discord.TextChannel | discord.Thread) -> str:
-    me = channel.guild.me
-    lacking = missing_permissions(channel.permissions_for(me)) if me is not None else []
-    return "missing " + ", ".join(lacking) if lacking else "missing permissions"
 
 
 class ReadButton(
