@@ -102,6 +102,7 @@ async def _restarts() -> tuple[int, int, int, int, str]:
                     "SELECT count(*) FROM plan_sessions WHERE attempts > 1"
                 ).fetchone()
             outcome += f"; {again} claimed again after a kill between intent and record"
+            outcome += " (late = posted a minute or more after due)"
             return RESTARTS, len(planted), duplicates, lost, outcome
 
 
@@ -134,4 +135,4 @@ def run() -> None:
             ],
         )
     )
-    print(f"sessions after the restarts: {outcome} (late: posted a minute or more after due)")
+    print(f"sessions after the restarts: {outcome}")
