@@ -22,7 +22,7 @@ from rapidfuzz.utils import default_process
 
 from bot.core.errors import InvalidInput, NotFound
 from bot.core.model import Document, Library
-from bot.core.search.corpus import BoolArray, Corpus, FloatArray, Query
+from bot.core.search.corpus import BoolArray, Corpus, FloatArray, IntArray, Query, order
 from bot.core.search.hits import (
     MAX_CHOICE_CHARS,
     MAX_CHOICES,
@@ -35,6 +35,7 @@ from bot.core.search.hits import (
 )
 from bot.core.search.lexicon import MIN_PREFIX_LEN, Expansion, Lexicon, max_edits
 from bot.core.search.preview import shorten, trim_around
+from bot.core.search.ranking import PassageRanker, PassageScores
 from bot.core.search.text import Token, analyse, fold, terms, tokens
 from bot.core.text import clean_user_text
 
@@ -234,6 +235,7 @@ class SearchIndex:
         # two) are computed now; beyond that, for whichever autocomplete shows.
         self._prebuilt_spans = [tokens(u.text.strip()) for u in quotes[:SPAN_CACHE]]
         self._span_cache: OrderedDict[int, list[Token]] = OrderedDict()
+        self._ranker: PassageRanker | None = None
         log.info(
             "search index: %d documents, %d quote candidates, %d paragraphs, %d terms",
             len(docs),
@@ -518,7 +520,8 @@ class SearchIndex:
     ) -> list[PassageHit]:
         """Best matching paragraphs of the body, optionally within one document or section."""
         _check_limit(limit)
-        q = self._query(validate_query(query))
+        text = validate_query(query)
+        q = self._query(text)
         mask: BoolArray | None = None
         if document is not None:
             if document not in self._doc_ids:
@@ -536,9 +539,11 @@ class SearchIndex:
             mask = in_section if mask is None else mask & in_section
         if q.empty:
             return []
-        ranked = self._paragraphs.rank(
-            q, mask=mask, keep=max(RERANK, 3 * limit), focus=self._sentence_focus(q)
-        )
+        keep = max(RERANK, 3 * limit)
+        scores, coverage, strength = self._passage_scores(q, text, mask, keep)
+        final = scores.paragraphs if self._ranker is None else self._ranker.score(scores)
+        final = np.where(scores.eligible, final, 0.0)
+        ranked = order(final, coverage, strength, keep)
         hits = []
         for unit, score in zip(ranked.units, ranked.scores, strict=True):
             if score < SCORE_FLOOR:
@@ -556,13 +561,47 @@ class SearchIndex:
             )
         return hits[:limit]
 
-    def _sentence_focus(self, query: Query) -> FloatArray | None:
-        """Each paragraph's coverage by its best sentence (see ``corpus.W_FOCUS``)."""
-        if not self._paragraph_units:
-            return None
-        coverage, _ = self._quotes.lexical(query)
-        sentences = coverage[self._first_sentence :]
-        return np.maximum.reduceat(sentences, self._sentence_starts)
+    def _passage_scores(
+        self, query: Query, text: str, mask: BoolArray | None, keep: int
+    ) -> tuple[PassageScores, FloatArray, FloatArray]:
+        """Every paragraph's lexical score (what an attached ranker starts from),
+        coverage and strength (which break ties)."""
+        sentences, _ = self._quotes.lexical(query)
+        sentences = sentences[self._first_sentence :]
+        focus = (
+            np.maximum.reduceat(sentences, self._sentence_starts) if self._paragraph_units else None
+        )
+        paragraphs, coverage, strength = self._paragraphs.scores(
+            query, mask=mask, keep=keep, focus=focus
+        )
+        eligible = np.ones(self._paragraphs.size, dtype=np.bool_) if mask is None else mask
+        return PassageScores(text, paragraphs, sentences, eligible), coverage, strength
+
+    # ----------------------------------------------------------------- other rankers
+
+    def use_ranker(self, ranker: PassageRanker | None) -> None:
+        """Attach (or, with None, detach) a ranker that re-scores /search's paragraphs."""
+        self._ranker = ranker
+
+    @property
+    def ranker_name(self) -> str | None:
+        """The attached ranker's name, for /about; None when search is lexical only."""
+        return None if self._ranker is None else self._ranker.name
+
+    def paragraph_texts(self) -> list[str]:
+        """Every paragraph of the library, in the unit order of ``PassageScores``."""
+        return [p.text for p in self._paragraph_units]
+
+    def sentence_texts(self) -> list[str]:
+        """Every body sentence, in the unit order of ``PassageScores.sentences``."""
+        return [u.text for u in self._quote_units[self._first_sentence :]]
+
+    def sentence_paragraphs(self) -> IntArray:
+        """For each body sentence, the number of its paragraph in ``paragraph_texts``."""
+        counts = np.diff(
+            np.append(self._sentence_starts, len(self._quote_units) - self._first_sentence)
+        )
+        return np.repeat(np.arange(len(self._paragraph_units), dtype=np.int32), counts)
 
     # ----------------------------------------------------------------- speakers
 
