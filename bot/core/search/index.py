@@ -12,7 +12,7 @@ import logging
 import re
 from bisect import bisect_left
 from collections import OrderedDict
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -35,9 +35,11 @@ from bot.core.search.hits import (
 )
 from bot.core.search.lexicon import (
     MIN_PREFIX_LEN,
+    REAL_WORD_ZIPF,
     STEM_SIMILARITY,
     Expansion,
     Lexicon,
+    language_frequency,
     max_edits,
 )
 from bot.core.search.preview import shorten, trim_around
@@ -143,7 +145,9 @@ class SearchIndex:
 
     library: Library
 
-    def __init__(self, library: Library) -> None:
+    def __init__(
+        self, library: Library, bridges: Mapping[str, Collection[str]] | None = None
+    ) -> None:
         """Use ``SearchIndex.build``; this precomputes everything a query needs."""
         self.library = library
         docs = library.documents
@@ -211,6 +215,7 @@ class SearchIndex:
             quote_terms[first_sentence:],
             extra_terms=[t for ts in quote_terms[:first_sentence] + title_terms for t in ts]
             + [t for ts in paragraph_terms for t in ts],
+            bridges=bridges,
         )
         self.lexicon.precompute()
         self._surface = self._surface_forms()
@@ -260,8 +265,10 @@ class SearchIndex:
         )
 
     @classmethod
-    def build(cls, library: Library) -> SearchIndex:
-        return cls(library)
+    def build(
+        cls, library: Library, bridges: Mapping[str, Collection[str]] | None = None
+    ) -> SearchIndex:
+        return cls(library, bridges)
 
     # ----------------------------------------------------------------- building
 
@@ -342,8 +349,18 @@ class SearchIndex:
         # Function words say how a query asks, not what about: left out when it
         # has anything else (the phrase score still sees them).
         words = [w for w in typed if is_content(w)] or typed
+        # A question is typed in whole words: a real word it holds that the
+        # text lacks is another word, not a typo ("promise" is not "prominent").
+        question = len(typed) >= QUESTION_WORDS
         expansions = tuple(
-            tuple(self._expand(w, still_typing=i == len(words) - 1)) for i, w in enumerate(words)
+            tuple(
+                self._expand(
+                    w,
+                    still_typing=i == len(words) - 1,
+                    typos=not (question and language_frequency(w) >= REAL_WORD_ZIPF),
+                )
+            )
+            for i, w in enumerate(words)
         )
         weights = tuple(
             self.lexicon.weight(w, list(e)) for w, e in zip(words, expansions, strict=True)
@@ -364,7 +381,7 @@ class SearchIndex:
             " ".join(typed), expansions, weights, matched, specificity, enough, tuple(words)
         )
 
-    def _expand(self, word: str, *, still_typing: bool) -> list[Expansion]:
+    def _expand(self, word: str, *, still_typing: bool, typos: bool = True) -> list[Expansion]:
         """A query word's readings; a finished, common word keeps only itself.
 
         Only the last word may be half-typed, so an earlier word found exactly
@@ -372,7 +389,7 @@ class SearchIndex:
         "states"); and a very common word (idf below 1) needs none at all:
         its variants cannot change the ranking, only slow it down.
         """
-        expansions = self.lexicon.expand(word)
+        expansions = self.lexicon.expand(word, typos=typos)
         exact = self.lexicon.ids.get(word)
         if still_typing or exact is None:
             return expansions
@@ -382,7 +399,8 @@ class SearchIndex:
         return [
             e
             for e in expansions
-            if len(self.lexicon.terms[e.term]) - len(word) <= 2
+            if not self.lexicon.terms[e.term].startswith(word)
+            or len(self.lexicon.terms[e.term]) - len(word) <= 2
             or stem(self.lexicon.terms[e.term]) == root
         ]
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import bisect
 import math
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -22,7 +22,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 from wordfreq import zipf_frequency
 
-from bot.core.search.words import stem
+from bot.core.search.words import is_content, stem
 
 # Words this short are matched exactly or as a prefix only: one edit turns
 # "war" into "was" or "far", which is a different word, not a typo.
@@ -55,6 +55,10 @@ REAL_WORD_ZIPF = 3.0
 # How sure a reading by stem is ("trusting" for "trust"): below the word itself,
 # above most typo readings.
 STEM_SIMILARITY = 0.9
+# How sure a reading through a word bridge is ("crisis" for "turbulence"):
+# well below any literal reading, so a bridge only decides between passages
+# that the literal words leave level.
+BRIDGE_SIMILARITY = 0.5
 
 
 @lru_cache(maxsize=1 << 14)
@@ -108,13 +112,20 @@ def _prefix_similarity(query_len: int, term_len: int) -> float:
 class Lexicon:
     """Sorted vocabulary, inverse document frequencies and word expansion."""
 
-    def __init__(self, units: Iterable[list[str]], extra_terms: Iterable[str] = ()) -> None:
+    def __init__(
+        self,
+        units: Iterable[list[str]],
+        extra_terms: Iterable[str] = (),
+        bridges: Mapping[str, Collection[str]] | None = None,
+    ) -> None:
         """Build from the term lists of the units that define rarity (sentences).
 
         ``extra_terms`` (titles, speaker names) join the vocabulary with the
         rarity of a word seen once, so they can be found even if the body never
-        uses them.
+        uses them. ``bridges`` maps a Snowball stem to the stems of words that
+        may mean the same (see ``bridges``): a query word also reads as those.
         """
+        self.bridges = bridges
         df: dict[str, int] = {}
         count = 0
         for unit_terms in units:
@@ -139,7 +150,7 @@ class Lexicon:
             self.stems.setdefault(stem(term), []).append(i)
         # Truncations of every term, by length, for typo-tolerant prefixes.
         self._heads: dict[int, list[str]] = {}
-        self._expansions: OrderedDict[str, tuple[Expansion, ...]] = OrderedDict()
+        self._expansions: OrderedDict[tuple[str, bool], tuple[Expansion, ...]] = OrderedDict()
 
     def __len__(self) -> int:
         return len(self.terms)
@@ -161,27 +172,30 @@ class Lexicon:
         hi = bisect.bisect_left(self.terms, word + "\uffff")
         return range(lo, hi)
 
-    def expand(self, word: str) -> list[Expansion]:
+    def expand(self, word: str, *, typos: bool = True) -> list[Expansion]:
         """The terms ``word`` may stand for, best first, at most ``MAX_EXPANSIONS``.
 
+        Without ``typos``, a word absent from the text is not read as a
+        misspelling of another (a question's "started" is not "stated").
         Memoised (bounded): autocomplete asks again for every earlier word of
         the query at each keystroke, and members ask about the same names.
         """
-        cached = self._expansions.get(word)
+        key = (word, typos)
+        cached = self._expansions.get(key)
         if cached is not None:
-            self._expansions.move_to_end(word)
+            self._expansions.move_to_end(key)
             return list(cached)
-        expansions = self._expand(word)
+        expansions = self._expand(word, typos)
         if len(self._expansions) >= EXPANSION_CACHE:
             self._expansions.popitem(last=False)
-        self._expansions[word] = tuple(expansions)
+        self._expansions[key] = tuple(expansions)
         return expansions
 
     def clear_cache(self) -> None:
         """Forget memoised expansions (benchmarks use this to time cold queries)."""
         self._expansions.clear()
 
-    def _expand(self, word: str) -> list[Expansion]:
+    def _expand(self, word: str, typos: bool) -> list[Expansion]:
         found: dict[int, float] = {}
 
         def offer(term: int, similarity: float) -> None:
@@ -191,8 +205,13 @@ class Lexicon:
         exact = self.ids.get(word)
         if exact is not None:
             offer(exact, 1.0)
-        for term in self.stems.get(stem(word), ()):
+        root = stem(word)
+        for term in self.stems.get(root, ()):
             offer(term, STEM_SIMILARITY)
+        if self.bridges is not None and is_content(word) and not found:
+            for related in self.bridges.get(root, ()):
+                for term in self.stems.get(related, ()):
+                    offer(term, BRIDGE_SIMILARITY)
         if len(word) >= MIN_PREFIX_LEN or word.isdigit():
             for term in self._prefixed(word):
                 if term == exact:
@@ -203,7 +222,7 @@ class Lexicon:
                     # is a guess, not an inflection ("the" → "these").
                     similarity *= 0.6
                 offer(term, similarity)
-        if exact is None:
+        if exact is None and typos:
             real_word = language_frequency(word) >= REAL_WORD_ZIPF
 
             def plausible(term: int) -> bool:
