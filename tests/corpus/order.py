@@ -37,11 +37,15 @@ def source_words(essay: Essay) -> list[str]:
 
 
 def extracted_words(text: str) -> list[str]:
-    """The extraction's words; a word ending a line in a hyphen is joined to the next."""
+    """The extraction's words; a word ending a line in a hyphen is joined to the next
+    line's first word (a page number alone on a line between them is passed over)."""
     words: list[str] = []
     carry = ""
     for line in text.splitlines():
         tokens = line.split()
+        if carry and len(tokens) == 1 and tokens[0].isdigit():
+            words.append(tokens[0])
+            continue
         for index, token in enumerate(tokens):
             token = carry + token
             carry = ""

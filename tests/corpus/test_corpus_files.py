@@ -18,7 +18,7 @@ from tests.corpus.order import extracted_words, fairness, key, source_words
 ESSAY_IDS = sorted(p.name for p in ESSAYS.iterdir() if (p / "essay.md").exists())
 ENTRIES = manifest()["pdfs"]
 ENTRY_IDS = [f"{e['essay']}/{e['producer']}" for e in ENTRIES]
-PRODUCERS = {"reportlab"}
+PRODUCERS = {"reportlab", "latex"}
 MAX_BYTES = 5 * 1024 * 1024
 
 
