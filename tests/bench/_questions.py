@@ -156,6 +156,11 @@ BRIDGES = [
     ("co-hyponyms (siblings)", ("sibling",), 2),
 ]
 
+BASELINES: list[tuple[str, Callable[[Library], Ranker]]] = [
+    ("SQLite FTS5 bm25 (porter, OR of content words)", fts5),
+    ("plain BM25 over Snowball stems (paragraph + best sentence)", plain_bm25),
+]
+
 METHODS: list[tuple[str, Callable[[Library], Ranker]]] = [
     ("essay-bot, lexical", essay_bot),
     *(
@@ -163,8 +168,7 @@ METHODS: list[tuple[str, Callable[[Library], Ranker]]] = [
         for name, relations, senses in BRIDGES
         if _wordnet.available()
     ),
-    ("SQLite FTS5 bm25 (porter, OR of content words)", fts5),
-    ("plain BM25 over Snowball stems (paragraph + best sentence)", plain_bm25),
+    *BASELINES,
 ]
 
 

@@ -35,6 +35,7 @@ from tests.core.search.queryset import (
     accuracy,
     load_cases,
     measure,
+    other_essays,
     rank,
 )
 
@@ -324,6 +325,14 @@ def questions(library: Library) -> None:
         "Goals on held-out, lexical: top-1 >= 70 %, top-3 >= 85 %, no empty answers"
     )
     print(table(_questions.HEADERS, rows))
+    others = []
+    for essay_library, cases in other_essays():
+        essay = essay_library.documents[0]
+        for name, build in _questions.METHODS[:1] + _questions.BASELINES:
+            ranker = build(essay_library)
+            others.append(_questions.row(f"{name}, {essay.id}", _questions.measure(ranker, cases)))
+    print("\nReader questions on other essays of the test corpus (never tuned on)")
+    print(table(_questions.HEADERS, others))
     if not _wordnet.available():
         print(
             f"(no WordNet rows: its files are not in {_wordnet.WORDNET_DIR}; "
