@@ -33,56 +33,34 @@ from bot.core.search.hits import (
     SectionHit,
     validate_query,
 )
-from bot.core.search.lexicon import (
-    MIN_PREFIX_LEN,
-    REAL_WORD_ZIPF,
-    STEM_SIMILARITY,
-    Expansion,
-    Lexicon,
-    language_frequency,
-    max_edits,
-)
+from bot.core.search.lexicon import Expansion, Lexicon, language_frequency, max_edits
 from bot.core.search.preview import shorten, trim_around
 from bot.core.search.ranking import PassageRanker, PassageScores
 from bot.core.search.text import Token, analyse, fold, terms, tokens
+from bot.core.search.tuning import (
+    COMPLETE_FLOOR,
+    CONTENT_FACTOR,
+    ENOUGH_WORDS,
+    MIN_PREFIX_LEN,
+    QUESTION_FLOOR,
+    QUESTION_WORDS,
+    REAL_WORD_ZIPF,
+    RERANK,
+    SCORE_FLOOR,
+    SPECIFIC_IDF,
+    SPECIFIC_SHARE,
+    STEM_SIMILARITY,
+    SUGGEST_CUTOFF,
+    WEAK_HITS,
+)
 from bot.core.search.words import is_content, stem
 from bot.core.text import clean_user_text
 
 log = logging.getLogger(__name__)
 
-# Below this a hit is a guess, not an answer; see ``suggestions``.
-SCORE_FLOOR = 45.0
-# Autocomplete shows weaker candidates: the user is still typing.
-COMPLETE_FLOOR = 20.0
-# A section found by its content ranks below one found by its title.
-CONTENT_FACTOR = 0.85
-# A query whose most specific word has an idf below this (a word in more than
-# about one sentence in eight) is scored down in proportion: "the" or "of the
-# and" match everything equally, which is no answer; words of one or two
-# letters never count as specific (numbers do). In a very short text every
-# word is common, so the bar is lowered to a share of the rarest word's idf.
-SPECIFIC_IDF = 2.0
-SPECIFIC_SHARE = 0.35
-# A long query (a question, a discussion prompt) counts as fully covered by a
-# passage holding as much weight as its this-many weightiest words: past that,
-# its other words are ways of asking, not words the passage must contain. Words
-# absent from the text weigh most, so off-topic chatter still falls short.
-ENOUGH_WORDS = 4
-# A query of this many words or more (or with a question mark) is a question
-# or prompt: never left empty-handed if it shares a content word with the text.
-QUESTION_WORDS = 4
-# A confident answer to a question also offers the runners-up down to this
-# score: a question's words are spread thinner than a keyword query's.
-QUESTION_FLOOR = 30.0
-# How many passages a weak match offers.
-WEAK_HITS = 3
-# How many lexical candidates get the (costlier) phrase score.
-RERANK = 30
 MAX_LIMIT = 50
 # Quote candidates whose token spans are kept for autocomplete previews.
 SPAN_CACHE = 4096
-# How closely a title or speaker must resemble a failed query to be suggested.
-SUGGEST_CUTOFF = 70.0
 
 _SECTION_NUMBER = re.compile(r"(?:§|sec(?:tion)?\.?|part|chapter|ch\.?)?\s*(\d{1,4})\.?")
 PUNCTUATION = "\"'“”‘’()[]{}.,;:!?—–-…"

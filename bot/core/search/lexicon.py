@@ -22,43 +22,26 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 from wordfreq import zipf_frequency
 
+from bot.core.search.tuning import (
+    BRIDGE_SIMILARITY,
+    COMMON_FLOOR,
+    COMMON_FROM,
+    COMMON_TO,
+    MAX_EXPANSIONS,
+    MIN_FUZZY_LEN,
+    MIN_FUZZY_PREFIX_LEN,
+    MIN_PREFIX_LEN,
+    REAL_WORD_ZIPF,
+    STEM_SIMILARITY,
+    UNKNOWN_WORD_WEIGHT,
+)
 from bot.core.search.words import is_content, stem
 
-# Words this short are matched exactly or as a prefix only: one edit turns
-# "war" into "was" or "far", which is a different word, not a typo.
-MIN_FUZZY_LEN = 4
-# Typing two letters of a word is not yet a word to look for.
-MIN_PREFIX_LEN = 3
-# The shortest prefix that may itself carry a typo (`cavus` → `çavuşoglu`).
-MIN_FUZZY_PREFIX_LEN = 5
-# What a word absent from the text weighs, as a share of the rarest word's idf.
-UNKNOWN_WORD_WEIGHT = 0.75
 # Words whose expansions are remembered.
 EXPANSION_CACHE = 4096
-# Cap on the expansions of one word, so a short prefix cannot flood a query.
-MAX_EXPANSIONS = 12
 # The language whose general word frequencies (wordfreq's Zipf scale: 7 is "the",
 # 3 is once per million words) temper what a word is worth.
 LANGUAGE = "en"
-# A word's idf is measured on one essay, where "how", "should" or "know" may
-# occur once or never: an essay states, it does not ask. So a word frequent in
-# the language at large weighs less: from COMMON_FROM up it loses weight, down
-# to COMMON_FLOOR of its idf at COMMON_TO ("the", "of").
-COMMON_FROM = 4.5
-COMMON_TO = 7.0
-COMMON_FLOOR = 0.1
-# A typed word at least this frequent in the language is a word, not a typo,
-# even if the text lacks it: "cook" is no misspelt "took", nor "your" "four".
-# Its typo readings must keep its first letter (variants such as "defence" →
-# "defense" or "centres" → "centers" do; real-word confusions mostly do not).
-REAL_WORD_ZIPF = 3.0
-# How sure a reading by stem is ("trusting" for "trust"): below the word itself,
-# above most typo readings.
-STEM_SIMILARITY = 0.9
-# How sure a reading through a word bridge is ("crisis" for "turbulence"):
-# well below any literal reading, so a bridge only decides between passages
-# that the literal words leave level.
-BRIDGE_SIMILARITY = 0.5
 
 
 @lru_cache(maxsize=1 << 14)
