@@ -21,9 +21,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from bot.core.ingest._sentences import split_sentences
 from bot.core.model import Document, Library, Paragraph, Section
 from bot.core.search import PassageHit, QuoteHit, SearchIndex, SectionHit, fold
+from bot.core.text import split_sentences
 
 QUERIES = Path(__file__).with_name("queries.toml")
 SECOND = Path(__file__).with_name("queries_second.toml")
