@@ -47,7 +47,7 @@ def test_headings_vary_as_the_issue_asks() -> None:
     assert any(t.startswith("“") for t in titles), "a heading in quotation marks"
     small = re.compile(r" (?!(?:a|an|the|of|in|on|and|or|to|for|by|at)\b)[a-z]")
     assert any(small.search(t) for t in titles), "a heading not in title case"
-    assert any(len(t) > 60 for t in titles), "a heading long enough to wrap"
+    assert any(len(t) > 45 for t in titles), "a heading long enough to wrap"
 
 
 def test_every_essay_has_every_producer() -> None:
