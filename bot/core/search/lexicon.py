@@ -126,7 +126,6 @@ class Lexicon:
             dtype=np.float64,
         )
         self.max_idf = float(self.idf.max()) if len(self.terms) else 1.0
-        self._lengths = np.array([len(t) for t in self.terms], dtype=np.int32)
         # Terms by Snowball stem, so a word finds its other inflections.
         self.stems: dict[str, list[int]] = {}
         for i, term in enumerate(self.terms):
