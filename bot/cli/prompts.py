@@ -2,21 +2,21 @@
 
 The same ``PromptService`` as the bot, on the database named by ``DATABASE_PATH``
 (environment or ``.env``), acting as ``--user`` in ``--guild``. Exit codes: 0 done,
-2 refused (one line on stderr, nothing stored), 1 the database or settings failed.
+2 refused (one line on stderr, nothing stored), 1 the database or the essays failed.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
-from bot.cli.content import load_for_cli
-from bot.core.errors import InvalidInput, StorageError, UserError
+from bot.cli._output import REFUSED, Failure, print_json
+from bot.cli.content import load_for_cli, require_essays
+from bot.core.errors import InvalidInput
 from bot.core.model import Library
 from bot.core.prompts import (
     Prompt,
@@ -25,7 +25,7 @@ from bot.core.prompts import (
     load_builtin_prompts,
 )
 from bot.core.search import SearchIndex
-from bot.settings import Settings, SettingsError
+from bot.settings import Settings
 
 Action = Callable[[PromptService, argparse.Namespace], Awaitable[int]]
 
@@ -69,28 +69,21 @@ def _action(actions: Any, name: str, help_text: str, run: Action) -> argparse.Ar
 
 
 def _run(args: argparse.Namespace, action: Action) -> int:
-    try:
-        settings = Settings.load()
-    except SettingsError as exc:
-        return _fail(str(exc), 1)
-    try:
-        args.guild = _snowflake(args.guild, "--guild")
-        args.user = _snowflake(args.user, "--user")
-        if args.channel is not None:
-            args.channel = _snowflake(args.channel, "--channel")
-    except InvalidInput as exc:
-        return _fail(str(exc), 2)
-    try:
-        return asyncio.run(_with_service(settings, args, action))
-    except StorageError as exc:
-        return _fail(str(exc), 1)
-    except UserError as exc:
-        return _fail(str(exc), 2)
+    """Check what can be checked before the database opens; ``main`` reports refusals."""
+    settings = Settings.load()
+    args.guild = _snowflake(args.guild, "--guild")
+    args.user = _snowflake(args.user, "--user")
+    if args.channel is not None:
+        args.channel = _snowflake(args.channel, "--channel")
+    if getattr(args, "output", None) is not None:
+        _check_output(args.output)
+    return asyncio.run(_with_service(settings, args, action))
 
 
 def load_reading(seeds: Path) -> tuple[Library, SearchIndex]:
     """The essays and their index, as the bot loads them (tests swap in a prebuilt one)."""
-    library = load_for_cli(argparse.Namespace(seeds=seeds))
+    library = load_for_cli(seeds)
+    require_essays(seeds, library)
     return library, SearchIndex.build(library)
 
 
@@ -134,7 +127,7 @@ async def _list(service: PromptService, args: argparse.Namespace) -> int:
         guild=args.guild, section=args.section, author=args.author, include_removed=args.all
     )
     if args.json:
-        _print_json([p.to_json() for p in prompts])
+        print_json([p.to_json() for p in prompts])
         return 0
     if not prompts:
         print("No prompts.")
@@ -164,21 +157,27 @@ async def _export(service: PromptService, args: argparse.Namespace) -> int:
     data = as_json if args.json else as_csv
     if args.output is None:
         sys.stdout.write(data.decode("utf-8"))
-    else:
+        return 0
+    try:
         args.output.write_bytes(data)
+    except OSError as exc:
+        raise Failure(f"cannot write {args.output}: {exc.strerror or exc}", REFUSED) from None
     return 0
+
+
+def _check_output(path: Path) -> None:
+    """Refuse an ``--output`` that cannot be a file before anything else is done."""
+    if path.is_dir():
+        raise Failure(f"--output {path} is a folder; name a file in it", REFUSED)
+    if not path.parent.is_dir():
+        raise Failure(f"--output {path}: the folder {path.parent} does not exist", REFUSED)
 
 
 def _show(args: argparse.Namespace, prompt: Prompt, line: str | None) -> None:
     if args.json:
-        _print_json(prompt.to_json())
+        print_json(prompt.to_json())
     elif line is not None:
         print(line)
-
-
-def _print_json(data: object) -> None:
-    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
-    sys.stdout.write("\n")
 
 
 def _name(prompt: Prompt) -> str:
@@ -205,8 +204,3 @@ def _number(raw: str) -> int:
     if not (value.isascii() and value.isdigit()):
         raise InvalidInput(f"A prompt number is digits, like 12; got {raw!r}.")
     return int(value)
-
-
-def _fail(message: str, code: int) -> int:
-    print(f"error: {message}", file=sys.stderr)
-    return code
