@@ -135,9 +135,12 @@ async def reach_discord(base: str, seconds: float, *, point_gateway: bool) -> No
         if not point_gateway:
             return  # any answer at all: Discord is there; the login says the rest
         response.raise_for_status()
-        data = await response.json(content_type=None)
-    DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(str(data["url"]))
-    log.warning("using a non-Discord gateway at %s", data["url"])
+        try:
+            url = str((await response.json(content_type=None))["url"])
+        except (ValueError, KeyError, TypeError) as exc:
+            raise aiohttp.ClientPayloadError(f"no gateway address in the answer ({exc})") from exc
+    DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(url)
+    log.warning("using a non-Discord gateway at %s", url)
 
 
 def unreachable(exc: BaseException, base: str, timeout: float) -> str | None:
@@ -166,7 +169,7 @@ def unreachable(exc: BaseException, base: str, timeout: float) -> str | None:
         )
     if isinstance(exc, aiohttp.ClientResponseError):
         return f"Discord answered {exc.status} {exc.message} at {base}/gateway; try again later"
-    if isinstance(exc, aiohttp.ClientError | OSError | ValueError | KeyError):
+    if isinstance(exc, aiohttp.ClientError | OSError):
         return f"cannot reach Discord at {where} ({exc}); check the network connection{check_base}"
     return None
 
