@@ -230,3 +230,12 @@ def test_each_bad_seed_file_is_reported_once_with_its_path_once(tmp_path: Path) 
     assert code == 0
     assert (out + err).count(str(broken)) == 1, err
     assert "the file is empty" in err
+
+
+def test_an_unusable_database_and_the_console_refuses_to_start(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("a file where the database folder should be")
+    code, out, err = console_run(tmp_path, "/about\n", DATABASE_PATH=str(blocker / "db.sqlite3"))
+    assert (code, out) == (1, "")
+    (line,) = err.strip().splitlines()
+    assert line.startswith("error: Cannot create the folder for the prompt database")
