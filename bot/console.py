@@ -3,7 +3,8 @@
 It calls the very functions the cogs call (``quote_reply``, ``section_reply``,
 ``add_reply``, …) and prints the embeds they build, so what you read here is what
 Discord would show. Buttons become numbered choices; attached files are saved in a
-folder the console names. Commands live in one registry, ``COMMANDS``.
+folder the console names. The commands are those of ``bot.commands.SPECS``, each
+with its handler in ``COMMANDS``.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import TextIO
 
 import discord
 
+from bot.commands import SPECS, CommandSpec
 from bot.core.errors import InvalidInput, UserError
 from bot.exts.about import about_reply
 from bot.exts.errors import describe
@@ -42,16 +44,9 @@ Handler = Callable[[Services, Caller, dict[str, str]], Awaitable[Reply]]
 
 @dataclass(frozen=True, slots=True)
 class Command:
-    """One console command: how it is typed and which reply function answers it.
+    """A command of ``bot.commands.SPECS`` and the reply function that answers it here."""
 
-    The registry below is the one place a command is added to the console; the
-    handlers call the same ``*_reply`` functions as the cogs.
-    """
-
-    name: str
-    usage: str  # as /help shows it
-    first: str | None  # the option filled by text before any "name:"
-    options: tuple[str, ...]
+    spec: CommandSpec
     run: Handler
 
 
@@ -76,56 +71,25 @@ def _prompt_list(s: Services, c: Caller, v: dict[str, str]) -> Awaitable[Reply]:
     return list_reply(s, c, v.get("section"), v.get("author"), include_removed=everything)
 
 
-COMMANDS: dict[str, Command] = {
-    command.name: command
-    for command in (
-        Command("quote", "/quote QUERY [speaker: NAME]", "query", ("speaker",), _quote),
-        Command("section", "/section NAME", "name", (), _section),
-        Command("search", "/search QUERY", "query", (), _search),
-        Command("about", "/about", None, (), _about),
-        Command(
-            "prompt add",
-            "/prompt add TEXT [section: S]",
-            "text",
-            ("section",),
-            lambda s, c, v: add_reply(s, c, _need(v, "text"), v.get("section")),
-        ),
-        Command(
-            "prompt random",
-            "/prompt random [section: S]",
-            "section",
-            (),
-            lambda s, c, v: random_reply(s, c, v.get("section")),
-        ),
-        Command(
-            "prompt list",
-            "/prompt list [section: S] [author: NAME] [all: yes]",
-            "section",
-            ("author", "all"),
-            _prompt_list,
-        ),
-        Command(
-            "prompt remove",
-            "/prompt remove NUMBER",
-            "number",
-            (),
-            lambda s, c, v: remove_reply(s, c, _number(v)),
-        ),
-        Command(
-            "prompt restore",
-            "/prompt restore NUMBER",
-            "number",
-            (),
-            lambda s, c, v: restore_reply(s, c, _number(v)),
-        ),
-        Command("prompt export", "/prompt export", None, (), lambda s, c, v: export_reply(s, c)),
-    )
+_HANDLERS: dict[str, Handler] = {
+    "quote": _quote,
+    "section": _section,
+    "search": _search,
+    "about": _about,
+    "prompt add": lambda s, c, v: add_reply(s, c, _need(v, "text"), v.get("section")),
+    "prompt random": lambda s, c, v: random_reply(s, c, v.get("section")),
+    "prompt list": _prompt_list,
+    "prompt remove": lambda s, c, v: remove_reply(s, c, _number(v)),
+    "prompt restore": lambda s, c, v: restore_reply(s, c, _number(v)),
+    "prompt export": lambda s, c, v: export_reply(s, c),
 }
+#: Every command of the registry, in its order, with the handler that answers it here.
+COMMANDS: dict[str, Command] = {name: Command(SPECS[name], _HANDLERS[name]) for name in SPECS}
 GROUPS = sorted({name.split()[0] for name in COMMANDS if " " in name})
 
 HELP = (
     "Commands (as on Discord; options as name: value):\n"
-    + "\n".join(f"  {command.usage}" for command in COMMANDS.values())
+    + "\n".join(f"  {command.spec.usage()}" for command in COMMANDS.values())
     + "\nUnder a reply with buttons, type a button's number to press it.  /help  /quit"
 )
 
@@ -144,10 +108,11 @@ def parse(line: str) -> tuple[str, dict[str, str]]:
             raise InvalidInput(f"Which /{name}? {actions}.")
         name = f"{name} {words[1].lower()}"
         rest = rest[len(words[1]) :].strip()
-    spec = COMMANDS.get(name)
-    if spec is None:
+    command = COMMANDS.get(name)
+    if command is None:
         raise InvalidInput(f"Unknown command /{name}. /help lists them.")
-    names = ((spec.first,) if spec.first else ()) + spec.options
+    spec = command.spec
+    names = tuple(option.name for option in spec.all_options)
     marker = re.compile(r"(?:^|\s)(" + "|".join(map(re.escape, names)) + r"):") if names else None
     values: dict[str, str] = {}
     pieces = marker.split(rest) if marker else [rest]
@@ -155,7 +120,7 @@ def parse(line: str) -> tuple[str, dict[str, str]]:
     if head:
         if spec.first is None:
             raise InvalidInput(f"/{name} takes no text.")
-        values[spec.first] = head
+        values[spec.first.name] = head
     for key, value in zip(pieces[1::2], pieces[2::2], strict=True):
         values[key] = value.strip()
     return name, values

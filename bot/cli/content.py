@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.cli._output import FAILED, Failure, print_json
+from bot.commands import SPECS, add_cli_arguments
 from bot.core.errors import NotFound
 from bot.core.library import load_library
 from bot.core.model import Library, Section
@@ -24,20 +25,16 @@ def add_parsers(sub: Any) -> None:
     _add_seeds_option(export)
     export.set_defaults(func=run_export)
 
-    quote = sub.add_parser("quote", help="find a quotation (spoken, pull quote or sentence)")
-    _add_search_options(quote)
-    quote.add_argument("--speaker", default=None, help="only quotes by this speaker (fuzzy)")
+    quote = _search_parser(sub, "quote")
     quote.set_defaults(func=run_quote)
 
-    section = sub.add_parser("section", help="find a section by number, title or content")
-    _add_search_options(section)
+    section = _search_parser(sub, "section")
     section.add_argument(
         "--paragraphs", action="store_true", help="print each section's paragraphs too"
     )
     section.set_defaults(func=run_section)
 
-    search = sub.add_parser("search", help="find the paragraphs that best match")
-    _add_search_options(search)
+    search = _search_parser(sub, "search")
     search.set_defaults(func=run_search)
 
 
@@ -50,10 +47,11 @@ def _add_seeds_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _add_search_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "query", metavar="QUERY", nargs="+", help="words to look for (typos and all)"
-    )
+def _search_parser(sub: Any, name: str) -> argparse.ArgumentParser:
+    """The command's options from the registry, then what every search prints with."""
+    spec = SPECS[name]
+    parser: argparse.ArgumentParser = sub.add_parser(name, help=spec.help)
+    add_cli_arguments(parser, spec)
     parser.add_argument("--json", action="store_true", help="machine-readable output")
     parser.add_argument(
         "--limit",
@@ -62,6 +60,7 @@ def _add_search_options(parser: argparse.ArgumentParser) -> None:
         help="at most N results (default: 10 with --json, else 3)",
     )
     _add_seeds_option(parser)
+    return parser
 
 
 def seeds_dir(args: argparse.Namespace) -> Path:
@@ -116,6 +115,7 @@ Hit = QuoteHit | SectionHit | PassageHit
 
 def _run_search(
     args: argparse.Namespace,
+    words: Sequence[str],
     find: Callable[[SearchIndex, str, int], Sequence[Hit]],
     what: str = "passage",
 ) -> int:
@@ -126,7 +126,7 @@ def _run_search(
     Refusals from the index (``UserError``) reach ``main``, which prints them.
     """
     limit = args.limit if args.limit is not None else (10 if args.json else 3)
-    query = validate_query(" ".join(args.query))
+    query = validate_query(" ".join(words))
     seeds = seeds_dir(args)
     library = load_for_cli(seeds)
     require_essays(seeds, library)
@@ -195,11 +195,13 @@ def _wrap(text: str) -> str:
 
 
 def run_quote(args: argparse.Namespace) -> int:
-    return _run_search(args, lambda ix, q, n: ix.quotes(q, speaker=args.speaker, limit=n))
+    return _run_search(
+        args, args.query, lambda ix, q, n: ix.quotes(q, speaker=args.speaker, limit=n)
+    )
 
 
 def run_section(args: argparse.Namespace) -> int:
-    return _run_search(args, find_sections, "section")
+    return _run_search(args, args.name, find_sections, "section")
 
 
 def find_sections(index: SearchIndex, query: str, limit: int) -> list[SectionHit]:
@@ -219,4 +221,4 @@ def find_sections(index: SearchIndex, query: str, limit: int) -> list[SectionHit
 
 
 def run_search(args: argparse.Namespace) -> int:
-    return _run_search(args, lambda ix, q, n: ix.passages(q, limit=n))
+    return _run_search(args, args.query, lambda ix, q, n: ix.passages(q, limit=n))

@@ -16,6 +16,7 @@ from typing import Any
 
 from bot.cli._output import REFUSED, Failure, print_json
 from bot.cli.content import load_for_cli, require_essays
+from bot.commands import SPECS, add_cli_arguments
 from bot.core.errors import InvalidInput
 from bot.core.model import Library
 from bot.core.prompts import (
@@ -33,32 +34,29 @@ Action = Callable[[PromptService, argparse.Namespace], Awaitable[int]]
 def add_parsers(sub: Any) -> None:
     prompt = sub.add_parser("prompt", help="discussion prompts: add, random, list, remove, …")
     actions = prompt.add_subparsers(dest="prompt_action", metavar="ACTION", required=True)
-
-    add = _action(actions, "add", "propose a prompt (linked to its best passage)", _add)
-    add.add_argument("text", help="the prompt, 10-1000 characters")
-    add.add_argument("--section", help="section number or title to link it to")
-
-    draw = _action(actions, "random", "draw a prompt and log it as posted", _random)
-    draw.add_argument("--section", help="draw only from this section")
-
-    listing = _action(actions, "list", "this server's prompts, newest first", _list)
-    listing.add_argument("--section", help="only prompts about this section")
-    listing.add_argument("--author", help="only prompts by this user id")
-    listing.add_argument("--all", action="store_true", help="include removed prompts")
-
-    for name, verb in (("remove", "remove (soft delete)"), ("restore", "restore")):
-        change = _action(actions, name, f"{verb} a prompt by number", _change)
-        change.add_argument("number", help="the prompt's number in this server")
-        change.add_argument(
-            "--moderator", action="store_true", help="act with moderator rights (any author)"
-        )
-
-    export = _action(actions, "export", "this server's prompts and log as CSV (or --json)", _export)
-    export.add_argument("--output", type=Path, help="write to this file instead of stdout")
+    handlers: dict[str, Action] = {
+        "add": _add,
+        "random": _random,
+        "list": _list,
+        "remove": _change,
+        "restore": _change,
+        "export": _export,
+    }
+    for name, handler in handlers.items():
+        parser = _action(actions, name, handler)
+        if name in ("remove", "restore"):
+            parser.add_argument(
+                "--moderator", action="store_true", help="act with moderator rights (any author)"
+            )
+        if name == "export":
+            parser.add_argument("--output", type=Path, help="write to this file instead of stdout")
 
 
-def _action(actions: Any, name: str, help_text: str, run: Action) -> argparse.ArgumentParser:
-    parser: argparse.ArgumentParser = actions.add_parser(name, help=help_text)
+def _action(actions: Any, name: str, run: Action) -> argparse.ArgumentParser:
+    """One ``prompt`` action: its options from the registry, then who acts and where."""
+    spec = SPECS[f"prompt {name}"]
+    parser: argparse.ArgumentParser = actions.add_parser(name, help=spec.help)
+    add_cli_arguments(parser, spec)
     parser.add_argument("--guild", required=True, help="server id")
     parser.add_argument("--user", required=True, help="id of the member acting")
     parser.add_argument("--channel", help="channel id, for the log")
