@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import sqlite3
 import subprocess
@@ -241,3 +243,20 @@ def test_refusals_with_json_are_json_on_stderr(
     code, out, err = run(capsys, "list", "--guild", "my-server", "--user", U, "--json")
     assert (code, out) == (2, "")
     assert json.loads(err) == {"error": "--guild must be a Discord id (digits), got 'my-server'."}
+
+
+def test_export_csv_rows_show_the_status_after_each_event(
+    db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    who = ("--guild", G, "--user", U)
+    assert run(capsys, "add", "Does a shared anthem make a shared memory?", *who)[0] == 0
+    assert run(capsys, "remove", "1", *who)[0] == 0
+    assert run(capsys, "restore", "1", *who)[0] == 0
+    code, out, _ = run(capsys, "export", *who)
+    assert code == 0
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [(r["event"], r["status"]) for r in rows] == [
+        ("submitted", "open"),
+        ("removed", "removed"),
+        ("restored", "open"),
+    ]
