@@ -6,10 +6,12 @@ Each test starts the real entry point in a process, aimed at a server on 127.0.0
 
 from __future__ import annotations
 
+import re
 import socket
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import fields
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -17,6 +19,7 @@ import pytest
 
 from bot.settings import Settings, SettingsError
 from tests.cli._process import bot_env, no_traceback, run_bot
+from tests.conftest import ROOT
 
 TOKEN = "MTIz.secret-token-never-shown.xyz"
 
@@ -177,3 +180,12 @@ def test_every_setting_comes_from_dotenv_or_the_environment(tmp_path: Path) -> N
     for bad in ("0", "-1", "soon", "nan"):
         with pytest.raises(SettingsError, match="DISCORD_TIMEOUT"):
             Settings.load(tmp_path / "absent.env", environ={"DISCORD_TIMEOUT": bad})
+
+
+def test_every_setting_is_documented_in_the_readme_and_env_example() -> None:
+    readme = (ROOT / "README.md").read_text()
+    example = (ROOT / ".env.example").read_text()
+    for field in fields(Settings):
+        name = field.name.upper()
+        assert f"`{name}`" in readme, name
+        assert re.search(rf"^#? ?{name}=", example, flags=re.MULTILINE), name
