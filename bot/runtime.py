@@ -5,14 +5,17 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from bot.app import Closer
 from bot.core.library import load_library
 from bot.core.model import SeedProblem
 from bot.core.prompts import PromptService, PromptStore, load_builtin_prompts
 from bot.core.search import SearchIndex
 from bot.services import Services
 from bot.settings import Settings
+
+if TYPE_CHECKING:  # the one-shot CLI commands import this module: no discord.py for them
+    from bot.app import Closer
 
 log = logging.getLogger(__name__)
 

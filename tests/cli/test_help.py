@@ -42,3 +42,21 @@ def test_every_sub_command_is_in_the_help() -> None:
     for command in ("run", "console", "export", "quote", "section", "search", "prompt"):
         assert re.search(rf"^\s+{command}\s", done.stdout, flags=re.MULTILINE), command
     assert "--version" in done.stdout
+
+
+def test_one_shot_commands_do_not_load_discord() -> None:
+    """``quote``, ``section``, ``search`` never open a Discord client: no need to load one."""
+    probe = (
+        "import sys; from bot.cli import main; "
+        "code = main(['section', '3', '--seeds', sys.argv[1]]); "
+        "print(code, sorted(m for m in sys.modules if m.split('.')[0] in ('discord', 'aiohttp')))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe, str(ROOT / "seeds")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.stdout.splitlines()[-1] == "0 []", done.stdout + done.stderr
