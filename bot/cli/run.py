@@ -14,7 +14,6 @@ import getpass
 import logging
 import signal
 import sys
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 from urllib.parse import urlsplit
@@ -26,11 +25,10 @@ from bot.services import Caller, Services
 from bot.settings import Settings
 
 if TYPE_CHECKING:
+    from bot.app import Closer
     from bot.console import Console
 
 log = logging.getLogger(__name__)
-
-Closer = Callable[[], Awaitable[None]]
 
 DISCORD_API = "https://discord.com/api/v10"
 NO_TOKEN = (
