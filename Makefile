@@ -6,8 +6,13 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
+# test-min: the Discord tests against the lowest versions pyproject allows.
+MIN_VENV := .venv-min
+MIN_STAMP := $(MIN_VENV)/.installed
+DISCORD_TESTS := tests/exts tests/fakediscord tests/test_app.py tests/e2e
+
 .DEFAULT_GOAL := run
-.PHONY: help run test lint typecheck unit bench console clean
+.PHONY: help run test test-min lint typecheck unit bench console clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "error: $(PYTHON) not found; install Python 3.11"; exit 2; }
@@ -15,6 +20,14 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
+
+$(MIN_STAMP): pyproject.toml .ci/floors.py
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "error: $(PYTHON) not found; install Python 3.11"; exit 2; }
+	@test -x $(MIN_VENV)/bin/python || $(PYTHON) -m venv $(MIN_VENV)
+	$(PYTHON) .ci/floors.py --dev > $(MIN_VENV)/requirements.txt
+	$(MIN_VENV)/bin/python -m pip install --quiet -r $(MIN_VENV)/requirements.txt
+	$(MIN_VENV)/bin/python -m pip install --quiet --no-deps -e .
+	@touch $(MIN_STAMP)
 
 help: ## list the targets
 	@awk -F ':.*## ' '/^[a-z][a-z-]*:.*## / { printf "  make %-10s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
@@ -37,8 +50,11 @@ unit: $(STAMP) ## the test suite (one test: make unit ARGS="tests/cli/test_run.p
 
 test: lint typecheck unit ## lint, type checks and the whole test suite
 
+test-min: $(MIN_STAMP) ## the Discord tests against the lowest versions pyproject allows
+	$(MIN_VENV)/bin/python -m pytest -p no:cacheprovider $(DISCORD_TESTS)
+
 bench: $(STAMP) ## the figures the issues name, each beside its target
 	$(BIN)/python -m tests.bench
 
-clean: ## remove the venv and the tools' caches
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis
+clean: ## remove the venvs and the tools' caches
+	rm -rf $(VENV) $(MIN_VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis

@@ -91,9 +91,17 @@ SPECS: dict[str, CommandSpec] = {
                 Option("all", "include removed prompts", flag=True),
             ),
         ),
-        CommandSpec("prompt remove", "remove a prompt by number (soft delete)", _NUMBER),
-        CommandSpec("prompt restore", "restore a removed prompt by number", _NUMBER),
-        CommandSpec("prompt export", "this server's prompts and their history, CSV and JSON"),
+        CommandSpec("prompt remove", "remove one of your prompts (soft delete)", _NUMBER),
+        CommandSpec("prompt restore", "bring back one of your removed prompts", _NUMBER),
+        # Moderators' commands: on the command line, prompt remove/restore --moderator
+        # and prompt export (there is no Discord member to hide them from).
+        CommandSpec("prompts-admin remove", "remove any prompt in this server", _NUMBER, cli=False),
+        CommandSpec("prompts-admin restore", "bring back any removed prompt", _NUMBER, cli=False),
+        CommandSpec(
+            "prompts-admin export",
+            "this server's prompts and their history, CSV and JSON",
+            cli=False,
+        ),
     )
 }
 

@@ -20,11 +20,11 @@ from typing import TextIO
 import discord
 
 from bot.commands import SPECS, CommandSpec
-from bot.core.errors import InvalidInput, UserError
+from bot.core.errors import Forbidden, InvalidInput, UserError
 from bot.exts.about import about_reply
-from bot.exts.errors import describe
 from bot.exts.prompts import (
     add_reply,
+    as_member,
     export_reply,
     list_reply,
     random_reply,
@@ -32,10 +32,11 @@ from bot.exts.prompts import (
     restore_reply,
 )
 from bot.exts.quotes import quote_reply
-from bot.exts.render import Attachment, Reply, Screen
 from bot.exts.search import search_reply
 from bot.exts.sections import section_reply
 from bot.services import Caller, Services
+from bot.ui.errors import describe
+from bot.ui.render import Attachment, Reply, Screen
 
 log = logging.getLogger(__name__)
 
@@ -79,9 +80,11 @@ _HANDLERS: dict[str, Handler] = {
     "prompt add": lambda s, c, v: add_reply(s, c, _need(v, "text"), v.get("section")),
     "prompt random": lambda s, c, v: random_reply(s, c, v.get("section")),
     "prompt list": _prompt_list,
-    "prompt remove": lambda s, c, v: remove_reply(s, c, _number(v)),
-    "prompt restore": lambda s, c, v: restore_reply(s, c, _number(v)),
-    "prompt export": lambda s, c, v: export_reply(s, c),
+    "prompt remove": lambda s, c, v: remove_reply(s, as_member(c), _number(v)),
+    "prompt restore": lambda s, c, v: restore_reply(s, as_member(c), _number(v)),
+    "prompts-admin remove": lambda s, c, v: remove_reply(s, _moderator(c), _number(v)),
+    "prompts-admin restore": lambda s, c, v: restore_reply(s, _moderator(c), _number(v)),
+    "prompts-admin export": lambda s, c, v: export_reply(s, _moderator(c)),
 }
 #: Every command of the registry, in its order, with the handler that answers it here.
 COMMANDS: dict[str, Command] = {name: Command(SPECS[name], _HANDLERS[name]) for name in SPECS}
@@ -256,6 +259,13 @@ class Console:
 async def _now(reply: Reply) -> Reply:
     """A reply built synchronously, as an awaitable like the prompt commands' replies."""
     return reply
+
+
+def _moderator(caller: Caller) -> Caller:
+    """``/prompts-admin`` as Discord has it: for members with Manage Messages only."""
+    if not caller.can_moderate:
+        raise Forbidden("/prompts-admin is for moderators: start the console with --moderator.")
+    return caller
 
 
 def _need(values: dict[str, str], name: str) -> str:

@@ -17,8 +17,8 @@ from bot.exts.quotes import quote_reply
 from bot.services import Caller, Services
 from tests.cli._process import bot_env, no_traceback, run_bot
 from tests.conftest import SEEDS
-from tests.exts.conftest import open_services
 from tests.exts.documents import make_document
+from tests.exts.harness import open_services
 
 
 @pytest.fixture
@@ -73,7 +73,7 @@ async def test_prompts_round_trip_and_refusals_are_shown(
     assert (added.number, added.author, added.text) == (1, "7", "What would the river say?")
     await console.handle("/prompt remove 9")
     assert "This server has no prompt #9." in out.getvalue()
-    await console.handle("/prompt export")
+    await console.handle("/prompts-admin export")
     assert f"[saved {tmp_path / 'exports' / 'prompts-1.csv'}, " in out.getvalue()
     await console.handle("/nonsense")
     assert "Unknown command /nonsense." in out.getvalue()
@@ -168,7 +168,7 @@ def test_the_console_acts_as_a_named_local_member_without_rights_unless_asked(
 ) -> None:
     code, out, _ = console_run(
         tmp_path,
-        "/prompt add What makes an alliance last?\n/prompt list\n/prompt export\n",
+        "/prompt add What makes an alliance last?\n/prompt list\n/prompts-admin export\n",
         "--user",
         "ada",
     )
@@ -176,26 +176,30 @@ def test_the_console_acts_as_a_named_local_member_without_rights_unless_asked(
     assert "you are ada, a local member of server 0, without moderator rights" in out
     assert "— ada" in out  # the author as listed, by name
     assert "<@0>" not in out
-    assert "Only members with Manage Server can export" in out
+    assert "/prompts-admin is for moderators: start the console with --moderator." in out
 
     _, out, _ = console_run(tmp_path, "/prompt remove 1\n", "--user", "bo")
     assert "Only the author of prompt #1 or a moderator" in out
-    _, out, _ = console_run(tmp_path, "/prompt remove 1\n", "--user", "bo", "--moderator")
+    _, out, _ = console_run(tmp_path, "/prompts-admin remove 1\n", "--user", "bo")
+    assert "/prompts-admin is for moderators" in out
+    moderated = "/prompt remove 1\n/prompts-admin remove 1\n"  # as on Discord: only the latter
+    _, out, _ = console_run(tmp_path, moderated, "--user", "bo", "--moderator")
     assert "with moderator rights (--moderator)" in out
+    assert "Only the author of prompt #1 or a moderator" in out
     assert "Prompt #1 removed." in out
 
 
-def test_prompt_export_writes_csv_and_json_to_the_folder_it_names(tmp_path: Path) -> None:
+def test_the_export_writes_csv_and_json_to_the_folder_it_names(tmp_path: Path) -> None:
     folder = tmp_path / "out"
     code, out, _ = console_run(
         tmp_path,
-        "/prompt add Which gesture meant the most?\n/prompt export\n",
+        "/prompt add Which gesture meant the most?\n/prompts-admin export\n",
         "--moderator",
         "--exports",
         str(folder),
     )
     assert code == 0
-    assert f"/prompt export writes to {folder}/" in out
+    assert f"/prompts-admin export writes to {folder}/" in out
     for name in ("prompts-0.csv", "prompts-0.json"):
         saved = folder / name
         assert f"[saved {saved}, {saved.stat().st_size} bytes]" in out
@@ -204,7 +208,9 @@ def test_prompt_export_writes_csv_and_json_to_the_folder_it_names(tmp_path: Path
 
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
-    _, out, _ = console_run(tmp_path, "/prompt export\n", "--moderator", "--exports", str(blocker))
+    _, out, _ = console_run(
+        tmp_path, "/prompts-admin export\n", "--moderator", "--exports", str(blocker)
+    )
     assert f"[could not save {blocker}/prompts-0.csv:" in out
 
 

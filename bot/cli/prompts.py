@@ -53,8 +53,12 @@ def add_parsers(sub: Any) -> None:
 
 
 def _action(actions: Any, name: str, run: Action) -> argparse.ArgumentParser:
-    """One ``prompt`` action: its options from the registry, then who acts and where."""
-    spec = SPECS[f"prompt {name}"]
+    """One ``prompt`` action: its options from the registry, then who acts and where.
+
+    ``export`` is a moderator's command on Discord (``/prompts-admin export``); here,
+    where nobody needs hiding from, it is a ``prompt`` action like the others.
+    """
+    spec = SPECS.get(f"prompt {name}") or SPECS[f"prompts-admin {name}"]
     parser: argparse.ArgumentParser = actions.add_parser(name, help=spec.help)
     add_cli_arguments(parser, spec)
     parser.add_argument("--guild", required=True, help="server id")

@@ -67,7 +67,7 @@ def add_parsers(sub: Any) -> None:
         "--exports",
         type=Path,
         default=None,
-        help="folder for /prompt export files (default: exports/ beside the database)",
+        help="folder for /prompts-admin export files (default: exports/ beside the database)",
     )
     console.set_defaults(func=cmd_console)
 
@@ -290,16 +290,18 @@ def cmd_console(args: argparse.Namespace) -> int:
 def banner(caller: Caller, exports: Path, settings: Settings) -> str:
     """Who the console acts as, with which rights, and where its files go."""
     if caller.can_moderate:
-        rights = "with moderator rights (--moderator): you may remove any prompt and export"
+        rights = (
+            "with moderator rights (--moderator): /prompts-admin removes any prompt and exports"
+        )
     else:
         rights = (
-            "without moderator rights: you may remove only your own prompts "
-            "(start with --moderator for more)"
+            "without moderator rights: /prompt remove takes only your own prompts "
+            "(start with --moderator for /prompts-admin)"
         )
     return (
         f"essay-bot console: you are {caller.user}, a local member of server {caller.guild}, "
         f"{rights}.\nPrompts are kept in {settings.database_path}; "
-        f"/prompt export writes to {exports.resolve()}/.\n"
+        f"/prompts-admin export writes to {exports.resolve()}/.\n"
         "Ctrl-D or /quit leaves."
     )
 
