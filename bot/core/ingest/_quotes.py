@@ -23,7 +23,9 @@ _VERBS = (
     "said says stated states declared declares announced announces added adds defined "
     "defines described describes noted notes remarked remarks told tells asserted asserts "
     "claimed claims stressed stresses emphasized emphasised pronounced replied insisted "
-    "warned explained wrote writes proclaimed affirmed recalled"
+    "warned explained wrote writes proclaimed affirmed recalled observed observes argued argues "
+    "answered asked asks concluded admitted commented acknowledged maintained predicted "
+    "promised complained conceded responded suggested suggests recounted reported"
 ).split()
 _VERB = re.compile(r"\b(" + "|".join(_VERBS) + r")\b")
 _PASSIVE = re.compile(
@@ -195,6 +197,10 @@ def find_quotations(
             window = paragraph[window_start : match.start()]
             speaker = _speaker_before(window, registry, bases[index] + match.start(), mentions)
             if speaker is None:
+                speaker = _speaker_inverted(
+                    paragraph[match.end() :], registry, bases[index] + match.end(), mentions
+                )
+            if speaker is None:
                 speaker = _speaker_after(
                     paragraph[match.end() :], registry, bases[index] + match.end(), mentions
                 )
@@ -203,7 +209,37 @@ def find_quotations(
     return found
 
 
+#: After a quotation: ``,” said Ada Moss`` or ``,” Ada Moss said`` (or he, she).
+_INVERTED = re.compile(
+    r"^[,]?\s*(?:(?:" + "|".join(_VERBS) + r")\s+((?:" + _NAME_TOKEN + r"\s?){1,4})"
+    r"|((?:" + _NAME_TOKEN + r"\s){1,4})(?:\w+\s){0,2}?(?:" + "|".join(_VERBS) + r")\b)"
+)
+
+
+def _inverted_name(rest: str) -> str | None:
+    """The speaker named right after a quotation that ends in a comma, if any."""
+    match = _INVERTED.match(rest)
+    if not match:
+        return None
+    if match.group(1):
+        return _leading_name(match.group(1))
+    return _trailing_name(match.group(2))
+
+
+def _speaker_inverted(
+    rest: str, registry: _Registry, position: int, mentions: Sequence[tuple[int, Person]]
+) -> str | None:
+    name = _inverted_name(rest)
+    if name is None or not (name in _PRONOUNS or registry.plausible(name)):
+        return None
+    return registry.resolve(name, position, mentions)
+
+
 def _learn_names(registry: _Registry, text: str) -> None:
+    for quote_end in re.finditer(r"[”\"]", text):
+        name = _inverted_name(text[quote_end.end() : quote_end.end() + 80])
+        if name and name not in _PRONOUNS:
+            registry.learn(name, quote_end.end())
     for verb in _VERB.finditer(text):
         line_start = max(text.rfind(".", 0, verb.start()), text.rfind("\n", 0, verb.start()))
         name = _trailing_name(text[line_start + 1 : verb.start()])
