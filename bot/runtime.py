@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from bot.app import Closer
@@ -20,7 +21,7 @@ async def open_services(settings: Settings) -> tuple[Services, Closer]:
     Seed problems are logged and skipped, so one bad file never keeps the bot down;
     an unusable database raises ``StorageError`` with a message fit for the operator.
     """
-    library = load_library(settings.seeds_dir)
+    library = await asyncio.to_thread(load_library, settings.seeds_dir)
     for problem in library.problems:
         log.warning("seed problem: %s", problem)
     index = SearchIndex.build(library)

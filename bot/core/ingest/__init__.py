@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +28,8 @@ from bot.core.ingest._layout import (
     parse_lines,
     strip_end_mark,
 )
+from bot.core.ingest._pdflayout import FlowLine, lay_out
+from bot.core.ingest._pdfread import read_pages
 from bot.core.ingest._quotes import find_quotations
 from bot.core.ingest._reader import read_seed
 from bot.core.ingest._sentences import sentence_spans, split_sentences
@@ -42,9 +46,13 @@ _OPENING_MARKS = "“‘\"'("
 
 
 def ingest_file(path: Path) -> Document:
-    text = read_seed(path)
+    """The essay in ``path``: a PDF (read from its layout) or its extracted text."""
     meta = _read_meta(path.with_suffix(".meta.json"))
-    return ingest_text(text, doc_id=path.stem, name=str(path), meta=meta)
+    if path.suffix.casefold() == ".pdf":
+        draft = _draft_from_pdf(path)
+    else:
+        draft = _draft_from_text(read_seed(path), str(path))
+    return _document(draft, doc_id=path.stem, name=str(path), meta=meta)
 
 
 def _read_meta(path: Path) -> dict[str, str | None]:
@@ -64,8 +72,38 @@ def _read_meta(path: Path) -> dict[str, str | None]:
 def ingest_text(
     text: str, *, doc_id: str, name: str = "<text>", meta: dict[str, str | None] | None = None
 ) -> Document:
-    meta = meta or {}
+    """The essay in an extraction's text (title block, author, body), as a ``Document``."""
+    return _document(_draft_from_text(text, name), doc_id=doc_id, name=name, meta=meta or {})
+
+
+@dataclass(slots=True)
+class _Draft:
+    """The essay's parts as read, whichever the input: what ``_document`` indexes."""
+
+    title: str
+    subtitle: str | None
+    author: str
+    #: (heading, paragraphs), in order; the opening section's heading is ``None``.
+    sections: list[tuple[str | None, list[str]]]
+    pull_quotes: list[str]
+
+
+def _draft_from_text(text: str, name: str) -> _Draft:
     lines = parse_lines(text)
+    title_block, author, body = _front_matter(lines, name)
+    evidence = Evidence.from_lines(line.text for line in lines)
+    pull_blocks, running = _cut_pull_quotes(body)
+    return _Draft(
+        title=join_lines((line.text for line in title_block), evidence),
+        subtitle=None,
+        author=author,
+        sections=_sections(running, evidence),
+        pull_quotes=[join_lines((line.text for line in b), evidence) for b in pull_blocks],
+    )
+
+
+def _front_matter(lines: list[Line], name: str) -> tuple[list[Line], str, list[Line]]:
+    """The title block, the author's name and the body lines."""
     if not lines:
         raise IngestError(f"{name}: the file is empty")
     groups = blocks(lines)
@@ -74,51 +112,95 @@ def ingest_text(
     title_block, author_block = groups[0], groups[1]
     if len(author_block) != 1 or ends_sentence(author_block[0].text):
         raise IngestError(f"{name}: the second block should be the author's name alone")
-    body = [line for group in groups[2:] for line in group]
+    return title_block, author_block[0].text, [line for group in groups[2:] for line in group]
 
-    evidence = Evidence.from_lines(line.text for line in lines)
+
+def _cut_pull_quotes(body: list[Line]) -> tuple[list[list[Line]], list[Line]]:
+    """The pull quotes' lines, and the running text without them."""
     pulls = find_pull_quotes(body)
-    pull_lines = {i for q in pulls for i in range(q.first, q.last + 1)}
-    pull_texts = [
-        join_lines((body[i].text for i in range(q.first, q.last + 1)), evidence) for q in pulls
-    ]
-    running = [line for i, line in enumerate(body) if i not in pull_lines]
+    cut = {i for q in pulls for i in range(q.first, q.last + 1)}
+    quotes = [body[q.first : q.last + 1] for q in pulls]
+    return quotes, [line for i, line in enumerate(body) if i not in cut]
 
-    sections = _sections(running, evidence, name)
-    if len(sections) < 2:
-        raise IngestError(f"{name}: no section headings found")
-    last_paragraphs = sections[-1][1]
-    if last_paragraphs:
-        last_paragraphs[-1] = strip_end_mark(last_paragraphs[-1])
 
-    built: list[Section] = []
-    for number, (title, paragraphs) in enumerate(sections, start=1):
-        built.append(
-            Section(
-                number,
-                title,
-                tuple(
-                    Paragraph(p_number, p_text, split_sentences(p_text))
-                    for p_number, p_text in enumerate(paragraphs, start=1)
-                ),
-            )
-        )
+def _draft_from_pdf(path: Path) -> _Draft:
+    laid = lay_out(read_pages(path))
+    lines = [item.text for item in laid.flow if isinstance(item, FlowLine)]
+    evidence = Evidence.from_lines([*lines, *(line for q in laid.pull_quotes for line in q)])
+    sections: list[tuple[str | None, list[str]]] = [(None, [])]
+    paragraph: list[str] = []
+    for item in [*laid.flow, ""]:
+        if isinstance(item, FlowLine) and not item.starts_paragraph:
+            paragraph.append(item.text)
+            continue
+        if paragraph:
+            sections[-1][1].append(join_lines(paragraph, evidence))
+        paragraph = [item.text] if isinstance(item, FlowLine) else []
+        if isinstance(item, str) and item:
+            sections.append((join_lines([item], evidence), []))
+    if not laid.title or not lines:
+        raise IngestError(f"{path}: found no title or no running text on the first page")
+    return _Draft(
+        title=join_lines(laid.title, evidence),
+        subtitle=join_lines(laid.subtitle, evidence) or None,
+        author=laid.author,
+        sections=sections,
+        pull_quotes=[join_lines(q, evidence) for q in laid.pull_quotes],
+    )
 
-    quotes = _spoken_quotes(built, doc_id) + _pull_quotes(built, pull_texts, doc_id, name)
+
+def _document(draft: _Draft, *, doc_id: str, name: str, meta: dict[str, str | None]) -> Document:
+    """Sections numbered, sentences split, quotations found and pull quotes linked."""
+    title = meta.get("title") or draft.title
+    sections = _named_sections(draft.sections, title, name)
+    quotes = _spoken_quotes(sections, doc_id) + _pull_quotes(
+        sections, draft.pull_quotes, doc_id, name
+    )
     quotes.sort(key=lambda q: (q.section, q.paragraph, q.kind != "pull"))
-    title = meta.get("title") or join_lines((line.text for line in title_block), evidence)
     return Document(
         id=doc_id,
         title=title,
-        subtitle=meta.get("subtitle"),
-        author=meta.get("author") or author_block[0].text,
-        sections=tuple(built),
+        subtitle=meta.get("subtitle", draft.subtitle),
+        author=meta.get("author") or draft.author,
+        sections=tuple(sections),
         quotes=tuple(quotes),
     )
 
 
-def _sections(lines: list[Line], evidence: Evidence, name: str) -> list[tuple[str, list[str]]]:
-    sections: list[tuple[str, list[str]]] = [(OPENING_TITLE, [])]
+def _named_sections(
+    drafted: list[tuple[str | None, list[str]]], title: str, name: str
+) -> list[Section]:
+    """Empty sections out, end mark off, the opening section named.
+
+    The untitled opening is the introduction when headings follow it; an essay with
+    no headings at all is one section named after the essay.
+    """
+    kept = [(heading, paragraphs) for heading, paragraphs in drafted if paragraphs or heading]
+    if not kept or not any(paragraphs for _, paragraphs in kept):
+        raise IngestError(f"{name}: no running text found")
+    for heading, paragraphs in kept:
+        if not paragraphs:
+            raise IngestError(f"{name}: the section {heading!r} has no text")
+    last = kept[-1][1]
+    last[-1] = strip_end_mark(last[-1])
+    if not last[-1]:
+        last.pop()
+    opening = OPENING_TITLE if len(kept) > 1 else title
+    return [
+        Section(
+            number,
+            heading or opening,
+            tuple(
+                Paragraph(p_number, text, split_sentences(text))
+                for p_number, text in enumerate(paragraphs, start=1)
+            ),
+        )
+        for number, (heading, paragraphs) in enumerate(kept, start=1)
+    ]
+
+
+def _sections(lines: list[Line], evidence: Evidence) -> list[tuple[str | None, list[str]]]:
+    sections: list[tuple[str | None, list[str]]] = [(None, [])]
     paragraph: list[str] = []
 
     def flush() -> None:
@@ -140,15 +222,10 @@ def _sections(lines: list[Line], evidence: Evidence, name: str) -> list[tuple[st
             flush()
         paragraph.extend(line.text for line in group)
     flush()
-    if not sections[0][1]:
-        sections.pop(0)
-    for title, paragraphs in sections:
-        if not paragraphs:
-            raise IngestError(f"{name}: the section {title!r} has no text")
     return sections
 
 
-def _spoken_quotes(sections: list[Section], doc_id: str) -> list[Quote]:
+def _spoken_quotes(sections: Sequence[Section], doc_id: str) -> list[Quote]:
     where = [(s.number, p.number) for s in sections for p in s.paragraphs]
     texts = [p.text for s in sections for p in s.paragraphs]
     starts = [[a for a, _ in sentence_spans(t)] for t in texts]
@@ -177,7 +254,9 @@ def _key(text: str) -> str:
     return _NOT_ALNUM.sub("", text.casefold())
 
 
-def _pull_quotes(sections: list[Section], texts: list[str], doc_id: str, name: str) -> list[Quote]:
+def _pull_quotes(
+    sections: Sequence[Section], texts: list[str], doc_id: str, name: str
+) -> list[Quote]:
     keyed = [(s.number, p.number, _key(p.text)) for s in sections for p in s.paragraphs]
     quotes: list[Quote] = []
     for text in texts:

@@ -17,7 +17,12 @@ from bot.core.ingest._hyphen import Evidence, join_break
 
 _SPACES = re.compile(r"\s+")
 _TERMINAL = re.compile(r"[.?!…][”’\"')\]]*$")
-_END_MARK = re.compile(r"(?<=[.?!…”’\"')\]])\s+[A-Z]{1,3}$")
+#: A magazine's end mark: a symbol, or the author's initials, after the last sentence.
+END_SYMBOLS = "■□▪▫◼◻◾●○◆◇♦❖✦✧★☐⬛"
+_END_MARK = re.compile(
+    r"(?:(?<=[.?!…”’\"')\]])|^)\s*(?:[" + END_SYMBOLS + r"]+"
+    r"|(?:^|(?<=\s))(?:[A-Z]{1,3}|(?:[A-Z]\.){1,3}))\s*$"
+)
 _BREAK = re.compile(r"[^\s-]-$")
 #: Shortest pull quote worth the name, in letters and digits.
 _MIN_PULL_CHARS = 40
@@ -90,8 +95,11 @@ def join_lines(lines: Iterable[str], evidence: Evidence) -> str:
 
 
 def strip_end_mark(text: str) -> str:
-    """Drop the magazine's end mark (a few capitals after the last sentence)."""
-    return _END_MARK.sub("", text)
+    """Drop the magazine's end mark (a symbol or a few capitals after the last sentence).
+
+    The text that is nothing but an end mark (set on a line of its own) becomes empty.
+    """
+    return _END_MARK.sub("", text).strip()
 
 
 # --- pull quotes --------------------------------------------------------------

@@ -1,0 +1,624 @@
+"""From a PDF's glyphs to the essay's parts, deciding each from the type itself.
+
+The text path has to guess from blank lines and word repetition what the PDF shows
+plainly. Here each decision rests on evidence the glyphs carry:
+
+- **lines**: glyphs drawn one after another on one baseline, with a space wherever
+  the gap between two glyphs is wider than letter spacing (some producers draw no
+  space glyphs at all);
+- **running heads, footers, page numbers**: lines whose text (digits aside) recurs on
+  other pages at the same height, and lone numbers at a page's top or bottom;
+- **front matter**: the first page's lines above the columns; the largest type is
+  the title, a line starting "by" (or else the last line) the author;
+- **columns**: the horizontal bands the body type covers, read left to right;
+- **pull quotes**: a type style other than the body's whose blocks repeat the body's
+  words; **headings**: another style's short blocks that do not; **drop caps**: one
+  or two letters in type far larger than the body's, joined to the line beside them;
+- **paragraphs**: a line starts one after a heading, beside a drop cap, when it is
+  indented, after extra space, or when the line before it stopped short of the
+  column's edge (allowing for the pull quotes and drop caps the text wraps around).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from itertools import pairwise
+
+from bot.core.ingest._pdfread import Glyph, Page, is_bold, is_italic
+
+#: Wider than this (in ems) between two glyphs: a word space.
+_WORD_GAP = 0.15
+#: Wider than this: not the same line (a gutter, or a figure between).
+_RUN_GAP = 1.2
+#: Sizes within this ratio of the body's are body type.
+_SIZE_TOLERANCE = 0.08
+#: A drop cap is at least this many times the body size.
+_DROP_CAP_RATIO = 1.7
+_COLUMN_SHARE = 0.25
+_INDENT = 0.6
+#: A block of another style is a pull quote when this share of its pieces (of
+#: ``_PIECE`` letters) stands in the body too, and it has ``_MIN_PULL_CHARS`` letters.
+_PULL_REPEAT = 0.5
+_PIECE = 20
+_MIN_PULL_CHARS = 30
+_HEADING_MAX_LINES = 3
+_HEADING_MAX_CHARS = 100
+_TERMINAL = re.compile(r"[.?!…][”’\"')\]]*$")
+_BY = re.compile(r"^by\s+", re.IGNORECASE)
+_FOLIO = re.compile(r"^(?:page\s+)?(?:\d{1,4}|[ivxlc]{1,6})$", re.IGNORECASE)
+
+
+@dataclass(slots=True)
+class Run:
+    """One line's worth of glyphs (or a piece of one), as read."""
+
+    page: int
+    text: str
+    x0: float
+    x1: float
+    y: float
+    size: float
+    bold: bool
+    italic: bool
+    first_word_width: float
+
+    @property
+    def top(self) -> float:
+        return self.y + 0.75 * self.size
+
+    @property
+    def bottom(self) -> float:
+        return self.y - 0.25 * self.size
+
+    @property
+    def style(self) -> tuple[float, bool, bool]:
+        return (round(self.size * 2) / 2, self.bold, self.italic)
+
+
+@dataclass(frozen=True, slots=True)
+class Box:
+    x0: float
+    x1: float
+    bottom: float
+    top: float
+
+
+@dataclass(slots=True)
+class FlowLine:
+    """A line of running text, with whether it starts a paragraph."""
+
+    text: str
+    starts_paragraph: bool
+
+
+@dataclass(slots=True)
+class Laid:
+    """What the PDF's layout says, before words are joined across lines."""
+
+    title: list[str]
+    subtitle: list[str]
+    author: str
+    #: The running text: headings (``str``) and body lines, in reading order.
+    flow: list[str | FlowLine]
+    pull_quotes: list[list[str]]
+    furniture: list[str] = field(default_factory=list)
+
+
+# --- glyphs into runs ------------------------------------------------------------
+
+
+def _runs(page: Page) -> list[Run]:
+    runs: list[Run] = []
+    current: list[Glyph] = []
+    for glyph in page.glyphs:
+        if current and not _continues(current[-1], glyph):
+            runs.extend(_make_run(page.number, current))
+            current = []
+        if glyph.text.isspace() and not current:
+            continue
+        current.append(glyph)
+    runs.extend(_make_run(page.number, current))
+    return runs
+
+
+def _continues(previous: Glyph, glyph: Glyph) -> bool:
+    size = max(previous.size, glyph.size)
+    if abs(glyph.y - previous.y) > 0.25 * size:
+        return False
+    if not 0.6 <= glyph.size / previous.size <= 1.67:
+        return False
+    gap = glyph.x0 - previous.x1
+    return -0.3 * size <= gap <= _RUN_GAP * size
+
+
+def _make_run(page: int, glyphs: list[Glyph]) -> list[Run]:
+    inked = [g for g in glyphs if not g.text.isspace()]
+    if not inked:
+        return []
+    parts: list[str] = []
+    first_word_end: float | None = None
+    previous: Glyph | None = None
+    for glyph in glyphs:
+        if glyph.text.isspace():
+            if parts and parts[-1] != " ":
+                parts.append(" ")
+            continue
+        if (
+            previous is not None
+            and parts[-1] != " "
+            and glyph.x0 - previous.x1 > _WORD_GAP * max(glyph.size, previous.size)
+        ):
+            parts.append(" ")
+        if first_word_end is None and parts and parts[-1] == " " and previous is not None:
+            first_word_end = previous.x1
+        parts.append(glyph.text)
+        previous = glyph
+    sizes = Counter(round(g.size, 1) for g in inked)
+    size = sizes.most_common(1)[0][0]
+    x0, x1 = inked[0].x0, max(g.x1 for g in inked)
+    bold = sum(is_bold(g.font) for g in inked) * 2 > len(inked)
+    italic = sum(is_italic(g.font) for g in inked) * 2 > len(inked)
+    text = re.sub(r"\s+", " ", "".join(parts)).strip()
+    width = (first_word_end if first_word_end is not None else x1) - x0
+    y = Counter(round(g.y, 1) for g in inked).most_common(1)[0][0]
+    return [Run(page, text, x0, x1, y, size, bold, italic, width)]
+
+
+# --- the document's type ---------------------------------------------------------
+
+
+def _body_size(runs: Sequence[Run]) -> float:
+    counts: Counter[float] = Counter()
+    for run in runs:
+        counts[round(run.size, 1)] += len(run.text)
+    return counts.most_common(1)[0][0]
+
+
+def _is_body_type(run: Run, body: float) -> bool:
+    return abs(run.size - body) <= _SIZE_TOLERANCE * body and not run.bold
+
+
+def _furniture(runs: Sequence[Run], pages: Sequence[Page], body: float) -> set[int]:
+    """Indices of running heads, footers and page numbers.
+
+    They stand at a page's top or bottom edge, above or below everything else, and
+    either recur on other pages at the same height (digits aside), or are a lone
+    page number or smaller type than the body's in the page's margin.
+    """
+    heights = {page.number: page.height for page in pages}
+    by_page: defaultdict[int, list[int]] = defaultdict(list)
+    for index, run in enumerate(runs):
+        by_page[run.page].append(index)
+    edges: list[int] = []
+    for indices in by_page.values():
+        top = max(runs[i].y for i in indices)
+        bottom = min(runs[i].y for i in indices)
+        edges.extend(i for i in indices if runs[i].y >= top - 2 or runs[i].y <= bottom + 2)
+    keys = {i: re.sub(r"\d+", "#", re.sub(r"\s+", "", runs[i].text.casefold())) for i in edges}
+    seen: defaultdict[str, set[tuple[int, float]]] = defaultdict(set)
+    for index in edges:
+        seen[keys[index]].add((runs[index].page, runs[index].y))
+    out: set[int] = set()
+    for index in edges:
+        run = runs[index]
+        pages_there = {p for p, y in seen[keys[index]] if abs(y - run.y) <= 4}
+        in_margin = min(run.y, heights[run.page] - run.y) < 0.15 * heights[run.page]
+        small = run.size < (1 - _SIZE_TOLERANCE) * body
+        if len(pages_there) >= 2 or (in_margin and (small or _FOLIO.match(run.text.strip()))):
+            out.add(index)
+    return out
+
+
+def _columns(runs: Sequence[Run], body: float) -> list[tuple[float, float]]:
+    """The horizontal bands the body type covers on one page, left to right."""
+    lines = [r for r in runs if _is_body_type(r, body)]
+    if not lines:
+        return []
+    low = int(min(r.x0 for r in lines))
+    high = int(max(r.x1 for r in lines)) + 1
+    cover = [0] * (high - low + 1)
+    for run in lines:
+        for x in range(int(run.x0) - low, int(run.x1) - low + 1):
+            cover[x] += 1
+    # A column holds a good share of the busiest one's lines, or at least a few (the
+    # last page's short column); a stray line across the gutter does not make one.
+    floor = max(2.0, min(max(cover) * _COLUMN_SHARE, 3.0))
+    bands: list[tuple[float, float]] = []
+    start: int | None = None
+    for x, count in enumerate([*cover, 0]):
+        if count >= floor and start is None:
+            start = x
+        elif count < floor and start is not None:
+            if x - start >= 3 * body:
+                bands.append((start + low, x + low))
+            start = None
+    return bands
+
+
+def _band_of(run: Run, bands: Sequence[tuple[float, float]]) -> int | None:
+    best, best_overlap = None, 0.0
+    width = max(run.x1 - run.x0, 1e-6)
+    for index, (left, right) in enumerate(bands):
+        overlap = min(run.x1, right) - max(run.x0, left)
+        if overlap > best_overlap:
+            best, best_overlap = index, overlap
+    if best is None or best_overlap < 0.6 * width:
+        return None
+    return best
+
+
+def _leading(
+    runs: Sequence[Run], bands: dict[int, list[tuple[float, float]]], body: float
+) -> float:
+    """The usual distance between two body lines' baselines."""
+    steps: list[float] = []
+    columns: defaultdict[tuple[int, int], list[float]] = defaultdict(list)
+    for run in runs:
+        band = _band_of(run, bands.get(run.page, []))
+        if band is not None and _is_body_type(run, body):
+            columns[run.page, band].append(run.y)
+    for ys in columns.values():
+        ordered = sorted(set(ys), reverse=True)
+        steps.extend(a - b for a, b in pairwise(ordered) if 0.9 * body < a - b < 2.5 * body)
+    if not steps:
+        return 1.2 * body
+    return Counter(round(s, 1) for s in steps).most_common(1)[0][0]
+
+
+# --- blocks of other type ---------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Block:
+    runs: list[Run]
+
+    @property
+    def box(self) -> Box:
+        return Box(
+            min(r.x0 for r in self.runs),
+            max(r.x1 for r in self.runs),
+            min(r.bottom for r in self.runs),
+            max(r.top for r in self.runs),
+        )
+
+    @property
+    def text(self) -> str:
+        return " ".join(r.text for r in self.runs)
+
+
+def _blocks(runs: Iterable[Run]) -> list[_Block]:
+    """Runs of one style stacked one under another, as a block of type."""
+    blocks: list[_Block] = []
+    for run in sorted(runs, key=lambda r: (r.page, -r.y, r.x0)):
+        for block in reversed(blocks):
+            last = block.runs[-1]
+            if (
+                last.page == run.page
+                and last.style == run.style
+                and 0 <= last.y - run.y <= 1.8 * run.size
+                and min(last.x1, run.x1) > max(last.x0, run.x0)
+            ):
+                block.runs.append(run)
+                break
+        else:
+            blocks.append(_Block([run]))
+    return blocks
+
+
+_NOT_ALNUM = re.compile(r"[\W_]+")
+
+
+def _key(text: str) -> str:
+    return _NOT_ALNUM.sub("", text.casefold())
+
+
+def _repeats_body(block: _Block, body_key: str) -> bool:
+    """Most of the block's text stands in the body too (letters and digits compared,
+    so line-end hyphens and punctuation do not matter; a pull quote may be trimmed)."""
+    key = _key(block.text)
+    pieces = [key[i : i + _PIECE] for i in range(0, len(key) - _PIECE + 1, _PIECE // 2)]
+    if len(key) < _MIN_PULL_CHARS or not pieces:
+        return False
+    return sum(piece in body_key for piece in pieces) >= _PULL_REPEAT * len(pieces)
+
+
+def _heading_shaped(block: _Block) -> bool:
+    text = block.text.strip()
+    return (
+        len(block.runs) <= _HEADING_MAX_LINES
+        and len(text) <= _HEADING_MAX_CHARS
+        and not _TERMINAL.search(text)
+        and not text.endswith((",", ";", "-"))
+    )
+
+
+# --- the whole layout -------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Line:
+    """A body line with the geometry the paragraph decisions need."""
+
+    text: str
+    page: int
+    band: int
+    x0: float
+    x1: float
+    y: float
+    left: float
+    right: float
+    first_word_width: float
+    drop_cap: str = ""
+
+
+@dataclass(slots=True)
+class _Heading:
+    page: int
+    band: int
+    y: float
+    lines: list[str]
+
+
+def lay_out(pages: Sequence[Page]) -> Laid:
+    runs = [run for page in pages for run in _runs(page)]
+    if not runs:
+        return Laid([], [], "", [], [])
+    body = _body_size(runs)
+    furniture = _furniture(runs, pages, body)
+    kept = [run for index, run in enumerate(runs) if index not in furniture]
+    bands = {
+        page.number: _columns([r for r in kept if r.page == page.number], body) for page in pages
+    }
+    leading = _leading(kept, bands, body)
+    front, rest = _split_front(kept, bands, body, leading)
+    title, subtitle, author = _front_matter(front)
+
+    body_runs = [r for r in rest if _is_body_type(r, body)]
+    caps = [
+        r
+        for r in rest
+        if r.size >= _DROP_CAP_RATIO * body
+        and len(r.text.strip()) <= 2
+        and any(c.isalpha() for c in r.text)
+    ]
+    cap_ids = {id(r) for r in caps}
+    styled = [r for r in rest if not _is_body_type(r, body) and id(r) not in cap_ids]
+    body_key = "".join(_key(r.text) for r in body_runs)
+    pulls: list[_Block] = []
+    headings: list[_Block] = []
+    others: list[_Block] = []
+    for block in _blocks(styled):
+        if _repeats_body(block, body_key):
+            pulls.append(block)
+        elif _heading_shaped(block):
+            headings.append(block)
+        else:
+            others.append(block)
+
+    obstacles: defaultdict[int, list[Box]] = defaultdict(list)
+    for block in pulls + others:
+        obstacles[block.runs[0].page].append(block.box)
+    for cap in caps:
+        obstacles[cap.page].append(Box(cap.x0, cap.x1, cap.bottom, cap.top))
+
+    flow = _flow(pages, bands, body_runs, headings, caps, obstacles, body, leading)
+    return Laid(
+        title=title,
+        subtitle=subtitle,
+        author=author,
+        flow=flow,
+        pull_quotes=[[r.text for r in b.runs] for b in pulls],
+        furniture=[runs[i].text for i in sorted(furniture)] + [b.text for b in others],
+    )
+
+
+def _split_front(
+    runs: Sequence[Run], bands: dict[int, list[tuple[float, float]]], body: float, leading: float
+) -> tuple[list[Run], list[Run]]:
+    """The first page's runs above its columns, and everything else."""
+    first_page = min(r.page for r in runs)
+    page_bands = bands.get(first_page, [])
+    tops: dict[int, float] = {}
+    for index in range(len(page_bands)):
+        ys = sorted(
+            {
+                r.y
+                for r in runs
+                if r.page == first_page
+                and _is_body_type(r, body)
+                and _band_of(r, page_bands) == index
+            },
+            reverse=True,
+        )
+        stacked = [a for a, b in pairwise(ys) if a - b <= 1.3 * leading]
+        if stacked:
+            tops[index] = stacked[0] + 0.75 * body
+    if not tops:
+        return [], list(runs)
+    # Above every column's first line: a heading that opens the second column is
+    # running text, the title block over the columns is not.
+    limit = max(tops.values())
+    front = [r for r in runs if r.page == first_page and r.bottom >= limit]
+    rest = [r for r in runs if not (r.page == first_page and r.bottom >= limit)]
+    return front, rest
+
+
+def _front_matter(front: Sequence[Run]) -> tuple[list[str], list[str], str]:
+    """Title (the largest type), author (a "by" line, or the last one), subtitle between."""
+    lines = sorted(front, key=lambda r: (-r.y, r.x0))
+    if not lines:
+        return [], [], ""
+    largest = max(r.size for r in lines)
+    title_end = 0
+    while title_end < len(lines) and lines[title_end].size < 0.95 * largest:
+        title_end += 1
+    title_start = title_end
+    while title_end < len(lines) and lines[title_end].size >= 0.95 * largest:
+        title_end += 1
+    title = [r.text for r in lines[title_start:title_end]]
+    after = lines[title_end:]
+    by = next((i for i, r in enumerate(after) if _BY.match(r.text)), None)
+    if by is None and after:
+        by = len(after) - 1
+    if by is None:
+        return title, [], ""
+    author = _BY.sub("", after[by].text).strip()
+    subtitle = [r.text for r in after[:by]]
+    return title, subtitle, author
+
+
+def _available(
+    run: Run, band: tuple[float, float], boxes: Sequence[Box], body: float
+) -> tuple[float, float]:
+    """The part of the column this line could fill, beside what it wraps around."""
+    left, right = band
+    for box in boxes:
+        if box.top <= run.bottom + 0.1 * body or box.bottom >= run.top - 0.1 * body:
+            continue
+        if box.x1 <= left or box.x0 >= right:
+            continue
+        if (box.x0 + box.x1) / 2 <= (run.x0 + run.x1) / 2:
+            left = max(left, box.x1)
+        else:
+            right = min(right, box.x0)
+    return left, right
+
+
+def _flow(
+    pages: Sequence[Page],
+    bands: dict[int, list[tuple[float, float]]],
+    body_runs: Sequence[Run],
+    headings: Sequence[_Block],
+    caps: Sequence[Run],
+    obstacles: dict[int, list[Box]],
+    body: float,
+    leading: float,
+) -> list[str | FlowLine]:
+    columns: defaultdict[tuple[int, int], list[_Line | _Heading]] = defaultdict(list)
+    for run in body_runs:
+        band = _band_of(run, bands[run.page])
+        if band is None:
+            continue
+        left, right = _available(run, bands[run.page][band], obstacles.get(run.page, []), body)
+        columns[run.page, band].append(
+            _Line(
+                run.text, run.page, band, run.x0, run.x1, run.y, left, right, run.first_word_width
+            )
+        )
+    for block in headings:
+        first = block.runs[0]
+        band = _band_of(first, bands[first.page])
+        if band is None:
+            band = 0
+        columns[first.page, band].append(
+            _Heading(first.page, band, first.y, [r.text for r in block.runs])
+        )
+    for key, items in columns.items():
+        items.sort(key=lambda item: -item.y)
+        columns[key] = _merge_baselines(items, body)
+    for cap in caps:
+        band = _band_of(cap, bands[cap.page])
+        if band is None:
+            continue
+        beside = [
+            item
+            for item in columns[cap.page, band]
+            if isinstance(item, _Line)
+            and cap.bottom - 0.5 * body <= item.y <= cap.top
+            and item.x0 >= cap.x1 - 1
+        ]
+        if beside:
+            beside[0].drop_cap = _cap_text(cap, beside, body)
+
+    justified = _is_justified(
+        [i for v in columns.values() for i in v if isinstance(i, _Line)], body
+    )
+    flow: list[str | FlowLine] = []
+    previous: _Line | None = None
+    for page in pages:
+        for band in range(len(bands[page.number])):
+            for item in columns.get((page.number, band), []):
+                if isinstance(item, _Heading):
+                    flow.append(" ".join(item.lines))
+                    previous = None
+                    continue
+                starts = _starts_paragraph(
+                    previous, item, obstacles.get(item.page, []), justified, body, leading
+                )
+                flow.append(FlowLine(item.drop_cap + item.text, starts))
+                previous = item
+    return flow
+
+
+def _merge_baselines(items: list[_Line | _Heading], body: float) -> list[_Line | _Heading]:
+    """Pieces of one line (split around a figure, or by a wide gap) as one line."""
+    out: list[_Line | _Heading] = []
+    for item in items:
+        last = out[-1] if out else None
+        if (
+            isinstance(item, _Line)
+            and isinstance(last, _Line)
+            and abs(last.y - item.y) < 0.3 * body
+        ):
+            first, second = (last, item) if last.x0 <= item.x0 else (item, last)
+            out[-1] = _Line(
+                f"{first.text} {second.text}",
+                first.page,
+                first.band,
+                first.x0,
+                second.x1,
+                first.y,
+                min(first.left, second.left),
+                max(first.right, second.right),
+                first.first_word_width,
+            )
+        else:
+            out.append(item)
+    return out
+
+
+def _cap_text(cap: Run, beside: Sequence[_Line], body: float) -> str:
+    """The drop cap, with a space after it when the line beside it starts a new word.
+
+    The first line beside a drop cap starts right after it when it continues the
+    word; it is set a space further in than the line below it when it does not.
+    """
+    text = cap.text.strip()
+    if len(beside) >= 2 and beside[0].x0 - beside[1].x0 > 0.2 * body:
+        return text + " "
+    return text
+
+
+def _is_justified(lines: Sequence[_Line], body: float) -> bool:
+    if not lines:
+        return False
+    flush = sum(1 for line in lines if line.right - line.x1 < 0.15 * body)
+    return flush * 2 > len(lines)
+
+
+def _starts_paragraph(
+    previous: _Line | None,
+    line: _Line,
+    boxes: Sequence[Box],
+    justified: bool,
+    body: float,
+    leading: float,
+) -> bool:
+    if previous is None or line.drop_cap:
+        return True
+    same_column = previous.page == line.page and previous.band == line.band
+    indented = line.x0 - line.left > _INDENT * body
+    if indented and not (same_column and abs(previous.x0 - line.x0) < 0.3 * body):
+        return True
+    if previous.text.endswith(("-", "—", "–")):
+        return False
+    free = previous.right - previous.x1
+    if free > (1.0 * body if justified else line.first_word_width + 0.3 * body):
+        return True
+    if same_column and previous.y - line.y > 1.5 * leading:
+        between = any(box.top > line.y and box.bottom < previous.y for box in boxes)
+        return not between
+    return False
