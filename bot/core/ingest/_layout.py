@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cache
 
 from bot.core.ingest._hyphen import Evidence, join_break
 
@@ -26,6 +27,10 @@ _END_MARK = re.compile(
 _BREAK = re.compile(r"[^\s-]-$")
 #: Shortest pull quote worth the name, in letters and digits.
 _MIN_PULL_CHARS = 40
+#: A run of lines this much shorter than the body's (in characters) is set in larger type.
+_NARROW = 0.75
+#: Besides a capital or a digit, how a paragraph's first line can start.
+_OPENING_MARKS = "“‘\"'([…"
 _HEADING_MAX_LINES = 3
 #: Longest pull quote, in lines of the extraction.
 _PULL_MAX_LINES = 30
@@ -120,23 +125,27 @@ class PullQuote:
 
 
 def find_pull_quotes(lines: Sequence[Line]) -> list[PullQuote]:
-    """Runs of whole frames whose words also stand elsewhere in the text.
+    """Runs of whole blocks that repeat the body's words and stand apart from it.
 
-    A pull quote is set in its own frame: it starts after a gap, and the running
-    text resumes right after it in a new frame (a line that starts with a space);
-    where two pull quotes stand together, the first is found once the second is out.
-    The body copy runs on within its lines. Longer matches are taken first. Taking a
-    pull quote out can make another one's body copy whole again (one set in the
-    middle of another's body copy, or of its own), so the search repeats until
-    nothing more is found.
+    A pull quote is a passage of the body set again, in its own frame: a run of
+    whole blocks (a gap before and after) whose letters stand a second time
+    elsewhere, running on within the lines there. Repetition alone is not enough
+    (an extraction can repeat a passage, and so can an essay); the quote must also
+    stand apart from the running text around it: it interrupts a sentence (the
+    line before does not end one), or it stands between two paragraphs, or its
+    lines are markedly shorter than the body's (larger type). Longer matches are
+    taken first. Taking a pull quote out can make another one's body copy whole
+    again (one set in the middle of another's body copy, or of its own), so the
+    search repeats until nothing more is found.
     """
     found: dict[int, PullQuote] = {}
     keys = [_key(line.text) for line in lines]
+    body_width = _median_length(lines)
     while True:
         active = [
             i for i in range(len(lines)) if not any(q.first <= i <= q.last for q in found.values())
         ]
-        fresh = _pull_quote_round([lines[i] for i in active], [keys[i] for i in active])
+        fresh = _pull_quote_round([lines[i] for i in active], [keys[i] for i in active], body_width)
         added = False
         for quote in fresh:
             first, last = active[quote.first], active[quote.last]
@@ -148,7 +157,55 @@ def find_pull_quotes(lines: Sequence[Line]) -> list[PullQuote]:
             return sorted(found.values(), key=lambda q: q.first)
 
 
-def _pull_quote_round(lines: Sequence[Line], keys: Sequence[str]) -> list[PullQuote]:
+def _median_length(lines: Sequence[Line]) -> float:
+    lengths = sorted(len(line.text) for line in lines)
+    return float(lengths[len(lengths) // 2]) if lengths else 0.0
+
+
+def _reads_on(lines: Sequence[Line], first: int, last: int) -> bool:
+    """Taking lines ``first..last`` out leaves running text that reads on.
+
+    Either the sentence before them goes on after them (they interrupt a sentence),
+    or a paragraph (or the end) follows a finished one. A block that continues the
+    sentence a heading or a full stop left off (a drop-capped opening that happens
+    to repeat earlier words) does not stand apart.
+    """
+    before = lines[first - 1] if first > 0 else None
+    after = lines[last + 1].text if last + 1 < len(lines) else ""
+    finished = (
+        before is None
+        or ends_sentence(before.text)
+        or looks_like_heading(_block_of(lines, first - 1))
+    )
+    if finished:
+        return not after or starts_paragraph(after)
+    # The sentence goes on after it: not into a heading.
+    return bool(after) and not looks_like_heading(_block_from(lines, last + 1))
+
+
+def _block_from(lines: Sequence[Line], index: int) -> list[Line]:
+    end = index + 1
+    while end < len(lines) and not lines[end].gap_before:
+        end += 1
+    return list(lines[index:end])
+
+
+def _block_of(lines: Sequence[Line], index: int) -> list[Line]:
+    start = index
+    while start > 0 and not lines[start].gap_before:
+        start -= 1
+    return list(lines[start : index + 1])
+
+
+def starts_paragraph(text: str) -> bool:
+    """The line can open a paragraph: a capital, a digit or an opening mark."""
+    head = text[:1]
+    return head.isupper() or head.isdigit() or (bool(head) and head in _OPENING_MARKS)
+
+
+def _pull_quote_round(
+    lines: Sequence[Line], keys: Sequence[str], body_width: float
+) -> list[PullQuote]:
     offsets = [0]
     for key in keys:
         offsets.append(offsets[-1] + len(key))
@@ -166,17 +223,41 @@ def _pull_quote_round(lines: Sequence[Line], keys: Sequence[str]) -> list[PullQu
             pos = rest.find(needle, pos + 1)
         return found
 
+    ends = {i - 1 for i, line in enumerate(lines) if line.gap_before} | {len(lines) - 1}
+    starts = {i for i, line in enumerate(lines) if line.gap_before}
+
+    @cache
+    def repeated_run(first: int, last: int) -> bool:
+        """Lines ``first..last`` could be a pull quote of their own, context aside."""
+        start, end = offsets[first], offsets[last + 1]
+        return (
+            first in starts
+            and last in ends
+            and end - start >= _MIN_PULL_CHARS
+            and starts_paragraph(lines[first].text)
+            and not looks_like_heading(lines[first : last + 1])
+            and bool(elsewhere(start, end))
+        )
+
+    def stands_apart(first: int, last: int) -> bool:
+        # With its own neighbours, or with those of another pull quote set right
+        # before or after it (two pull quotes one after the other).
+        if _reads_on(lines, first, last):
+            return True
+        for other in range(last + 1, min(last + 1 + _PULL_MAX_LINES, len(lines))):
+            if repeated_run(last + 1, other) and _reads_on(lines, first, other):
+                return True
+        for other in range(max(0, first - _PULL_MAX_LINES), first):
+            if repeated_run(other, first - 1) and _reads_on(lines, other, last):
+                return True
+        return False
+
     candidates: list[tuple[int, int, int, list[int]]] = []
-    for first, line in enumerate(lines):
-        if not line.gap_before:
-            continue
+    for first in range(len(lines)):
         for last in range(first, min(first + _PULL_MAX_LINES, len(lines))):
-            nxt = last + 1
-            if nxt < len(lines) and not lines[nxt].new_frame:
-                continue
-            start, end = offsets[first], offsets[nxt]
-            if end - start >= _MIN_PULL_CHARS and (copies := elsewhere(start, end)):
-                candidates.append((end - start, first, last, copies))
+            if repeated_run(first, last) and stands_apart(first, last):
+                start, end = offsets[first], offsets[last + 1]
+                candidates.append((end - start, first, last, elsewhere(start, end)))
 
     accepted: list[PullQuote] = []
     taken: set[int] = set()
@@ -200,18 +281,40 @@ def _pull_quote_round(lines: Sequence[Line], keys: Sequence[str]) -> list[PullQu
 # --- headings and paragraphs ------------------------------------------------------
 
 
-def looks_like_heading(block: Sequence[Line]) -> bool:
-    """A short title-case block that does not end like running text."""
+def looks_like_heading(block: Sequence[Line], body_width: float = 0.0) -> bool:
+    """A short block that reads as a title, not as running text.
+
+    It starts like a title (a capital, a digit or year, an opening quotation mark),
+    has no sentence-final or continuing punctuation at its end and no sentence end
+    inside it, and either most of its words are capitalised (title case, allowing
+    lower-case words: "The World in the mid-19th Century") or its lines are clearly
+    shorter than the body's (a sentence-case heading set on a line of its own).
+    """
     if not 1 <= len(block) <= _HEADING_MAX_LINES:
         return False
     text = " ".join(line.text for line in block)
-    if len(text) > _HEADING_MAX_CHARS or text[-1] in ".,;:!?-—–…”’\"')":
+    bare = text.rstrip("”’\"'")
+    if len(text) > _HEADING_MAX_CHARS or not bare or bare[-1] in ".,;:!?-—–…(":
         return False
-    words = text.split()
-    if not words[0][:1].isupper():
+    if not starts_paragraph(text) or _sentence_break_inside(text):
         return False
-    for word in words:
-        head = word[:1]
-        if not (head.isupper() or head.isdigit() or word in _MINOR_WORDS):
-            return False
-    return True
+    if bare.split()[-1].casefold() in _MINOR_WORDS:
+        return False  # a title does not end on "a", "of" or "and"; a broken line may
+    words = [w for w in text.split() if w[:1].isalpha() and w.casefold() not in _MINOR_WORDS]
+    capitalised = sum(1 for w in words if w[:1].isupper())
+    if words and capitalised * 2 >= len(words) + 1:
+        return True
+    longest = max(len(line.text) for line in block)
+    return bool(body_width) and longest <= _NARROW * body_width
+
+
+_INNER_END = re.compile(r"(\S+)[.?!][”’\"')]*\s+[“‘\"'(]?[A-Z]")
+
+
+def _sentence_break_inside(text: str) -> bool:
+    """A full stop (not an abbreviation's) followed by a new sentence."""
+    for match in _INNER_END.finditer(text):
+        word = match.group(1)
+        if "." not in word and len(word.strip("“‘\"'(")) > 2:
+            return True
+    return False

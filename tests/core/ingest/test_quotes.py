@@ -30,8 +30,10 @@ def test_title_then_name_and_later_surname_resolve_to_the_full_name() -> None:
 
 
 def test_pronoun_resolves_to_the_person_last_named() -> None:
+    # Two people are named before "he": the pronoun is the one named last.
     got = speakers(
-        "Before the vote, President Piet Hals appeared to indicate otherwise. In April, he had "
+        "Minister Anna Berg said little. Before the vote, President Piet Hals appeared to "
+        "indicate otherwise. In April, he had "
         "announced that “no deal will be signed. Not this year.” A month later he said "
         "that “there is a cause and an effect here.”"
     )
