@@ -35,7 +35,7 @@ _DASHES = ("—", "–")
 _WORD = re.compile(r"[^\W_]+(?:[’'][^\W_]+)*")
 _POSSESSIVE = re.compile(r"[’']s$")
 #: Zipf frequency from which a joined form is simply an English word.
-_COMMON = 3.0
+_COMMON = 2.5
 #: Zipf frequency from which each half of a break is a word in its own right.
 _STRONG_HALF = 3.5
 #: Zipf frequency below which a joined form is hardly a word at all.

@@ -17,6 +17,8 @@ from functools import cache
 from bot.core.ingest._hyphen import Evidence, join_break
 
 _SPACES = re.compile(r"\s+")
+#: Three full stops set as an ellipsis (LaTeX's \ldots, a spaced ". . .").
+_ELLIPSIS = re.compile(r"\.\s?\.\s?\.")
 _TERMINAL = re.compile(r"[.?!…][”’\"')\]]*$")
 #: A magazine's end mark: a symbol, or the author's initials, after the last sentence.
 END_SYMBOLS = "■□▪▫◼◻◾●○◆◇♦❖✦✧★☐⬛"
@@ -96,7 +98,7 @@ def join_lines(lines: Iterable[str], evidence: Evidence) -> str:
             text = join_break(text, line, evidence)
         else:
             text = f"{text} {line}"
-    return _SPACES.sub(" ", text).strip()
+    return _ELLIPSIS.sub("…", _SPACES.sub(" ", text)).strip()
 
 
 def strip_end_mark(text: str) -> str:

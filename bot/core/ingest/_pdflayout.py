@@ -33,6 +33,8 @@ from bot.core.ingest._pdfread import Glyph, Page, is_bold, is_italic
 _WORD_GAP = 0.15
 #: Wider than this: not the same line (a gutter, or a figure between).
 _RUN_GAP = 1.2
+#: A capital this much smaller than the line's largest type is a small capital.
+_SMALL_CAPS = 0.9
 #: Sizes within this ratio of the body's are body type.
 _SIZE_TOLERANCE = 0.08
 #: A drop cap is at least this many times the body size.
@@ -44,8 +46,9 @@ _INDENT = 0.6
 _PULL_REPEAT = 0.5
 _PIECE = 20
 _MIN_PULL_CHARS = 30
-_HEADING_MAX_LINES = 3
-_HEADING_MAX_CHARS = 100
+#: A heading set in its own type can run to a few lines in a narrow column.
+_HEADING_MAX_LINES = 5
+_HEADING_MAX_CHARS = 150
 _TERMINAL = re.compile(r"[.?!…][”’\"')\]]*$")
 _BY = re.compile(r"^by\s+", re.IGNORECASE)
 _FOLIO = re.compile(r"^(?:page\s+)?(?:\d{1,4}|[ivxlc]{1,6})$", re.IGNORECASE)
@@ -138,6 +141,7 @@ def _make_run(page: int, glyphs: list[Glyph]) -> list[Run]:
     inked = [g for g in glyphs if not g.text.isspace()]
     if not inked:
         return []
+    largest = max(g.size for g in inked)
     parts: list[str] = []
     first_word_end: float | None = None
     previous: Glyph | None = None
@@ -154,7 +158,10 @@ def _make_run(page: int, glyphs: list[Glyph]) -> list[Run]:
             parts.append(" ")
         if first_word_end is None and parts and parts[-1] == " " and previous is not None:
             first_word_end = previous.x1
-        parts.append(glyph.text)
+        # Small capitals (after a drop cap, say) are lower-case letters set as smaller
+        # capitals: the text reads "The", not "THE".
+        small_cap = glyph.text.isupper() and glyph.size < _SMALL_CAPS * largest
+        parts.append(glyph.text.lower() if small_cap else glyph.text)
         previous = glyph
     sizes = Counter(round(g.size, 1) for g in inked)
     size = sizes.most_common(1)[0][0]
@@ -344,7 +351,8 @@ class _Line:
 
     text: str
     page: int
-    band: int
+    #: (page, tier, column): lines in the same slot are one column of text.
+    band: tuple[int, int, int]
     x0: float
     x1: float
     y: float
@@ -357,7 +365,7 @@ class _Line:
 @dataclass(slots=True)
 class _Heading:
     page: int
-    band: int
+    band: tuple[int, int, int]
     y: float
     lines: list[str]
 
@@ -404,7 +412,15 @@ def lay_out(pages: Sequence[Page]) -> Laid:
     for cap in caps:
         obstacles[cap.page].append(Box(cap.x0, cap.x1, cap.bottom, cap.top))
 
-    flow = _flow(pages, bands, body_runs, headings, caps, obstacles, body, leading)
+    cuts = {
+        page.number: _tier_breaks(
+            bands[page.number],
+            [r for r in body_runs if r.page == page.number],
+            [b for b in pulls + others + headings if b.runs[0].page == page.number],
+        )
+        for page in pages
+    }
+    flow = _flow(pages, bands, body_runs, headings, caps, obstacles, cuts, body, leading)
     return Laid(
         title=title,
         subtitle=subtitle,
@@ -487,6 +503,40 @@ def _available(
     return left, right
 
 
+def _tier_breaks(
+    bands: Sequence[tuple[float, float]], body_runs: Sequence[Run], blocks: Iterable[_Block]
+) -> list[float]:
+    """Heights at which a page's columns stop and start again, top to bottom.
+
+    A pull quote or heading set across two or more columns with no running text
+    beside it cuts the page in two: the columns above it are read first, left to
+    right, then those below it. One the text wraps around cuts nothing.
+    """
+    cuts: list[float] = []
+    for block in blocks:
+        box = block.box
+        spanned = [
+            (left, right)
+            for left, right in bands
+            if min(box.x1, right) - max(box.x0, left) > 0.2 * (right - left)
+        ]
+        if len(spanned) < 2:
+            continue
+        beside = any(
+            box.bottom < run.y < box.top
+            and any(min(run.x1, r) > max(run.x0, lft) for lft, r in spanned)
+            for run in body_runs
+        )
+        if not beside:
+            cuts.append((box.top + box.bottom) / 2)
+    return sorted(cuts, reverse=True)
+
+
+def _slot(page: int, y: float, band: int, cuts: dict[int, list[float]]) -> tuple[int, int, int]:
+    """Where a line stands in reading order: page, tier (between cuts), column."""
+    return (page, sum(1 for cut in cuts.get(page, []) if cut > y), band)
+
+
 def _flow(
     pages: Sequence[Page],
     bands: dict[int, list[tuple[float, float]]],
@@ -494,18 +544,20 @@ def _flow(
     headings: Sequence[_Block],
     caps: Sequence[Run],
     obstacles: dict[int, list[Box]],
+    cuts: dict[int, list[float]],
     body: float,
     leading: float,
 ) -> list[str | FlowLine]:
-    columns: defaultdict[tuple[int, int], list[_Line | _Heading]] = defaultdict(list)
+    columns: defaultdict[tuple[int, int, int], list[_Line | _Heading]] = defaultdict(list)
     for run in body_runs:
         band = _band_of(run, bands[run.page])
         if band is None:
             continue
         left, right = _available(run, bands[run.page][band], obstacles.get(run.page, []), body)
-        columns[run.page, band].append(
+        slot = _slot(run.page, run.y, band, cuts)
+        columns[slot].append(
             _Line(
-                run.text, run.page, band, run.x0, run.x1, run.y, left, right, run.first_word_width
+                run.text, run.page, slot, run.x0, run.x1, run.y, left, right, run.first_word_width
             )
         )
     for block in headings:
@@ -513,9 +565,8 @@ def _flow(
         band = _band_of(first, bands[first.page])
         if band is None:
             band = 0
-        columns[first.page, band].append(
-            _Heading(first.page, band, first.y, [r.text for r in block.runs])
-        )
+        slot = _slot(first.page, first.y - 0.01, band, cuts)
+        columns[slot].append(_Heading(first.page, slot, first.y, [r.text for r in block.runs]))
     for key, items in columns.items():
         items.sort(key=lambda item: -item.y)
         columns[key] = _merge_baselines(items, body)
@@ -525,7 +576,7 @@ def _flow(
             continue
         beside = [
             item
-            for item in columns[cap.page, band]
+            for item in columns[_slot(cap.page, cap.top, band, cuts)]
             if isinstance(item, _Line)
             and cap.bottom - 0.5 * body <= item.y <= cap.top
             and item.x0 >= cap.x1 - 1
@@ -538,18 +589,17 @@ def _flow(
     )
     flow: list[str | FlowLine] = []
     previous: _Line | None = None
-    for page in pages:
-        for band in range(len(bands[page.number])):
-            for item in columns.get((page.number, band), []):
-                if isinstance(item, _Heading):
-                    flow.append(" ".join(item.lines))
-                    previous = None
-                    continue
-                starts = _starts_paragraph(
-                    previous, item, obstacles.get(item.page, []), justified, body, leading
-                )
-                flow.append(FlowLine(item.drop_cap + item.text, starts))
-                previous = item
+    for slot in sorted(columns):
+        for item in columns[slot]:
+            if isinstance(item, _Heading):
+                flow.append(" ".join(item.lines))
+                previous = None
+                continue
+            starts = _starts_paragraph(
+                previous, item, obstacles.get(item.page, []), justified, body, leading
+            )
+            flow.append(FlowLine(item.drop_cap + item.text, starts))
+            previous = item
     return flow
 
 

@@ -30,7 +30,7 @@ log = logging.getLogger(__name__)
 #: Fewer glyphs than this on every page: a scan, or a PDF of pictures of text.
 _MIN_GLYPHS = 20
 _BOLD_MARKS = ("bold", "black", "heavy", "semibold", "demi", "cmbx", "-bx")
-_ITALIC_MARKS = ("italic", "oblique", "cmti", "-it", "slant", "cmsl")
+_ITALIC_MARKS = ("ital", "oblique", "cmti", "-it", "slant", "cmsl")
 
 
 @dataclass(frozen=True, slots=True)
