@@ -41,6 +41,8 @@ _SIZE_TOLERANCE = 0.08
 _DROP_CAP_RATIO = 1.7
 _COLUMN_SHARE = 0.25
 _INDENT = 0.6
+#: Two lines ending within this many points of each other end at the same edge.
+_SAME_EDGE = 0.5
 #: A block of another style is a pull quote when this share of its pieces (of
 #: ``_PIECE`` letters) stands in the body too, and it has ``_MIN_PULL_CHARS`` letters.
 _PULL_REPEAT = 0.5
@@ -360,6 +362,11 @@ class _Line:
     right: float
     first_word_width: float
     drop_cap: str = ""
+    #: Ends where a neighbouring line of its column ends: set to the column's measure
+    #: (or to the measure beside a figure it wraps around), so not a paragraph's end.
+    at_measure: bool = False
+    #: Starts further in than the next line of its column (or is its column's last).
+    ahead_of_next: bool = True
 
 
 @dataclass(slots=True)
@@ -570,6 +577,7 @@ def _flow(
     for key, items in columns.items():
         items.sort(key=lambda item: -item.y)
         columns[key] = _merge_baselines(items, body)
+        _mark_measure([item for item in columns[key] if isinstance(item, _Line)])
     for cap in caps:
         band = _band_of(cap, bands[cap.page])
         if band is None:
@@ -601,6 +609,14 @@ def _flow(
             flow.append(FlowLine(item.drop_cap + item.text, starts))
             previous = item
     return flow
+
+
+def _mark_measure(lines: Sequence[_Line]) -> None:
+    for index, line in enumerate(lines):
+        neighbours = lines[max(0, index - 1) : index] + lines[index + 1 : index + 2]
+        line.at_measure = any(abs(other.x1 - line.x1) < _SAME_EDGE for other in neighbours)
+        following = lines[index + 1] if index + 1 < len(lines) else None
+        line.ahead_of_next = following is None or line.x0 - following.x0 > _SAME_EDGE
 
 
 def _merge_baselines(items: list[_Line | _Heading], body: float) -> list[_Line | _Heading]:
@@ -660,13 +676,16 @@ def _starts_paragraph(
     if previous is None or line.drop_cap:
         return True
     same_column = previous.page == line.page and previous.band == line.band
-    indented = line.x0 - line.left > _INDENT * body
+    # Further in than the column's edge (less what it wraps around), and than the
+    # line after it: a wrap's padding can reach a line or two beyond the figure.
+    indented = line.x0 - line.left > _INDENT * body and line.ahead_of_next
     if indented and not (same_column and abs(previous.x0 - line.x0) < 0.3 * body):
         return True
     if previous.text.endswith(("-", "—", "–")):
         return False
     free = previous.right - previous.x1
-    if free > (1.0 * body if justified else line.first_word_width + 0.3 * body):
+    needed = 1.0 * body if justified else line.first_word_width + 0.3 * body
+    if free > needed and not (justified and previous.at_measure):
         return True
     if same_column and previous.y - line.y > 1.5 * leading:
         between = any(box.top > line.y and box.bottom < previous.y for box in boxes)
