@@ -21,18 +21,23 @@ from bot.core.ingest._hyphen import Evidence
 from bot.core.ingest._layout import (
     Line,
     blocks,
-    ends_sentence,
     find_pull_quotes,
     join_lines,
-    looks_like_heading,
     parse_lines,
     strip_end_mark,
 )
 from bot.core.ingest._pdflayout import FlowLine, lay_out
 from bot.core.ingest._pdfread import read_pages
 from bot.core.ingest._quotes import find_quotations
-from bot.core.ingest._reader import read_seed
+from bot.core.ingest._reader import normalize_glyphs, read_seed
 from bot.core.ingest._sentences import sentence_spans, split_sentences
+from bot.core.ingest._textflow import (
+    author_name,
+    drop_furniture,
+    join_drop_caps,
+    looks_like_name,
+    sections,
+)
 from bot.core.ingest.errors import IngestError
 from bot.core.model import Document, Paragraph, Quote, Section
 
@@ -41,8 +46,6 @@ __all__ = ["IngestError", "ingest_file", "ingest_text"]
 #: The name of the untitled opening section.
 OPENING_TITLE = "Introduction"
 _META_KEYS = {"title", "subtitle", "author"}
-#: Besides a capital, how the first line after a heading can start.
-_OPENING_MARKS = "“‘\"'("
 
 
 def ingest_file(path: Path) -> Document:
@@ -89,30 +92,41 @@ class _Draft:
 
 
 def _draft_from_text(text: str, name: str) -> _Draft:
-    lines = parse_lines(text)
+    lines = parse_lines(normalize_glyphs(text))
     title_block, author, body = _front_matter(lines, name)
     evidence = Evidence.from_lines(line.text for line in lines)
+    body = join_drop_caps(drop_furniture(body))
     pull_blocks, running = _cut_pull_quotes(body)
     return _Draft(
         title=join_lines((line.text for line in title_block), evidence),
         subtitle=None,
         author=author,
-        sections=_sections(running, evidence),
+        sections=sections(running, evidence),
         pull_quotes=[join_lines((line.text for line in b), evidence) for b in pull_blocks],
     )
 
 
 def _front_matter(lines: list[Line], name: str) -> tuple[list[Line], str, list[Line]]:
-    """The title block, the author's name and the body lines."""
+    """The title block, the author's name and the body lines.
+
+    The author stands alone after the title block, or (where the extractor left no
+    blank line) as the title block's last line.
+    """
     if not lines:
         raise IngestError(f"{name}: the file is empty")
     groups = blocks(lines)
-    if len(groups) < 3:
+    if len(groups) < 2:
         raise IngestError(f"{name}: expected a title, an author and the text; found too little")
-    title_block, author_block = groups[0], groups[1]
-    if len(author_block) != 1 or ends_sentence(author_block[0].text):
+    title_block = groups[0]
+    if len(groups) >= 3 and len(groups[1]) == 1 and looks_like_name(groups[1][0].text):
+        author, rest = groups[1][0].text, groups[2:]
+    elif len(title_block) >= 2 and looks_like_name(title_block[-1].text):
+        title_block, author, rest = title_block[:-1], title_block[-1].text, groups[1:]
+    elif len(groups) < 3:
+        raise IngestError(f"{name}: expected a title, an author and the text; found too little")
+    else:
         raise IngestError(f"{name}: the second block should be the author's name alone")
-    return title_block, author_block[0].text, [line for group in groups[2:] for line in group]
+    return title_block, author_name(author), [line for group in rest for line in group]
 
 
 def _cut_pull_quotes(body: list[Line]) -> tuple[list[list[Line]], list[Line]]:
@@ -197,32 +211,6 @@ def _named_sections(
         )
         for number, (heading, paragraphs) in enumerate(kept, start=1)
     ]
-
-
-def _sections(lines: list[Line], evidence: Evidence) -> list[tuple[str | None, list[str]]]:
-    sections: list[tuple[str | None, list[str]]] = [(None, [])]
-    paragraph: list[str] = []
-
-    def flush() -> None:
-        if paragraph:
-            sections[-1][1].append(join_lines(paragraph, evidence))
-            paragraph.clear()
-
-    groups = blocks(lines)
-    for index, group in enumerate(groups):
-        previous_ended = index == 0 or ends_sentence(groups[index - 1][-1].text)
-        follower = groups[index + 1][0].text[:1] if index + 1 < len(groups) else ""
-        starts_paragraph = follower.isupper() or (bool(follower) and follower in _OPENING_MARKS)
-        if previous_ended and starts_paragraph and looks_like_heading(group):
-            flush()
-            sections.append((join_lines((line.text for line in group), evidence), []))
-            continue
-        first = group[0].text
-        if paragraph and ends_sentence(paragraph[-1]) and not first[:1].islower():
-            flush()
-        paragraph.extend(line.text for line in group)
-    flush()
-    return sections
 
 
 def _spoken_quotes(sections: Sequence[Section], doc_id: str) -> list[Quote]:

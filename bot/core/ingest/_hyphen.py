@@ -60,6 +60,8 @@ class Evidence:
 
     joined: Counter[str] = field(default_factory=Counter)
     hyphenated: Counter[tuple[str, str]] = field(default_factory=Counter)
+    #: Words written in capitals inside a line (acronyms), not at its start.
+    capitals: Counter[str] = field(default_factory=Counter)
 
     @classmethod
     def from_lines(cls, lines: Iterable[str]) -> Evidence:
@@ -72,8 +74,11 @@ class Evidence:
             broken = tokens[-1].endswith("-") and not tokens[-1].startswith("-")
             start = 1 if previous_broken else 0
             stop = len(tokens) - 1 if broken else len(tokens)
-            for token in tokens[start:stop]:
+            for position, token in enumerate(tokens[start:stop], start=start):
                 evidence.add_token(token)
+                word = _letters(token)
+                if position and len(word) >= 2 and word.isupper():
+                    evidence.capitals[word] += 1
             previous_broken = broken
         return evidence
 

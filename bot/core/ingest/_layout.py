@@ -304,10 +304,9 @@ def looks_like_heading(block: Sequence[Line], body_width: float = 0.0) -> bool:
         return False  # a title does not end on "a", "of" or "and"; a broken line may
     words = [w for w in text.split() if w[:1].isalpha() and w.casefold() not in _MINOR_WORDS]
     capitalised = sum(1 for w in words if w[:1].isupper())
-    if words and capitalised * 2 >= len(words) + 1:
-        return True
-    longest = max(len(line.text) for line in block)
-    return bool(body_width) and longest <= _NARROW * body_width
+    if not words or capitalised * 2 < len(words) + 1:
+        return False
+    return not body_width or max(len(line.text) for line in block) <= body_width * 1.2
 
 
 _INNER_END = re.compile(r"(\S+)[.?!][”’\"')]*\s+[“‘\"'(]?[A-Z]")

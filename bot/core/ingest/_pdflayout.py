@@ -613,7 +613,7 @@ def _flow(
 
 def _mark_measure(lines: Sequence[_Line]) -> None:
     for index, line in enumerate(lines):
-        neighbours = lines[max(0, index - 1) : index] + lines[index + 1 : index + 2]
+        neighbours = [*lines[max(0, index - 1) : index], *lines[index + 1 : index + 2]]
         line.at_measure = any(abs(other.x1 - line.x1) < _SAME_EDGE for other in neighbours)
         following = lines[index + 1] if index + 1 < len(lines) else None
         line.ahead_of_next = following is None or line.x0 - following.x0 > _SAME_EDGE
