@@ -11,6 +11,7 @@ editor knows (how the title splits into title and subtitle, say).
 from __future__ import annotations
 
 import json
+import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -42,6 +43,8 @@ from bot.core.ingest.errors import IngestError
 from bot.core.model import Document, Paragraph, Quote, Section
 
 __all__ = ["IngestError", "ingest_file", "ingest_text"]
+
+log = logging.getLogger(__name__)
 
 #: The name of the untitled opening section.
 OPENING_TITLE = "Introduction"
@@ -236,6 +239,7 @@ def _spoken_quotes(sections: Sequence[Section], doc_id: str) -> list[Quote]:
 
 
 _NOT_ALNUM = re.compile(r"[\W_]+")
+_PIECE = 20
 
 
 def _key(text: str) -> str:
@@ -245,13 +249,22 @@ def _key(text: str) -> str:
 def _pull_quotes(
     sections: Sequence[Section], texts: list[str], doc_id: str, name: str
 ) -> list[Quote]:
+    """Each pull quote, tied to the paragraph that says it: the one holding it whole,
+    or else the one holding most of its pieces (a pull quote may trim its words)."""
     keyed = [(s.number, p.number, _key(p.text)) for s in sections for p in s.paragraphs]
     quotes: list[Quote] = []
     for text in texts:
         needle = _key(text)
         home = next(((s, p) for s, p, key in keyed if needle in key), None)
         if home is None:
-            raise IngestError(f"{name}: a pull quote matches no paragraph: {text[:60]!r}")
+            pieces = [needle[i : i + _PIECE] for i in range(0, max(1, len(needle) - _PIECE), 10)]
+            found, s_number, p_number = max(
+                (sum(piece in key for piece in pieces), s, p) for s, p, key in keyed
+            )
+            if not found:
+                log.warning("%s: a pull quote matches no paragraph: %r", name, text[:60])
+                continue
+            home = (s_number, p_number)
         quotes.append(
             Quote(
                 id=f"{doc_id}:p{len(quotes) + 1}",

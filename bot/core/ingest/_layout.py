@@ -29,6 +29,7 @@ _END_MARK = re.compile(
 _BREAK = re.compile(r"[^\s-]-$")
 #: Shortest pull quote worth the name, in letters and digits.
 _MIN_PULL_CHARS = 40
+
 #: A run of lines this much shorter than the body's (in characters) is set in larger type.
 _NARROW = 0.75
 #: Besides a capital or a digit, how a paragraph's first line can start.
@@ -40,7 +41,8 @@ _HEADING_MAX_CHARS = 80
 #: Words a title-case heading leaves in lower case.
 _MINOR_WORDS = frozenset(
     "a an and as at but by for from in into nor of on onto or over per the to upon via vs "
-    "with".split()
+    "with through without within about against between after before under among across "
+    "during beyond toward towards".split()
 )
 
 
@@ -213,15 +215,22 @@ def _pull_quote_round(
         offsets.append(offsets[-1] + len(key))
     full = "".join(keys)
 
-    def elsewhere(start: int, end: int) -> list[int]:
-        # Search the text with the candidate cut out: a pull quote may be set in the
-        # middle of its own body copy, which is whole again once the quote is gone.
+    def elsewhere(start: int, end: int) -> list[tuple[int, int]]:
+        """Where else the candidate's letters stand, whole.
+
+        The text is searched with the candidate cut out: a pull quote may be set in
+        the middle of its own body copy, which is whole again once the quote is gone.
+        """
         needle = full[start:end]
         rest = full[:start] + full[end:]
+
+        def back(pos: int) -> int:
+            return pos if pos < start else pos + (end - start)
+
         found = []
         pos = rest.find(needle)
         while pos != -1:
-            found.append(pos if pos < start else pos + (end - start))
+            found.append((back(pos), back(pos) + len(needle)))
             pos = rest.find(needle, pos + 1)
         return found
 
@@ -254,7 +263,7 @@ def _pull_quote_round(
                 return True
         return False
 
-    candidates: list[tuple[int, int, int, list[int]]] = []
+    candidates: list[tuple[int, int, int, list[tuple[int, int]]]] = []
     for first in range(len(lines)):
         for last in range(first, min(first + _PULL_MAX_LINES, len(lines))):
             if repeated_run(first, last) and stands_apart(first, last):
@@ -263,19 +272,19 @@ def _pull_quote_round(
 
     accepted: list[PullQuote] = []
     taken: set[int] = set()
-    for length, first, last, copies in sorted(candidates, key=lambda c: (-c[0], c[1])):
+    for _length, first, last, copies in sorted(candidates, key=lambda c: (-c[0], c[1])):
         span = set(range(first, last + 1))
         if span & taken:
             continue
-        if any(offsets[q.first] <= pos < offsets[q.last + 1] for pos in copies for q in accepted):
+        if any(offsets[q.first] <= a < offsets[q.last + 1] for a, _ in copies for q in accepted):
             continue
         accepted.append(PullQuote(first, last))
         taken |= span
-        for pos in copies:  # the body copy's lines are body for good
+        for a, b in copies:  # the body copy's lines are body for good
             taken.update(
                 index
                 for index in range(len(lines))
-                if offsets[index] < pos + length and pos < offsets[index + 1]
+                if offsets[index] < b and a < offsets[index + 1]
             )
     return accepted
 
@@ -304,7 +313,7 @@ def looks_like_heading(block: Sequence[Line], body_width: float = 0.0) -> bool:
         return False  # a title does not end on "a", "of" or "and"; a broken line may
     words = [w for w in text.split() if w[:1].isalpha() and w.casefold() not in _MINOR_WORDS]
     capitalised = sum(1 for w in words if w[:1].isupper())
-    if not words or capitalised * 2 < len(words) + 1:
+    if not words or capitalised * 2 < len(words):
         return False
     return not body_width or max(len(line.text) for line in block) <= body_width * 1.2
 

@@ -46,6 +46,8 @@ _BY = re.compile(r"^by\s+", re.IGNORECASE)
 _HEAD_MAX_CHARS = 80
 #: A line this much shorter than those around it ends a paragraph (with a full stop).
 _SHORT = 0.7
+#: A heading glued to its paragraph ends on a line at most this long, against the body's.
+_GLUED_HEADING = 0.85
 #: How many lines each side give the local measure.
 _AROUND = 4
 #: Zipf frequency from which a form is an English word (as in ``_hyphen``).
@@ -183,11 +185,17 @@ def _heading_lines(group: Sequence[Line], width: float) -> int:
         head, rest = group[:size], group[size]
         if (
             looks_like_heading(head, width)
-            and len(head[-1].text) <= _SHORT * width
-            and starts_paragraph(rest.text)
+            and len(head[-1].text) <= _GLUED_HEADING * width
+            and _opens_under_heading(rest.text)
         ):
             return size
     return 0
+
+
+def _opens_under_heading(text: str) -> bool:
+    """The line can open a section's first paragraph: not a number, which as often
+    goes on a title-case line ("Between July and September" / "2020, the two")."""
+    return starts_paragraph(text) and not text[:1].isdigit()
 
 
 def sections(lines: Sequence[Line], evidence: Evidence) -> list[tuple[str | None, list[str]]]:
@@ -209,7 +217,7 @@ def sections(lines: Sequence[Line], evidence: Evidence) -> list[tuple[str | None
         position += len(group)
         previous_ended = not paragraph or ends_sentence(paragraph[-1])
         follower = groups[index + 1][0].text if index + 1 < len(groups) else ""
-        if previous_ended and starts_paragraph(follower) and looks_like_heading(group, width):
+        if previous_ended and _opens_under_heading(follower) and looks_like_heading(group, width):
             flush()
             out.append((join_lines((line.text for line in group), evidence), []))
             continue
