@@ -11,7 +11,7 @@ from collections import Counter
 
 import pytest
 
-from tests.corpus import ESSAYS, MANIFEST, ROOT, cases, manifest, truth
+from tests.corpus import ESSAYS, MANIFEST, ROOT, Case, cases, manifest, truth
 from tests.corpus.markup import load_markup, truth_text
 from tests.corpus.order import extracted_words, fairness, key, source_words
 
@@ -68,24 +68,30 @@ def test_files_present(entry: dict[str, object]) -> None:
         assert len(text) > 5000
 
 
-#: pdftotext glues words of two columns together where it interleaves them.
-WHOLE_WORD_CASES = cases("pdfminer") + cases("pdftotext", fair_only=True)
+#: Where an extractor interleaves lines it can glue words of two lines together.
+WHOLE_WORD_CASES = cases("pdfminer", fair_only=True) + cases("pdftotext", fair_only=True)
+TEXT_CASES = cases("pdfminer") + cases("pdftotext")
 
 
 @pytest.mark.parametrize("case", WHOLE_WORD_CASES, ids=lambda c: c.name)
-def test_extraction_holds_every_word_of_the_truth(case: object) -> None:
+def test_extraction_holds_every_word_of_the_truth(case: Case) -> None:
     """The text layer says what the truth says: no word of the truth is missing from it
     (only the drop-capped first word, and a word broken at a line end with a page number
     or a pull quote between its halves, may come apart)."""
-    from tests.corpus import Case
-
-    assert isinstance(case, Case)
     wanted = Counter(source_words(case.truth))
     got = Counter(extracted_words(case.text()))
     missing = wanted - got
     first = key(case.truth.paragraphs()[0].split()[0])
     broken = {key(b.word) for b in case.breaks}
     assert set(missing) <= {first, key(case.truth.end_mark), *broken}, sorted(missing)[:20]
+
+
+@pytest.mark.parametrize("case", TEXT_CASES, ids=lambda c: c.name)
+def test_extraction_holds_every_letter_of_the_truth(case: Case) -> None:
+    """Fair or not, an extraction loses no text: the truth's letters are all in it."""
+    wanted = Counter("".join(source_words(case.truth)))
+    got = Counter("".join(extracted_words(case.text())))
+    assert not wanted - got
 
 
 def _lines(text: str) -> list[str]:
