@@ -63,9 +63,9 @@ def _zipf(word: str) -> float:
 
 
 def looks_like_name(text: str) -> bool:
-    """An author's name: a few capitalised words or initials, perhaps after "By"."""
+    """An author's name: two to six capitalised words or initials, perhaps after "By"."""
     words = _BY.sub("", text.strip()).split()
-    if not 1 <= len(words) <= 6 or any(ch.isdigit() for ch in text):
+    if not 2 <= len(words) <= 6 or any(ch.isdigit() for ch in text):
         return False
     if text.rstrip()[-1:] in ",;:!?" or (text.rstrip().endswith(".") and len(words[-1]) > 2):
         return False
