@@ -41,6 +41,8 @@ _SIZE_TOLERANCE = 0.08
 _DROP_CAP_RATIO = 1.7
 _COLUMN_SHARE = 0.25
 _INDENT = 0.6
+#: Text is justified when this share of its lines end at the column's edge.
+_JUSTIFIED = 0.75
 #: Two lines ending within this many points of each other end at the same edge.
 _SAME_EDGE = 0.5
 #: A block of another style is a pull quote when this share of its pieces (of
@@ -661,8 +663,10 @@ def _cap_text(cap: Run, beside: Sequence[_Line], body: float) -> str:
 def _is_justified(lines: Sequence[_Line], body: float) -> bool:
     if not lines:
         return False
+    # Justified text ends nearly every line at the edge; ragged text, a good many too
+    # (wherever a hyphenated word fills the line), but far from all.
     flush = sum(1 for line in lines if line.right - line.x1 < 0.15 * body)
-    return flush * 2 > len(lines)
+    return flush > _JUSTIFIED * len(lines)
 
 
 def _starts_paragraph(
