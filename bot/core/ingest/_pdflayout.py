@@ -41,6 +41,8 @@ _SIZE_TOLERANCE = 0.08
 _DROP_CAP_RATIO = 1.7
 _COLUMN_SHARE = 0.25
 _INDENT = 0.6
+#: How far (in leadings) the text around a pull quote keeps from its type.
+_WRAP_PADDING = 1.5
 #: Text is justified when this share of its lines end at the column's edge.
 _JUSTIFIED = 0.75
 #: Two lines ending within this many points of each other end at the same edge.
@@ -496,18 +498,25 @@ def _front_matter(front: Sequence[Run]) -> tuple[list[str], list[str], str]:
 
 
 def _available(
-    run: Run, band: tuple[float, float], boxes: Sequence[Box], body: float
+    run: Run, band: tuple[float, float], boxes: Sequence[Box], body: float, leading: float
 ) -> tuple[float, float]:
-    """The part of the column this line could fill, beside what it wraps around."""
+    """The part of the column this line could fill, beside what it wraps around.
+
+    The text keeps its distance from a pull quote: lines up to ``_WRAP_PADDING``
+    leadings above or below its type are set short too.
+    """
     left, right = band
+    pad = _WRAP_PADDING * leading
     for box in boxes:
-        if box.top <= run.bottom + 0.1 * body or box.bottom >= run.top - 0.1 * body:
+        if box.top + pad <= run.bottom or box.bottom - pad >= run.top:
             continue
         if box.x1 <= left or box.x0 >= right:
             continue
+        # Only a line that keeps clear of the figure's side was set beside it.
         if (box.x0 + box.x1) / 2 <= (run.x0 + run.x1) / 2:
-            left = max(left, box.x1)
-        else:
+            if run.x0 >= box.x1 - 1:
+                left = max(left, box.x1)
+        elif run.x1 <= box.x0 + 1:
             right = min(right, box.x0)
     return left, right
 
@@ -562,7 +571,9 @@ def _flow(
         band = _band_of(run, bands[run.page])
         if band is None:
             continue
-        left, right = _available(run, bands[run.page][band], obstacles.get(run.page, []), body)
+        left, right = _available(
+            run, bands[run.page][band], obstacles.get(run.page, []), body, leading
+        )
         slot = _slot(run.page, run.y, band, cuts)
         columns[slot].append(
             _Line(
