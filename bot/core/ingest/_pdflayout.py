@@ -699,7 +699,10 @@ def _starts_paragraph(
     if previous.text.endswith(("-", "—", "–")):
         return False
     free = previous.right - previous.x1
-    needed = 1.0 * body if justified else line.first_word_width + 0.3 * body
+    # The next line's first word would have fitted: the line ended by choice. (Some
+    # producers stretch a justified line only so far, so a short line alone is not
+    # enough.)
+    needed = line.first_word_width + 0.3 * body
     if free > needed and not (justified and previous.at_measure):
         return True
     if same_column and previous.y - line.y > 1.5 * leading:
