@@ -338,6 +338,40 @@ def _repeats_body(block: _Block, body_key: str) -> bool:
     return sum(piece in body_key for piece in pieces) >= _PULL_REPEAT * len(pieces)
 
 
+def _classify_blocks(
+    blocks: Sequence[_Block], body_key: str
+) -> tuple[list[_Block], list[_Block], list[_Block]]:
+    """Pull quotes, headings and the rest (captions, bylines) among the blocks of type
+    other than the body's.
+
+    Each style plays one part: the pull quotes' style is the one whose blocks mostly
+    repeat the body, the headings' the one whose blocks are mostly short titles. So a
+    heading that happens to repeat the body's words ("Funny is not the opposite of
+    serious") is still a heading, and a short pull quote still a pull quote.
+    """
+    repeats = {id(b): _repeats_body(b, body_key) for b in blocks}
+    votes: defaultdict[tuple[float, bool, bool], int] = defaultdict(int)
+    for block in blocks:
+        if repeats[id(block)]:
+            votes[block.runs[0].style] += 1
+        elif _heading_shaped(block):
+            votes[block.runs[0].style] -= 1
+    pulls: list[_Block] = []
+    headings: list[_Block] = []
+    others: list[_Block] = []
+    for block in blocks:
+        pull_style = votes[block.runs[0].style] > 0
+        if repeats[id(block)] and (pull_style or not _heading_shaped(block)):
+            pulls.append(block)
+        elif _heading_shaped(block) and not pull_style:
+            headings.append(block)
+        elif repeats[id(block)]:
+            pulls.append(block)
+        else:
+            others.append(block)
+    return pulls, headings, others
+
+
 def _heading_shaped(block: _Block) -> bool:
     text = block.text.strip()
     return (
@@ -406,16 +440,7 @@ def lay_out(pages: Sequence[Page]) -> Laid:
     cap_ids = {id(r) for r in caps}
     styled = [r for r in rest if not _is_body_type(r, body) and id(r) not in cap_ids]
     body_key = "".join(_key(r.text) for r in body_runs)
-    pulls: list[_Block] = []
-    headings: list[_Block] = []
-    others: list[_Block] = []
-    for block in _blocks(styled):
-        if _repeats_body(block, body_key):
-            pulls.append(block)
-        elif _heading_shaped(block):
-            headings.append(block)
-        else:
-            others.append(block)
+    pulls, headings, others = _classify_blocks(_blocks(styled), body_key)
 
     obstacles: defaultdict[int, list[Box]] = defaultdict(list)
     for block in pulls + others:
@@ -590,7 +615,9 @@ def _flow(
     for key, items in columns.items():
         items.sort(key=lambda item: -item.y)
         columns[key] = _merge_baselines(items, body)
-        _mark_measure([item for item in columns[key] if isinstance(item, _Line)])
+        column_lines = [item for item in columns[key] if isinstance(item, _Line)]
+        _fit_wrap_measure(column_lines)
+        _mark_measure(column_lines)
     for cap in caps:
         band = _band_of(cap, bands[cap.page])
         if band is None:
@@ -622,6 +649,27 @@ def _flow(
             flow.append(FlowLine(item.drop_cap + item.text, starts))
             previous = item
     return flow
+
+
+def _fit_wrap_measure(lines: Sequence[_Line]) -> None:
+    """Beside a pull quote the text keeps a gutter from it, of the producer's choosing:
+    the measure there is where the longest of the lines beside it ends (or the
+    furthest left one starts)."""
+    if not lines:
+        return
+    widest = (min(line.left for line in lines), max(line.right for line in lines))
+    for side in ("left", "right"):
+        run: list[_Line] = []
+        for line in [*lines, None]:
+            value = getattr(line, side) if line is not None else None
+            narrowed = value is not None and value != widest[side == "right"]
+            if run and (not narrowed or value != getattr(run[0], side)):
+                edge = min(r.x0 for r in run) if side == "left" else max(r.x1 for r in run)
+                for member in run:
+                    setattr(member, side, edge)
+                run = []
+            if narrowed and line is not None:
+                run.append(line)
 
 
 def _mark_measure(lines: Sequence[_Line]) -> None:
