@@ -640,7 +640,12 @@ def _flow(
     for slot in sorted(columns):
         for item in columns[slot]:
             if isinstance(item, _Heading):
-                flow.append(" ".join(item.lines))
+                text = " ".join(item.lines)
+                if flow and isinstance(flow[-1], str):
+                    # A heading the columns broke in two ("... to Run" / "Away"):
+                    # no running text between, so one heading.
+                    text = f"{flow.pop()} {text}"
+                flow.append(text)
                 previous = None
                 continue
             starts = _starts_paragraph(
