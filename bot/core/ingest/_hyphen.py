@@ -40,6 +40,8 @@ _COMMON = 2.5
 _STRONG_HALF = 3.5
 #: Zipf frequency below which a joined form is hardly a word at all.
 _RARE = 2.0
+#: Zipf frequency of the commonest words ("so", "would", "old", "well").
+_COMMONEST = 5.5
 #: What splits a token into the pieces a line-end break is decided on.
 _PIECES = re.compile(r"[-—–/]")
 
@@ -166,16 +168,19 @@ def _reads_as_one_word(left: str, right: str) -> bool:
     """With nothing in the document to go by: the word list decides.
 
     A joined form the language uses is one word; so is a bound prefix with a word it
-    forms. Two words in their own right whose joined form is rare ("would-be",
-    "so-called", "link-ages" is not: "linkages" is a word) stay a compound.
+    forms, and a word with a suffix ("link-"/"ages"). A joined form the word list has
+    never seen, of two words, is a compound ("slave-smugglers", "a-dying"). A rare
+    joined form is one word ("neckties", "slaveholder") unless one half is among the
+    commonest words and the other a word in its own right, as in "so-called",
+    "would-be", "old-fashioned" (but "can-"/"dour" is "candour").
     """
     left, right = left.casefold(), right.casefold()
-    joined = left + right
-    frequency = _zipf(joined)
+    frequency = _zipf(left + right)
     if frequency >= _COMMON or (left in _PREFIXES and frequency > 0):
         return True
     if right in _SUFFIXES:
-        return True  # "link-"/"ages": a suffix is no word of its own here
-    shortest = 3 if frequency >= _RARE else 2
-    both_words = all(len(p) >= shortest and _zipf(p) >= _STRONG_HALF for p in (left, right))
-    return not both_words
+        return True
+    if frequency == 0:
+        return not all(_zipf(p) >= _COMMON for p in (left, right))
+    common, other = sorted((_zipf(left), _zipf(right)), reverse=True)
+    return common < _COMMONEST or other < _STRONG_HALF
