@@ -24,7 +24,7 @@ _TERMINAL = re.compile(r"[.?!…][”’\"')\]]*$")
 END_SYMBOLS = "■□▪▫◼◻◾●○◆◇♦❖✦✧★☐⬛"
 _END_MARK = re.compile(
     r"(?:(?<=[.?!…”’\"')\]])|^)\s*(?:[" + END_SYMBOLS + r"]+"
-    r"|(?:^|(?<=\s))(?:[A-Z]{1,3}|(?:[A-Z]\.){1,3}))\s*$"
+    r"|(?:^|(?<=\s))[—–]?\s?(?:[A-Z]{1,4}|(?:[A-Z]\.\s?){1,4}))\s*$"
 )
 _BREAK = re.compile(r"[^\s-]-$")
 #: Shortest pull quote worth the name, in letters and digits.

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 
 from bot.core.ingest._pdfread import Glyph, Page, is_bold, is_italic
+from bot.core.ingest._textflow import author_name, is_word, looks_like_name
 
 #: Wider than this (in ems) between two glyphs: a word space.
 _WORD_GAP = 0.15
@@ -427,7 +428,8 @@ def lay_out(pages: Sequence[Page]) -> Laid:
     }
     leading = _leading(kept, bands, body)
     front, rest = _split_front(kept, bands, body, leading)
-    title, subtitle, author = _front_matter(front)
+    title, subtitle, author, not_front = _front_matter(front)
+    rest = not_front + rest
 
     body_runs = [r for r in rest if _is_body_type(r, body)]
     caps = [
@@ -498,11 +500,16 @@ def _split_front(
     return front, rest
 
 
-def _front_matter(front: Sequence[Run]) -> tuple[list[str], list[str], str]:
-    """Title (the largest type), author (a "by" line, or the last one), subtitle between."""
+def _front_matter(front: Sequence[Run]) -> tuple[list[str], list[str], str, list[Run]]:
+    """Title (the largest type), author, the subtitle between, and what follows them.
+
+    The author is a line starting "by", or else the last line that reads as a name.
+    Anything set after the author above the columns (a pull quote spanning the page)
+    is no front matter: it goes back to be read with the body.
+    """
     lines = sorted(front, key=lambda r: (-r.y, r.x0))
     if not lines:
-        return [], [], ""
+        return [], [], "", []
     largest = max(r.size for r in lines)
     title_end = 0
     while title_end < len(lines) and lines[title_end].size < 0.95 * largest:
@@ -513,13 +520,13 @@ def _front_matter(front: Sequence[Run]) -> tuple[list[str], list[str], str]:
     title = [r.text for r in lines[title_start:title_end]]
     after = lines[title_end:]
     by = next((i for i, r in enumerate(after) if _BY.match(r.text)), None)
-    if by is None and after:
-        by = len(after) - 1
     if by is None:
-        return title, [], ""
-    author = _BY.sub("", after[by].text).strip()
-    subtitle = [r.text for r in after[:by]]
-    return title, subtitle, author
+        names = [i for i, r in enumerate(after) if looks_like_name(r.text)]
+        by = names[-1] if names else (len(after) - 1 if after else None)
+    if by is None:
+        return title, [], "", []
+    author = author_name(after[by].text)
+    return title, [r.text for r in after[:by]], author, list(after[by + 1 :])
 
 
 def _available(
@@ -721,7 +728,17 @@ def _cap_text(cap: Run, beside: Sequence[_Line], body: float) -> str:
     text = cap.text.strip()
     if len(beside) >= 2 and beside[0].x0 - beside[1].x0 > 0.2 * body:
         return text + " "
-    return text
+    # Set flush, "A" and "critic" still read as two words where "Acritic" is none.
+    return _cap_joined(text, beside[0].text)
+
+
+def _cap_joined(cap: str, line: str) -> str:
+    """The drop cap as it joins its line: with a space when the cap is a word of its
+    own and the line's first word is one while the two together are none."""
+    first = line.split(" ", 1)[0]
+    if is_word(cap + first) or not (is_word(cap) and is_word(first)):
+        return cap
+    return cap + " "
 
 
 def _is_justified(lines: Sequence[_Line], body: float) -> bool:

@@ -59,6 +59,12 @@ def _zipf(word: str) -> float:
     return float(zipf_frequency(word, "en"))
 
 
+def is_word(text: str) -> bool:
+    """An English word (the word list knows it well enough), case aside."""
+    letters = re.sub(r"[^\w’']", "", text).casefold()
+    return bool(letters) and _zipf(letters) >= _WORD
+
+
 # --- front matter -----------------------------------------------------------------
 
 
