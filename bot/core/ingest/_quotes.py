@@ -32,6 +32,20 @@ _PASSIVE = re.compile(
     r"\b(?:" + "|".join(_VERBS) + r"|coined|uttered)\s+by\s+((?:" + _NAME_TOKEN + r"\s?){1,4})"
 )
 _PRONOUNS = frozenset({"he", "she"})
+#: Pronouns that name nobody the registry could know (the author, a crowd).
+_ALL_PRONOUNS = _PRONOUNS | frozenset("i we they you it one".split())
+#: The subject is a pronoun that stands for no named person: no speaker, and no
+#: looking elsewhere for one.
+_NOBODY = "\x00nobody"
+#: Words that name a body of people, not a person.
+_BODIES = frozenset(
+    "congress senate government bureau committee party union confederation ministry council "
+    "church army navy court department office association university company league "
+    "parliament assembly commission board society institute republic kingdom empire states "
+    "nation nations people press administration cabinet".split()
+)
+#: Words before a name that make it an object, not who speaks ("looked at Crummell").
+_OBJECT_MARKERS = frozenset("at to with by for from of on about against toward towards".split())
 #: Words between a subject and its verb that do not break the link.
 _FILLER = frozenset(
     "had has have also again later then once publicly already repeatedly even just "
@@ -99,9 +113,14 @@ def _trailing_name(text: str) -> str | None:
         run.insert(0, tokens.pop())
     while run and (run[0].casefold() in _TITLES or run[0].casefold() in _NOT_NAMES):
         run.pop(0)
+    if len(run) == 1 and run[0].casefold() in _ALL_PRONOUNS:
+        # "He said": a pronoun that starts its sentence, not a name.
+        tokens.append(run.pop())
     if not run:
-        if tokens and tokens[-1].casefold() in _PRONOUNS:
-            return tokens[-1].casefold()
+        if tokens and tokens[-1].casefold() in _ALL_PRONOUNS:
+            word = tokens[-1].casefold()
+            # "I", "we", "they" speak for no one the text names: no speaker.
+            return word if word in _PRONOUNS else _NOBODY
         return None
     return " ".join(run)
 
@@ -125,9 +144,13 @@ class _Registry:
         }
 
     def plausible(self, name: str) -> bool:
-        if name in _PRONOUNS:
+        """Could be a person: not a pronoun, not a place the text puts things in, not a
+        body of people ("Congress", "the Bureau", "the Confederation")."""
+        if name in _PRONOUNS or name == _NOBODY:
             return False
         tokens = name.split()
+        if any(token.casefold() in _BODIES for token in tokens):
+            return False
         return not (len(tokens) == 1 and tokens[0] in self._places)
 
     def learn(self, name: str, position: int) -> None:
@@ -155,14 +178,24 @@ class _Registry:
                     found.append((match.start(), person))
         return sorted(found, key=lambda item: item[0])
 
+    def _object_at(self, position: int) -> bool:
+        before = self.text[max(0, position - 20) : position].split()
+        return bool(before) and before[-1].casefold() in _OBJECT_MARKERS
+
     def resolve(
         self, name: str, position: int, mentions: Sequence[tuple[int, Person]]
     ) -> str | None:
+        if name == _NOBODY:
+            return None
         if name in _PRONOUNS:
-            before = [p for pos, p in mentions if pos < position]
+            # The person last named as a subject: not one named as an object.
+            before = [p for pos, p in mentions if pos < position and not self._object_at(pos)]
             return before[-1].full_name if before else None
         surname = name.split()[-1]
         matching = [p for p in self.people.values() if p.surname == surname]
+        if not matching and len(name.split()) == 1:
+            # A first name alone ("said Henry"): the person it is the first name of.
+            matching = [p for p in self.people.values() if p.full_name.split()[0] == name]
         if len(matching) == 1:
             return matching[0].full_name
         exact = [p for p in matching if name in p.forms or name == p.full_name]
