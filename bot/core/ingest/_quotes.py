@@ -37,6 +37,8 @@ _ALL_PRONOUNS = _PRONOUNS | frozenset("i we they you it one".split())
 #: The subject is a pronoun that stands for no named person: no speaker, and no
 #: looking elsewhere for one.
 _NOBODY = "\x00nobody"
+#: How far back (in characters) a pronoun finds the person it stands for.
+_PRONOUN_REACH = 400
 #: Words that name a body of people, not a person.
 _BODIES = frozenset(
     "congress senate government bureau committee party union confederation ministry council "
@@ -54,7 +56,9 @@ _FILLER = frozenset(
 _TITLES = frozenset(
     "president presidents minister ministers premier chancellor ambassador chairman "
     "chairwoman secretary king queen prince general senator governor mayor leader spokesman "
-    "spokeswoman founder foreign defense defence prime deputy vice state".split()
+    "spokeswoman founder foreign defense defence prime deputy vice state bishop archbishop "
+    "reverend professor captain colonel major lord lady sir judge justice dean emperor duke "
+    "mr mrs miss dr".split()
 )
 _NOT_NAMES = frozenset(
     "the a an this that these those both each every one some any all his her its their our "
@@ -188,14 +192,24 @@ class _Registry:
         if name == _NOBODY:
             return None
         if name in _PRONOUNS:
-            # The person last named as a subject: not one named as an object.
-            before = [p for pos, p in mentions if pos < position and not self._object_at(pos)]
+            # The person last named as a subject, not long before: not one named as an
+            # object, nor one a page back ("He says" of "the modern man").
+            before = [
+                p
+                for pos, p in mentions
+                if position - _PRONOUN_REACH < pos < position and not self._object_at(pos)
+            ]
             return before[-1].full_name if before else None
         surname = name.split()[-1]
         matching = [p for p in self.people.values() if p.surname == surname]
-        if not matching and len(name.split()) == 1:
+        if len(name.split()) == 1:
             # A first name alone ("said Henry"): the person it is the first name of.
-            matching = [p for p in self.people.values() if p.full_name.split()[0] == name]
+            full = [
+                p
+                for p in self.people.values()
+                if len(p.full_name.split()) > 1 and p.full_name.split()[0] == name
+            ]
+            matching = full or matching
         if len(matching) == 1:
             return matching[0].full_name
         exact = [p for p in matching if name in p.forms or name == p.full_name]
@@ -300,7 +314,7 @@ def _learn_names(registry: _Registry, text: str) -> None:
                 break
         while tokens and (tokens[0].casefold() in _TITLES or tokens[0].casefold() in _NOT_NAMES):
             tokens.pop(0)
-        if len(tokens) >= 2:
+        if tokens:
             registry.learn(" ".join(tokens), match.start(1))
 
 
