@@ -182,6 +182,15 @@ class _Registry:
                     found.append((match.start(), person))
         return sorted(found, key=lambda item: item[0])
 
+    def _full_names_before(self, first: str, position: int) -> list[str]:
+        """The full name the text gave, before ``position``, to someone it now calls by a
+        first name alone ("Henry Harris, John Harris" ... "said Henry")."""
+        pattern = r"(?<!\w)" + re.escape(first) + r"\s+([A-Z][\w’'-]+)"
+        found = [m.group(1) for m in re.finditer(pattern, self.text[:position])]
+        surnames = {s for s in found if s.casefold() not in _BODIES and s not in self._places}
+        # Two Henrys named before: which one speaks, the text does not say.
+        return sorted(f"{first} {surname}" for surname in surnames)
+
     def _object_at(self, position: int) -> bool:
         before = self.text[max(0, position - 20) : position].split()
         return bool(before) and before[-1].casefold() in _OBJECT_MARKERS
@@ -209,7 +218,13 @@ class _Registry:
                 for p in self.people.values()
                 if len(p.full_name.split()) > 1 and p.full_name.split()[0] == name
             ]
-            matching = full or matching
+            if full:
+                matching = full
+            elif all(len(p.full_name.split()) == 1 for p in matching):
+                fuller = self._full_names_before(name, position)
+                if fuller:
+                    return fuller[0] if len(fuller) == 1 else None
+                return matching[0].full_name if len(matching) == 1 else None
         if len(matching) == 1:
             return matching[0].full_name
         exact = [p for p in matching if name in p.forms or name == p.full_name]
