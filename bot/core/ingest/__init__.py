@@ -14,7 +14,7 @@ import json
 import logging
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -123,8 +123,16 @@ def _front_matter(lines: list[Line], name: str) -> tuple[list[Line], str, list[L
     title_block = groups[0]
     if len(groups) >= 3 and len(groups[1]) == 1 and looks_like_name(groups[1][0].text):
         author, rest = groups[1][0].text, groups[2:]
-    elif len(title_block) >= 2 and looks_like_name(title_block[-1].text):
-        title_block, author, rest = title_block[:-1], title_block[-1].text, groups[1:]
+    elif named := [i for i, line in enumerate(title_block[1:6], 1) if looks_like_name(line.text)]:
+        # No blank line after the author: the body starts right under the name.
+        at = named[0]
+        body = [
+            replace(line, gap_before=True) if i == at + 1 else line
+            for i, line in enumerate(title_block)
+            if i > at
+        ]
+        author, rest = title_block[at].text, [body, *groups[1:]] if body else groups[1:]
+        title_block = title_block[:at]
     elif len(groups) < 3:
         raise IngestError(f"{name}: expected a title, an author and the text; found too little")
     else:
