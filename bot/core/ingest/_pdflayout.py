@@ -42,8 +42,9 @@ _SIZE_TOLERANCE = 0.08
 _DROP_CAP_RATIO = 1.7
 _COLUMN_SHARE = 0.25
 _INDENT = 0.6
-#: How far (in leadings) the text around a pull quote keeps from its type.
-_WRAP_PADDING = 1.5
+#: How far (in leadings) the text around a pull quote may keep from its type (a line
+#: that far and clear of its side was set beside it; one across its side was not).
+_WRAP_PADDING = 3.0
 #: Text is justified when this share of its lines end at the column's edge.
 _JUSTIFIED = 0.75
 #: Two lines ending within this many points of each other end at the same edge.
