@@ -418,47 +418,26 @@ class _Heading:
 
 
 def lay_out(pages: Sequence[Page]) -> Laid:
+    """The essay's parts, read from its pages' glyphs (see the module's docstring)."""
     runs = [run for page in pages for run in _runs(page)]
     if not runs:
         return Laid([], [], "", [], [])
     body = _body_size(runs)
     furniture = _furniture(runs, pages, body)
     kept = [run for index, run in enumerate(runs) if index not in furniture]
-    bands = {
-        page.number: _columns([r for r in kept if r.page == page.number], body) for page in pages
-    }
+    bands = {page.number: _columns(_on_page(kept, page.number), body) for page in pages}
     leading = _leading(kept, bands, body)
     front, rest = _split_front(kept, bands, body, leading)
     title, subtitle, author, not_front = _front_matter(front)
     rest = not_front + rest
 
     body_runs = [r for r in rest if _is_body_type(r, body)]
-    caps = [
-        r
-        for r in rest
-        if r.size >= _DROP_CAP_RATIO * body
-        and len(r.text.strip()) <= 2
-        and any(c.isalpha() for c in r.text)
-    ]
-    cap_ids = {id(r) for r in caps}
-    styled = [r for r in rest if not _is_body_type(r, body) and id(r) not in cap_ids]
+    caps = _drop_caps(rest, body)
+    styled = [r for r in rest if not _is_body_type(r, body) and r not in caps]
     body_key = "".join(_key(r.text) for r in body_runs)
     pulls, headings, others = _classify_blocks(_blocks(styled), body_key)
-
-    obstacles: defaultdict[int, list[Box]] = defaultdict(list)
-    for block in pulls + others:
-        obstacles[block.runs[0].page].append(block.box)
-    for cap in caps:
-        obstacles[cap.page].append(Box(cap.x0, cap.x1, cap.bottom, cap.top))
-
-    cuts = {
-        page.number: _tier_breaks(
-            bands[page.number],
-            [r for r in body_runs if r.page == page.number],
-            [b for b in pulls + others + headings if b.runs[0].page == page.number],
-        )
-        for page in pages
-    }
+    obstacles = _obstacles([*pulls, *others], caps)
+    cuts = _tier_cuts(pages, bands, body_runs, [*pulls, *others, *headings])
     flow = _flow(pages, bands, body_runs, headings, caps, obstacles, cuts, body, leading)
     return Laid(
         title=title,
@@ -468,6 +447,47 @@ def lay_out(pages: Sequence[Page]) -> Laid:
         pull_quotes=[[r.text for r in b.runs] for b in pulls],
         furniture=[runs[i].text for i in sorted(furniture)] + [b.text for b in others],
     )
+
+
+def _on_page(runs: Iterable[Run], page: int) -> list[Run]:
+    return [run for run in runs if run.page == page]
+
+
+def _drop_caps(runs: Iterable[Run], body: float) -> list[Run]:
+    """One or two letters in type far larger than the body's."""
+    return [
+        r
+        for r in runs
+        if r.size >= _DROP_CAP_RATIO * body
+        and len(r.text.strip()) <= 2
+        and any(c.isalpha() for c in r.text)
+    ]
+
+
+def _obstacles(blocks: Iterable[_Block], caps: Iterable[Run]) -> dict[int, list[Box]]:
+    """Per page, what the running text is set around: pull quotes, drop caps, figures."""
+    out: defaultdict[int, list[Box]] = defaultdict(list)
+    for block in blocks:
+        out[block.runs[0].page].append(block.box)
+    for cap in caps:
+        out[cap.page].append(Box(cap.x0, cap.x1, cap.bottom, cap.top))
+    return out
+
+
+def _tier_cuts(
+    pages: Sequence[Page],
+    bands: dict[int, list[tuple[float, float]]],
+    body_runs: Sequence[Run],
+    blocks: Sequence[_Block],
+) -> dict[int, list[float]]:
+    return {
+        page.number: _tier_breaks(
+            bands[page.number],
+            _on_page(body_runs, page.number),
+            [b for b in blocks if b.runs[0].page == page.number],
+        )
+        for page in pages
+    }
 
 
 def _split_front(
@@ -588,6 +608,20 @@ def _slot(page: int, y: float, band: int, cuts: dict[int, list[float]]) -> tuple
     return (page, sum(1 for cut in cuts.get(page, []) if cut > y), band)
 
 
+@dataclass(frozen=True, slots=True)
+class _Grid:
+    """The pages' geometry every line is placed against."""
+
+    bands: dict[int, list[tuple[float, float]]]
+    obstacles: dict[int, list[Box]]
+    cuts: dict[int, list[float]]
+    body: float
+    leading: float
+
+
+_Columns = defaultdict[tuple[int, int, int], list["_Line | _Heading"]]
+
+
 def _flow(
     pages: Sequence[Page],
     bands: dict[int, list[tuple[float, float]]],
@@ -599,50 +633,69 @@ def _flow(
     body: float,
     leading: float,
 ) -> list[str | FlowLine]:
-    columns: defaultdict[tuple[int, int, int], list[_Line | _Heading]] = defaultdict(list)
-    for run in body_runs:
-        band = _band_of(run, bands[run.page])
-        if band is None:
-            continue
-        left, right = _available(
-            run, bands[run.page][band], obstacles.get(run.page, []), body, leading
-        )
-        slot = _slot(run.page, run.y, band, cuts)
-        columns[slot].append(
-            _Line(
-                run.text, run.page, slot, run.x0, run.x1, run.y, left, right, run.first_word_width
-            )
-        )
-    for block in headings:
-        first = block.runs[0]
-        band = _band_of(first, bands[first.page])
-        if band is None:
-            band = 0
-        slot = _slot(first.page, first.y - 0.01, band, cuts)
-        columns[slot].append(_Heading(first.page, slot, first.y, [r.text for r in block.runs]))
+    """The running text in reading order: each column's lines and headings, top down."""
+    grid = _Grid(bands, obstacles, cuts, body, leading)
+    columns: _Columns = defaultdict(list)
+    _place_lines(body_runs, grid, columns)
+    _place_headings(headings, grid, columns)
     for key, items in columns.items():
         items.sort(key=lambda item: -item.y)
         columns[key] = _merge_baselines(items, body)
         column_lines = [item for item in columns[key] if isinstance(item, _Line)]
         _fit_wrap_measure(column_lines)
         _mark_measure(column_lines)
+    _place_drop_caps(caps, grid, columns)
+    return _read_in_order(columns, grid)
+
+
+def _place_lines(runs: Iterable[Run], grid: _Grid, columns: _Columns) -> None:
+    for run in runs:
+        band = _band_of(run, grid.bands[run.page])
+        if band is None:
+            continue
+        left, right = _available(
+            run,
+            grid.bands[run.page][band],
+            grid.obstacles.get(run.page, []),
+            grid.body,
+            grid.leading,
+        )
+        slot = _slot(run.page, run.y, band, grid.cuts)
+        columns[slot].append(
+            _Line(
+                run.text, run.page, slot, run.x0, run.x1, run.y, left, right, run.first_word_width
+            )
+        )
+
+
+def _place_headings(headings: Iterable[_Block], grid: _Grid, columns: _Columns) -> None:
+    for block in headings:
+        first = block.runs[0]
+        band = _band_of(first, grid.bands[first.page]) or 0
+        slot = _slot(first.page, first.y - 0.01, band, grid.cuts)
+        columns[slot].append(_Heading(first.page, slot, first.y, [r.text for r in block.runs]))
+
+
+def _place_drop_caps(caps: Iterable[Run], grid: _Grid, columns: _Columns) -> None:
+    """Each drop cap before the first line set beside it."""
     for cap in caps:
-        band = _band_of(cap, bands[cap.page])
+        band = _band_of(cap, grid.bands[cap.page])
         if band is None:
             continue
         beside = [
             item
-            for item in columns[_slot(cap.page, cap.top, band, cuts)]
+            for item in columns[_slot(cap.page, cap.top, band, grid.cuts)]
             if isinstance(item, _Line)
-            and cap.bottom - 0.5 * body <= item.y <= cap.top
+            and cap.bottom - 0.5 * grid.body <= item.y <= cap.top
             and item.x0 >= cap.x1 - 1
         ]
         if beside:
-            beside[0].drop_cap = _cap_text(cap, beside, body)
+            beside[0].drop_cap = _cap_text(cap, beside, grid.body)
 
-    justified = _is_justified(
-        [i for v in columns.values() for i in v if isinstance(i, _Line)], body
-    )
+
+def _read_in_order(columns: _Columns, grid: _Grid) -> list[str | FlowLine]:
+    lines = [item for items in columns.values() for item in items if isinstance(item, _Line)]
+    justified = _is_justified(lines, grid.body)
     flow: list[str | FlowLine] = []
     previous: _Line | None = None
     for slot in sorted(columns):
@@ -657,7 +710,12 @@ def _flow(
                 previous = None
                 continue
             starts = _starts_paragraph(
-                previous, item, obstacles.get(item.page, []), justified, body, leading
+                previous,
+                item,
+                grid.obstacles.get(item.page, []),
+                justified,
+                grid.body,
+                grid.leading,
             )
             flow.append(FlowLine(item.drop_cap + item.text, starts))
             previous = item
