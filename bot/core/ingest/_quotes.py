@@ -198,33 +198,20 @@ class _Registry:
     def resolve(
         self, name: str, position: int, mentions: Sequence[tuple[int, Person]]
     ) -> str | None:
+        """The full name of whom ``name`` (a name, a surname, a first name, he or she)
+        stands for at ``position``, or ``None`` when the text does not say."""
         if name == _NOBODY:
             return None
         if name in _PRONOUNS:
-            # The person last named as a subject, not long before: not one named as an
-            # object, nor one a page back ("He says" of "the modern man").
-            before = [
-                p
-                for pos, p in mentions
-                if position - _PRONOUN_REACH < pos < position and not self._object_at(pos)
-            ]
-            return before[-1].full_name if before else None
+            return self._resolve_pronoun(position, mentions)
         surname = name.split()[-1]
         matching = [p for p in self.people.values() if p.surname == surname]
         if len(name.split()) == 1:
-            # A first name alone ("said Henry"): the person it is the first name of.
-            full = [
-                p
-                for p in self.people.values()
-                if len(p.full_name.split()) > 1 and p.full_name.split()[0] == name
-            ]
+            full = [p for p in self.people.values() if _first_name(p) == name]
             if full:
                 matching = full
             elif all(len(p.full_name.split()) == 1 for p in matching):
-                fuller = self._full_names_before(name, position)
-                if fuller:
-                    return fuller[0] if len(fuller) == 1 else None
-                return matching[0].full_name if len(matching) == 1 else None
+                return self._resolve_first_name(name, position, matching)
         if len(matching) == 1:
             return matching[0].full_name
         exact = [p for p in matching if name in p.forms or name == p.full_name]
@@ -232,6 +219,30 @@ class _Registry:
             return exact[0].full_name
         before = [p for pos, p in mentions if pos < position and p in matching]
         return before[-1].full_name if before else None
+
+    def _resolve_pronoun(self, position: int, mentions: Sequence[tuple[int, Person]]) -> str | None:
+        """The person last named as a subject, not long before: not one named as an
+        object, nor one a page back ("He says" of "the modern man")."""
+        before = [
+            p
+            for pos, p in mentions
+            if position - _PRONOUN_REACH < pos < position and not self._object_at(pos)
+        ]
+        return before[-1].full_name if before else None
+
+    def _resolve_first_name(
+        self, name: str, position: int, matching: Sequence[Person]
+    ) -> str | None:
+        """A first name alone ("said Henry"): the one full name the text gave it."""
+        fuller = self._full_names_before(name, position)
+        if fuller:
+            return fuller[0] if len(fuller) == 1 else None
+        return matching[0].full_name if len(matching) == 1 else None
+
+
+def _first_name(person: Person) -> str | None:
+    parts = person.full_name.split()
+    return parts[0] if len(parts) > 1 else None
 
 
 def find_quotations(
