@@ -149,7 +149,26 @@ def _make_run(page: int, glyphs: list[Glyph]) -> list[Run]:
     inked = [g for g in glyphs if not g.text.isspace()]
     if not inked:
         return []
-    largest = max(g.size for g in inked)
+    text, first_word_end = _spell(glyphs, max(g.size for g in inked))
+    x0, x1 = inked[0].x0, max(g.x1 for g in inked)
+    return [
+        Run(
+            page,
+            text,
+            x0,
+            x1,
+            y=Counter(round(g.y, 1) for g in inked).most_common(1)[0][0],
+            size=Counter(round(g.size, 1) for g in inked).most_common(1)[0][0],
+            bold=sum(is_bold(g.font) for g in inked) * 2 > len(inked),
+            italic=sum(is_italic(g.font) for g in inked) * 2 > len(inked),
+            first_word_width=(first_word_end if first_word_end is not None else x1) - x0,
+        )
+    ]
+
+
+def _spell(glyphs: Sequence[Glyph], largest: float) -> tuple[str, float | None]:
+    """The run's text, a space wherever glyphs stand a word apart (some producers draw
+    no space glyphs), and where its first word ends."""
     parts: list[str] = []
     first_word_end: float | None = None
     previous: Glyph | None = None
@@ -158,28 +177,20 @@ def _make_run(page: int, glyphs: list[Glyph]) -> list[Run]:
             if parts and parts[-1] != " ":
                 parts.append(" ")
             continue
-        if (
-            previous is not None
-            and parts[-1] != " "
-            and glyph.x0 - previous.x1 > _WORD_GAP * max(glyph.size, previous.size)
-        ):
+        if previous is not None and parts[-1] != " " and _word_gap(previous, glyph):
             parts.append(" ")
-        if first_word_end is None and parts and parts[-1] == " " and previous is not None:
+        if first_word_end is None and previous is not None and parts[-1] == " ":
             first_word_end = previous.x1
         # Small capitals (after a drop cap, say) are lower-case letters set as smaller
         # capitals: the text reads "The", not "THE".
         small_cap = glyph.text.isupper() and glyph.size < _SMALL_CAPS * largest
         parts.append(glyph.text.lower() if small_cap else glyph.text)
         previous = glyph
-    sizes = Counter(round(g.size, 1) for g in inked)
-    size = sizes.most_common(1)[0][0]
-    x0, x1 = inked[0].x0, max(g.x1 for g in inked)
-    bold = sum(is_bold(g.font) for g in inked) * 2 > len(inked)
-    italic = sum(is_italic(g.font) for g in inked) * 2 > len(inked)
-    text = re.sub(r"\s+", " ", "".join(parts)).strip()
-    width = (first_word_end if first_word_end is not None else x1) - x0
-    y = Counter(round(g.y, 1) for g in inked).most_common(1)[0][0]
-    return [Run(page, text, x0, x1, y, size, bold, italic, width)]
+    return re.sub(r"\s+", " ", "".join(parts)).strip(), first_word_end
+
+
+def _word_gap(previous: Glyph, glyph: Glyph) -> bool:
+    return glyph.x0 - previous.x1 > _WORD_GAP * max(glyph.size, previous.size)
 
 
 # --- the document's type ---------------------------------------------------------
