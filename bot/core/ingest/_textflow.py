@@ -204,44 +204,61 @@ def _opens_under_heading(text: str) -> bool:
     return starts_paragraph(text) and not text[:1].isdigit()
 
 
+class _Sections:
+    """Sections built block by block: each block is a heading, or running text (maybe
+    under a heading glued to it), whose lines join the paragraph or start one."""
+
+    def __init__(self, lines: Sequence[Line], evidence: Evidence) -> None:
+        self.lines = lines
+        self.evidence = evidence
+        self.lengths = [len(line.text) for line in lines]
+        self.width = float(median(self.lengths)) if self.lengths else 0.0
+        self.out: list[tuple[str | None, list[str]]] = [(None, [])]
+        self.paragraph: list[str] = []
+
+    def flush(self) -> None:
+        if self.paragraph:
+            text = join_lines(self.paragraph, self.evidence)
+            self.out[-1][1].append(mend_opening(text, self.evidence))
+            self.paragraph.clear()
+
+    def heading(self, group: Sequence[Line]) -> None:
+        self.flush()
+        self.out.append((join_lines((line.text for line in group), self.evidence), []))
+
+    def ended(self) -> bool:
+        return not self.paragraph or ends_sentence(self.paragraph[-1])
+
+    def running_text(self, group: Sequence[Line], start: int) -> None:
+        first = group[0].text
+        if self.paragraph and ends_sentence(self.paragraph[-1]) and starts_paragraph(first):
+            self.flush()
+        end = start + len(group)
+        for offset, line in enumerate(group, start=start):
+            self.paragraph.append(line.text)
+            nxt = self.lines[offset + 1].text if offset + 1 < len(self.lines) else ""
+            if offset + 1 < end and _ends_paragraph(line.text, nxt, self.lengths, offset):
+                self.flush()
+
+
 def sections(lines: Sequence[Line], evidence: Evidence) -> list[tuple[str | None, list[str]]]:
     """(heading, paragraphs) in order; the untitled opening's heading is ``None``."""
-    out: list[tuple[str | None, list[str]]] = [(None, [])]
-    paragraph: list[str] = []
-    lengths = [len(line.text) for line in lines]
-    width = float(median(lengths)) if lengths else 0.0
-
-    def flush() -> None:
-        if paragraph:
-            out[-1][1].append(mend_opening(join_lines(paragraph, evidence), evidence))
-            paragraph.clear()
-
+    built = _Sections(lines, evidence)
     groups = blocks(lines)
-    position = 0
+    start = 0
     for index, group in enumerate(groups):
-        start = position
-        position += len(group)
-        previous_ended = not paragraph or ends_sentence(paragraph[-1])
         follower = groups[index + 1][0].text if index + 1 < len(groups) else ""
-        if previous_ended and _opens_under_heading(follower) and looks_like_heading(group, width):
-            flush()
-            out.append((join_lines((line.text for line in group), evidence), []))
-            continue
-        glued = _heading_lines(group, width) if previous_ended else 0
-        if glued:
-            flush()
-            out.append((join_lines((line.text for line in group[:glued]), evidence), []))
-        first = group[glued].text
-        if not glued and paragraph and ends_sentence(paragraph[-1]) and starts_paragraph(first):
-            flush()
-        for offset, line in enumerate(group[glued:], start=start + glued):
-            paragraph.append(line.text)
-            nxt = lines[offset + 1].text if offset + 1 < len(lines) else ""
-            inside = offset + 1 < position
-            if inside and _ends_paragraph(line.text, nxt, lengths, offset):
-                flush()
-    flush()
-    return out
+        ended = built.ended()
+        if ended and _opens_under_heading(follower) and looks_like_heading(group, built.width):
+            built.heading(group)
+        else:
+            glued = _heading_lines(group, built.width) if ended else 0
+            if glued:
+                built.heading(group[:glued])
+            built.running_text(group[glued:], start + glued)
+        start += len(group)
+    built.flush()
+    return built.out
 
 
 def _ends_paragraph(text: str, nxt: str, lengths: Sequence[int], index: int) -> bool:
