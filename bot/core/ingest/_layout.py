@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from bot.core.ingest._hyphen import Evidence, join_break
+from bot.core.ingest._sentences import is_abbreviation
 
 _SPACES = re.compile(r"\s+")
 #: Three full stops set as an ellipsis (LaTeX's \ldots, a spaced ". . .").
@@ -80,7 +81,11 @@ def blocks(lines: Sequence[Line]) -> list[list[Line]]:
 
 
 def ends_sentence(text: str) -> bool:
-    return bool(_TERMINAL.search(text))
+    """The text ends a sentence: a full stop that is no abbreviation's ("Mr.")."""
+    if not _TERMINAL.search(text):
+        return False
+    last = text.rsplit(None, 1)[-1].rstrip("”’\"')]").lstrip("“‘\"'([")
+    return not (last.endswith(".") and is_abbreviation(last[:-1]))
 
 
 def is_broken(text: str) -> bool:

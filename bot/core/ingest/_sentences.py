@@ -14,6 +14,12 @@ _ABBREVIATIONS = frozenset(
 )
 
 
+def is_abbreviation(word: str) -> bool:
+    """``word`` (without its full stop) is an abbreviation or an initial: "Mr", "U.S", "W"."""
+    word = word.casefold()
+    return word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha())
+
+
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) offsets of each sentence in ``text``."""
     spans: list[tuple[int, int]] = []
@@ -22,7 +28,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         end = match.start() + len(match.group(1))
         before = text[start:end].rsplit(None, 1)[-1] if text[start:end].strip() else ""
         word = before.rstrip(".?!…”’\"')]").lstrip("“‘\"'([").casefold()
-        if word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
+        if is_abbreviation(word):
             continue
         spans.append((start, end))
         start = match.end()

@@ -224,7 +224,13 @@ class _Sections:
 
     def heading(self, group: Sequence[Line]) -> None:
         self.flush()
-        self.out.append((join_lines((line.text for line in group), self.evidence), []))
+        title = join_lines((line.text for line in group), self.evidence)
+        last_title, last_paragraphs = self.out[-1]
+        if last_title is not None and not last_paragraphs:
+            # A heading an extractor broke into two blocks: no text between, one heading.
+            self.out[-1] = (f"{last_title} {title}", [])
+        else:
+            self.out.append((title, []))
 
     def ended(self) -> bool:
         return not self.paragraph or ends_sentence(self.paragraph[-1])
