@@ -239,8 +239,23 @@ def _pull_quote_round(
             pos = rest.find(needle, pos + 1)
         return found
 
+    # A pull quote is whole blocks; where the extractor left no blank line around it,
+    # the seams still show: a finished sentence runs into a lower-case line, or an
+    # unfinished one into a capital.
     ends = {i - 1 for i, line in enumerate(lines) if line.gap_before} | {len(lines) - 1}
+    ends |= {
+        i
+        for i in range(len(lines) - 1)
+        if ends_sentence(lines[i].text) and lines[i + 1].text[:1].islower()
+    }
     starts = {i for i, line in enumerate(lines) if line.gap_before}
+    starts |= {
+        i
+        for i in range(1, len(lines))
+        if not ends_sentence(lines[i - 1].text)
+        and not lines[i - 1].text.endswith("-")
+        and starts_paragraph(lines[i].text)
+    }
 
     @cache
     def repeated_run(first: int, last: int) -> bool:
