@@ -187,7 +187,7 @@ def _local_measure(lengths: Sequence[int], index: int) -> float:
 
 def _heading_lines(group: Sequence[Line], width: float) -> int:
     """How many of a block's first lines are a heading glued to its paragraph (0: none)."""
-    for size in range(1, min(3, len(group) - 1) + 1):
+    for size in range(min(3, len(group) - 1), 0, -1):  # the longest heading that fits
         head, rest = group[:size], group[size]
         if (
             looks_like_heading(head, width)
