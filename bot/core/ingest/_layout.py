@@ -240,14 +240,10 @@ def _pull_quote_round(
         return found
 
     # A pull quote is whole blocks; where the extractor left no blank line around it,
-    # the seams still show: a finished sentence runs into a lower-case line, or an
-    # unfinished one into a capital.
+    # the seams still show: it ends a sentence, and it starts where an unfinished
+    # sentence runs into a capital.
     ends = {i - 1 for i, line in enumerate(lines) if line.gap_before} | {len(lines) - 1}
-    ends |= {
-        i
-        for i in range(len(lines) - 1)
-        if ends_sentence(lines[i].text) and lines[i + 1].text[:1].islower()
-    }
+    ends |= {i for i in range(len(lines) - 1) if ends_sentence(lines[i].text)}
     starts = {i for i, line in enumerate(lines) if line.gap_before}
     starts |= {
         i

@@ -106,11 +106,12 @@ def drop_furniture(lines: Sequence[Line]) -> list[Line]:
     )
     kept: list[Line] = []
     for index, line in enumerate(lines):
+        after = lines[index + 1] if index + 1 < len(lines) else None
+        if _FOLIO.match(line.text) and (line.gap_before or after is None or after.gap_before):
+            continue  # a number on a line of its own, at a break: a page number
         if _standalone(lines, index):
             key = _furniture_key(line.text)
-            if _FOLIO.match(line.text) or (
-                counts[key] >= 2 and len(line.text) <= _HEAD_MAX_CHARS and not ends_sentence(key)
-            ):
+            if counts[key] >= 2 and len(line.text) <= _HEAD_MAX_CHARS and not ends_sentence(key):
                 continue
         kept.extend(_split_glued_folio(line))
     return kept
