@@ -270,8 +270,14 @@ def sections(lines: Sequence[Line], evidence: Evidence) -> list[tuple[str | None
 
 def _ends_paragraph(text: str, nxt: str, lengths: Sequence[int], index: int) -> bool:
     """A sentence ends on a short line and the next line can open a paragraph."""
+    # The next line, a paragraph's first, is a full one: where it is short too, the
+    # extractor cut one printed line in two ("in operation." / "In fifty").
+    nxt_full = index + 1 < len(lengths) and lengths[index + 1] >= _SHORT * _local_measure(
+        lengths, index + 1
+    )
     return (
         ends_sentence(text)
         and starts_paragraph(nxt)
+        and nxt_full
         and lengths[index] < _SHORT * _local_measure(lengths, index)
     )
