@@ -35,10 +35,10 @@ _MIN_PULL_CHARS = 40
 _NARROW = 0.75
 #: Besides a capital or a digit, how a paragraph's first line can start.
 _OPENING_MARKS = "“‘\"'([…"
-_HEADING_MAX_LINES = 3
+_HEADING_MAX_LINES = 5
 #: Longest pull quote, in lines of the extraction.
 _PULL_MAX_LINES = 30
-_HEADING_MAX_CHARS = 80
+_HEADING_MAX_CHARS = 100
 #: Words a title-case heading leaves in lower case.
 _MINOR_WORDS = frozenset(
     "a an and as at but by for from in into nor of on onto or over per the to upon via vs "
