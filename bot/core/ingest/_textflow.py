@@ -162,7 +162,8 @@ def mend_opening(text: str, evidence: Evidence) -> str:
         mark, letter, rest = split.groups()
         joined = (letter + rest).casefold()
         if (evidence.joined[joined] or _zipf(joined) >= _WORD) and (
-            len(rest) == 1 or (not evidence.joined[rest] and _zipf(rest) < _WORD)
+            # (the split form itself counts once in the document's own words)
+            len(rest) == 1 or (evidence.joined[rest] <= 1 and _zipf(rest) < _WORD)
         ):
             return f"{mark}{letter}{rest}{text[split.end() :]}"
     caps = _SMALL_CAPS.match(text)
