@@ -192,7 +192,11 @@ class _Registry:
         return sorted(f"{first} {surname}" for surname in surnames)
 
     def _object_at(self, position: int) -> bool:
-        before = self.text[max(0, position - 20) : position].split()
+        """The name at ``position`` follows a preposition: an object ("looked at Anna
+        Berg", the surname's mention too), not who acts."""
+        before = self.text[max(0, position - 60) : position].split()
+        while before and _is_capitalised(before[-1]):
+            before.pop()
         return bool(before) and before[-1].casefold() in _OBJECT_MARKERS
 
     def resolve(
