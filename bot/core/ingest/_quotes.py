@@ -39,15 +39,20 @@ _ALL_PRONOUNS = _PRONOUNS | frozenset("i we they you it one".split())
 _NOBODY = "\x00nobody"
 #: How far back (in characters) a pronoun finds the person it stands for.
 _PRONOUN_REACH = 400
-#: Words that name a body of people, not a person.
+#: Words that name a body of people or an institution, not a person.
 _BODIES = frozenset(
     "congress senate government bureau committee party union confederation ministry council "
     "church army navy court department office association university company league "
     "parliament assembly commission board society institute republic kingdom empire states "
-    "nation nations people press administration cabinet".split()
+    "nation nations people press administration cabinet center centre foundation museum "
+    "library hall square street avenue road school college academy airport station bridge "
+    "park".split()
 )
 #: Words before a name that make it an object, not who speaks ("looked at Crummell").
-_OBJECT_MARKERS = frozenset("at to with by for from of on about against toward towards".split())
+_OBJECT_MARKERS = frozenset(
+    "at to with by for from of on about against toward towards between among upon into "
+    "than like".split()
+)
 #: Words between a subject and its verb that do not break the link.
 _FILLER = frozenset(
     "had has have also again later then once publicly already repeatedly even just "
@@ -160,6 +165,14 @@ class _Registry:
     def learn(self, name: str, position: int) -> None:
         if not self.plausible(name):
             return
+        if len(name.split()) == 1 and _is_capitalised(name):
+            # A first name the text also gives in full: that person (or, given to two
+            # people, nobody to learn).
+            fuller = self._full_names_before(name, len(self.text))
+            if len(fuller) > 1:
+                return
+            if fuller and not any(p.surname == name for p in self.people.values()):
+                name = fuller[0]
         surname = name.split()[-1]
         for person in self.people.values():
             if person.surname == surname and (
