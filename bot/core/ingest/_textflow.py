@@ -46,6 +46,8 @@ _BY = re.compile(r"^by\s+", re.IGNORECASE)
 _HEAD_MAX_CHARS = 80
 #: A line this much shorter than those around it ends a paragraph (with a full stop).
 _SHORT = 0.7
+#: A line this much longer than those around it is two printed lines.
+_DOUBLE = 1.4
 #: A heading glued to its paragraph ends on a line at most this long, against the body's.
 _GLUED_HEADING = 0.85
 #: How many lines each side give the local measure.
@@ -276,9 +278,10 @@ def _ends_paragraph(text: str, nxt: str, lengths: Sequence[int], index: int) -> 
     nxt_full = index + 1 < len(lengths) and lengths[index + 1] >= _SHORT * _local_measure(
         lengths, index + 1
     )
-    return (
-        ends_sentence(text)
-        and starts_paragraph(nxt)
-        and nxt_full
-        and lengths[index] < _SHORT * _local_measure(lengths, index)
-    )
+    measure = _local_measure(lengths, index)
+    length = lengths[index]
+    if length > _DOUBLE * measure:
+        # Two printed lines as one (an extractor that undoes a line-end hyphen by
+        # pulling the next line up): what counts is how far the second one runs.
+        length -= round(measure)
+    return ends_sentence(text) and starts_paragraph(nxt) and nxt_full and length < _SHORT * measure

@@ -124,3 +124,16 @@ def test_end_marks_are_removed(mark: str) -> None:
 def test_no_paragraph_break_after_an_abbreviation() -> None:
     doc = ingest("The pamphlet was written by Mr.\n\nFoote, who meant every word.\n")
     assert paragraphs(doc) == ["The pamphlet was written by Mr. Foote, who meant every word."]
+
+
+def test_two_printed_lines_pulled_into_one_still_end_a_paragraph() -> None:
+    # pdftotext undoes "Ne-" / "gro problems of today." by pulling the short last
+    # line up onto the long one.
+    doc = ingest(
+        "The war amendments and the long debates made\n"
+        "it all the harder, and the old questions remained\n"
+        "the questions of the day; and the War Amendments made the Negro problems of today.\n"
+        "It is the aim of this essay to study the period\n"
+        "of history from the war to the end of the Bureau.\n"
+    )
+    assert len(paragraphs(doc)) == 2
