@@ -132,7 +132,7 @@ def test_two_printed_lines_pulled_into_one_still_end_a_paragraph() -> None:
     doc = ingest(
         "The war amendments and the long debates made\n"
         "it all the harder, and the old questions remained\n"
-        "the questions of the day; and the War Amendments made the Negro problems of today.\n"
+        "the questions of the day; and the amendments made the Negro problems.\n"
         "It is the aim of this essay to study the period\n"
         "of history from the war to the end of the Bureau.\n"
     )
