@@ -17,8 +17,8 @@ from typing import Any
 
 from tests.corpus import ESSAYS, MANIFEST
 from tests.corpus.build.extract import extract_pdfminer, extract_pdftotext, find_breaks
-from tests.corpus.build.layouts import LATEX, reportlab_layouts
 from tests.corpus.build.latex import build_latex, describe
+from tests.corpus.build.layouts import LATEX, reportlab_layouts
 from tests.corpus.build.typeset import typeset
 from tests.corpus.markup import load_markup, truth_text
 from tests.corpus.order import fairness
@@ -61,8 +61,13 @@ def build(ids: list[str], tex: bool) -> None:
             layout, description = reportlab[folder.name]
             made = typeset(essay, layout, folder / "reportlab.pdf")
             breaks = [
-                {"word": b.word, "left": b.left, "right": b.right,
-                 "section": b.section, "paragraph": b.paragraph}
+                {
+                    "word": b.word,
+                    "left": b.left,
+                    "right": b.right,
+                    "section": b.section,
+                    "paragraph": b.paragraph,
+                }
                 for b in made
             ]
             entries[(folder.name, "reportlab")] = _pdf_entry(

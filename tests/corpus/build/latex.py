@@ -98,7 +98,11 @@ def _drop(paragraph: str) -> str:
     first, _, rest = paragraph.partition(" ")
     cut = next(i for i, ch in enumerate(first) if ch.isalnum()) + 1
     return (
-        r"\lettrine[lines=3]{" + escape(first[:cut]) + "}{" + escape(first[cut:]) + "} "
+        r"\lettrine[lines=3]{"
+        + escape(first[:cut])
+        + "}{"
+        + escape(first[cut:])
+        + "} "
         + escape(rest)
     )
 
@@ -128,7 +132,7 @@ def tex_source(essay: Essay, layout: TexLayout) -> str:
             "page": layout.first_page,
         }
     ]
-    begin = r"\begin{multicols}{%d}" % layout.columns
+    begin = rf"\begin{{multicols}}{{{layout.columns}}}"
     out.append(r"\newcommand{\titleblock}{" + _title_block(essay) + "}")
     out.append(begin + r"[\titleblock]")
     pulls = {(p.section, p.paragraph): (i, p.text) for i, p in enumerate(essay.pull_quotes)}

@@ -27,7 +27,13 @@ from tests.corpus.markup import Essay
 
 _HYPHENATOR = pyphen.Pyphen(lang="en_US")
 _DEJAVU = Path("/usr/share/fonts/truetype/dejavu")
-_LIGATURES = (("ffi", "\ufb03"), ("ffl", "\ufb04"), ("ff", "\ufb00"), ("fi", "\ufb01"), ("fl", "\ufb02"))
+_LIGATURES = (
+    ("ffi", "\ufb03"),
+    ("ffl", "\ufb04"),
+    ("ff", "\ufb00"),
+    ("fi", "\ufb01"),
+    ("fl", "\ufb02"),
+)
 
 #: The most a word space may grow when justifying, in ems.
 MAX_STRETCH = 0.35
@@ -170,7 +176,7 @@ class Typesetter:
         if self.page_number:
             self.canvas.showPage()
         self.page_number += 1
-        width, height = lay.page
+        _, height = lay.page
         self.columns = self._columns(top if top is not None else height - lay.margin - 8)
         self.current = 0
         self._furniture()
@@ -299,9 +305,7 @@ class Typesetter:
                         word = queue.pop(0)
                         line.append(left)
                         queue.insert(0, right)
-                        self.breaks.append(
-                            Break(word, left, right, owner.section, owner.paragraph)
-                        )
+                        self.breaks.append(Break(word, left, right, owner.section, owner.paragraph))
                         break
                 break
             if not line:  # a word wider than the line: set it anyway
