@@ -27,8 +27,6 @@ from bot.core.ingest._layout import (
     parse_lines,
     strip_end_mark,
 )
-from bot.core.ingest._pdflayout import FlowLine, lay_out
-from bot.core.ingest._pdfread import read_pages
 from bot.core.ingest._quotes import find_quotations
 from bot.core.ingest._reader import normalize_glyphs, read_seed
 from bot.core.ingest._sentences import sentence_spans, split_sentences
@@ -149,6 +147,11 @@ def _cut_pull_quotes(body: list[Line]) -> tuple[list[list[Line]], list[Line]]:
 
 
 def _draft_from_pdf(path: Path) -> _Draft:
+    # pdfminer is imported only when a PDF is read: a library of text seeds (and every
+    # one-shot command) starts without it.
+    from bot.core.ingest._pdflayout import FlowLine, lay_out
+    from bot.core.ingest._pdfread import read_pages
+
     laid = lay_out(read_pages(path))
     lines = [item.text for item in laid.flow if isinstance(item, FlowLine)]
     evidence = Evidence.from_lines([*lines, *(line for q in laid.pull_quotes for line in q)])
