@@ -1,11 +1,14 @@
-"""Turning an essay's raw PDF text into a clean ``Document``.
+"""Turning an essay's PDF, or the text an extractor made of it, into a clean ``Document``.
 
-The steps, in order: read and validate the file; split off the front matter (title,
-author); cut out the pull quotes; find the section headings; rebuild paragraphs
-across column breaks, undoing line-end hyphenation; split sentences; find the
-quotations and their speakers; link each pull quote to the paragraph it repeats.
-An optional sidecar ``<name>.meta.json`` beside the text supplies what only an
-editor knows (how the title splits into title and subtitle, say).
+Both inputs are read into the same draft (title, subtitle, author, sections of
+paragraphs, pull quotes), each from the evidence it has: the PDF from its glyphs'
+fonts, sizes and positions (``_pdfread``, ``_pdflayout``), the text from its lines
+(``_layout``, ``_textflow``: front matter, page furniture, drop caps, pull quotes,
+headings, paragraphs, line-end hyphenation). From the draft, one path for both:
+sections numbered and named, the end mark off, sentences split, quotations and
+their speakers found, each pull quote linked to the paragraph it repeats. An
+optional sidecar ``<name>.meta.json`` supplies what only an editor knows (how the
+title splits into title and subtitle, say) and overrides what was found.
 """
 
 from __future__ import annotations

@@ -1,10 +1,10 @@
 """From the extracted lines back to the printed layout.
 
-A magazine PDF's text arrives as lines of narrow columns. Blank lines mark column
-and frame breaks as well as paragraph ends; a line that starts with a space opens a
-new text frame (the body resuming after a pull quote, say). The pull quotes
-themselves are sentences of the body set again in large type, so they are found as
-whole frames whose words stand a second time elsewhere in the text.
+A magazine PDF's text arrives as lines of narrow columns. Blank lines (and, in some
+extractions, a line that starts with a space) mark column and frame breaks as well
+as paragraph ends; no rule here needs either. The pull quotes are sentences of the
+body set again in large type, so they are found as whole frames whose words stand a
+second time elsewhere in the text, set apart from the sentences around them.
 """
 
 from __future__ import annotations
@@ -31,8 +31,6 @@ _BREAK = re.compile(r"[^\s-]-$")
 #: Shortest pull quote worth the name, in letters and digits.
 _MIN_PULL_CHARS = 40
 
-#: A run of lines this much shorter than the body's (in characters) is set in larger type.
-_NARROW = 0.75
 #: Besides a capital or a digit, how a paragraph's first line can start.
 _OPENING_MARKS = "“‘\"'([…"
 _HEADING_MAX_LINES = 5
@@ -137,24 +135,22 @@ def find_pull_quotes(lines: Sequence[Line]) -> list[PullQuote]:
     """Runs of whole blocks that repeat the body's words and stand apart from it.
 
     A pull quote is a passage of the body set again, in its own frame: a run of
-    whole blocks (a gap before and after) whose letters stand a second time
-    elsewhere, running on within the lines there. Repetition alone is not enough
-    (an extraction can repeat a passage, and so can an essay); the quote must also
-    stand apart from the running text around it: it interrupts a sentence (the
-    line before does not end one), or it stands between two paragraphs, or its
-    lines are markedly shorter than the body's (larger type). Longer matches are
-    taken first. Taking a pull quote out can make another one's body copy whole
-    again (one set in the middle of another's body copy, or of its own), so the
-    search repeats until nothing more is found.
+    whole blocks (a gap before and after, or the seams that show where an extractor
+    left none) whose letters stand a second time elsewhere, running on within the
+    lines there. Repetition alone is not enough (an extraction can repeat a passage,
+    and so can an essay); the quote must also stand apart from the running text
+    around it: it interrupts a sentence that goes on after it, or it stands between
+    two paragraphs. Longer matches are taken first. Taking a pull quote out can make
+    another one's body copy whole again (one set in the middle of another's body
+    copy, or of its own), so the search repeats until nothing more is found.
     """
     found: dict[int, PullQuote] = {}
     keys = [_key(line.text) for line in lines]
-    body_width = _median_length(lines)
     while True:
         active = [
             i for i in range(len(lines)) if not any(q.first <= i <= q.last for q in found.values())
         ]
-        fresh = _pull_quote_round([lines[i] for i in active], [keys[i] for i in active], body_width)
+        fresh = _pull_quote_round([lines[i] for i in active], [keys[i] for i in active])
         added = False
         for quote in fresh:
             first, last = active[quote.first], active[quote.last]
@@ -164,11 +160,6 @@ def find_pull_quotes(lines: Sequence[Line]) -> list[PullQuote]:
                 added = True
         if not added:
             return sorted(found.values(), key=lambda q: q.first)
-
-
-def _median_length(lines: Sequence[Line]) -> float:
-    lengths = sorted(len(line.text) for line in lines)
-    return float(lengths[len(lengths) // 2]) if lengths else 0.0
 
 
 def _reads_on(lines: Sequence[Line], first: int, last: int) -> bool:
@@ -212,83 +203,102 @@ def starts_paragraph(text: str) -> bool:
     return head.isupper() or head.isdigit() or (bool(head) and head in _OPENING_MARKS)
 
 
-def _pull_quote_round(
-    lines: Sequence[Line], keys: Sequence[str], body_width: float
-) -> list[PullQuote]:
-    offsets = [0]
-    for key in keys:
-        offsets.append(offsets[-1] + len(key))
-    full = "".join(keys)
+class _PullSearch:
+    """One round of the pull-quote search over the lines still in the running text.
 
-    def elsewhere(start: int, end: int) -> list[tuple[int, int]]:
-        """Where else the candidate's letters stand, whole.
+    Lines are compared by their letters and digits (``keys``), laid end to end in
+    ``full``; ``offsets[i]`` is where line ``i`` starts there.
+    """
+
+    def __init__(self, lines: Sequence[Line], keys: Sequence[str]) -> None:
+        self.lines = lines
+        self.offsets = [0]
+        for key in keys:
+            self.offsets.append(self.offsets[-1] + len(key))
+        self.full = "".join(keys)
+        # A pull quote is whole blocks; where the extractor left no blank line around
+        # it, the seams still show: it ends a sentence, and it starts where an
+        # unfinished sentence runs into a capital.
+        count = len(lines)
+        self.ends = {i - 1 for i, line in enumerate(lines) if line.gap_before} | {count - 1}
+        self.ends |= {i for i in range(count - 1) if ends_sentence(lines[i].text)}
+        self.starts = {i for i, line in enumerate(lines) if line.gap_before}
+        self.starts |= {
+            i
+            for i in range(1, count)
+            if not ends_sentence(lines[i - 1].text)
+            and not lines[i - 1].text.endswith("-")
+            and starts_paragraph(lines[i].text)
+        }
+        self.repeated_run = cache(self._repeated_run)
+
+    def elsewhere(self, start: int, end: int) -> list[tuple[int, int]]:
+        """Where else the letters ``full[start:end]`` stand, whole.
 
         The text is searched with the candidate cut out: a pull quote may be set in
         the middle of its own body copy, which is whole again once the quote is gone.
         """
-        needle = full[start:end]
-        rest = full[:start] + full[end:]
-
-        def back(pos: int) -> int:
-            return pos if pos < start else pos + (end - start)
-
+        needle = self.full[start:end]
+        rest = self.full[:start] + self.full[end:]
         found = []
         pos = rest.find(needle)
         while pos != -1:
-            found.append((back(pos), back(pos) + len(needle)))
+            at = pos if pos < start else pos + (end - start)
+            found.append((at, at + len(needle)))
             pos = rest.find(needle, pos + 1)
         return found
 
-    # A pull quote is whole blocks; where the extractor left no blank line around it,
-    # the seams still show: it ends a sentence, and it starts where an unfinished
-    # sentence runs into a capital.
-    ends = {i - 1 for i, line in enumerate(lines) if line.gap_before} | {len(lines) - 1}
-    ends |= {i for i in range(len(lines) - 1) if ends_sentence(lines[i].text)}
-    starts = {i for i, line in enumerate(lines) if line.gap_before}
-    starts |= {
-        i
-        for i in range(1, len(lines))
-        if not ends_sentence(lines[i - 1].text)
-        and not lines[i - 1].text.endswith("-")
-        and starts_paragraph(lines[i].text)
-    }
-
-    @cache
-    def repeated_run(first: int, last: int) -> bool:
+    def _repeated_run(self, first: int, last: int) -> bool:
         """Lines ``first..last`` could be a pull quote of their own, context aside."""
-        start, end = offsets[first], offsets[last + 1]
+        start, end = self.offsets[first], self.offsets[last + 1]
         return (
-            first in starts
-            and last in ends
+            first in self.starts
+            and last in self.ends
             and end - start >= _MIN_PULL_CHARS
-            and starts_paragraph(lines[first].text)
-            and not looks_like_heading(lines[first : last + 1])
-            and bool(elsewhere(start, end))
+            and starts_paragraph(self.lines[first].text)
+            and not looks_like_heading(self.lines[first : last + 1])
+            and bool(self.elsewhere(start, end))
         )
 
-    def stands_apart(first: int, last: int) -> bool:
-        # With its own neighbours, or with those of another pull quote set right
-        # before or after it (two pull quotes one after the other).
+    def stands_apart(self, first: int, last: int) -> bool:
+        """With its own neighbours, or with those of another pull quote set right
+        before or after it (two pull quotes one after the other)."""
+        lines = self.lines
         if _reads_on(lines, first, last):
             return True
         for other in range(last + 1, min(last + 1 + _PULL_MAX_LINES, len(lines))):
-            if repeated_run(last + 1, other) and _reads_on(lines, first, other):
+            if self.repeated_run(last + 1, other) and _reads_on(lines, first, other):
                 return True
         for other in range(max(0, first - _PULL_MAX_LINES), first):
-            if repeated_run(other, first - 1) and _reads_on(lines, other, last):
+            if self.repeated_run(other, first - 1) and _reads_on(lines, other, last):
                 return True
         return False
 
-    candidates: list[tuple[int, int, int, list[tuple[int, int]]]] = []
-    for first in range(len(lines)):
-        for last in range(first, min(first + _PULL_MAX_LINES, len(lines))):
-            if repeated_run(first, last) and stands_apart(first, last):
-                start, end = offsets[first], offsets[last + 1]
-                candidates.append((end - start, first, last, elsewhere(start, end)))
+    def candidates(self) -> list[tuple[int, int, int, list[tuple[int, int]]]]:
+        """(letters, first, last, where the body says it) of every possible pull quote."""
+        found = []
+        for first in range(len(self.lines)):
+            for last in range(first, min(first + _PULL_MAX_LINES, len(self.lines))):
+                if self.repeated_run(first, last) and self.stands_apart(first, last):
+                    start, end = self.offsets[first], self.offsets[last + 1]
+                    found.append((end - start, first, last, self.elsewhere(start, end)))
+        return found
 
+    def lines_over(self, a: int, b: int) -> set[int]:
+        return {
+            index
+            for index in range(len(self.lines))
+            if self.offsets[index] < b and a < self.offsets[index + 1]
+        }
+
+
+def _pull_quote_round(lines: Sequence[Line], keys: Sequence[str]) -> list[PullQuote]:
+    """The longest candidates first; each one's body copy is body for good."""
+    search = _PullSearch(lines, keys)
+    offsets = search.offsets
     accepted: list[PullQuote] = []
     taken: set[int] = set()
-    for _length, first, last, copies in sorted(candidates, key=lambda c: (-c[0], c[1])):
+    for _, first, last, copies in sorted(search.candidates(), key=lambda c: (-c[0], c[1])):
         span = set(range(first, last + 1))
         if span & taken:
             continue
@@ -296,12 +306,8 @@ def _pull_quote_round(
             continue
         accepted.append(PullQuote(first, last))
         taken |= span
-        for a, b in copies:  # the body copy's lines are body for good
-            taken.update(
-                index
-                for index in range(len(lines))
-                if offsets[index] < b and a < offsets[index + 1]
-            )
+        for a, b in copies:
+            taken |= search.lines_over(a, b)
     return accepted
 
 
@@ -313,9 +319,9 @@ def looks_like_heading(block: Sequence[Line], body_width: float = 0.0) -> bool:
 
     It starts like a title (a capital, a digit or year, an opening quotation mark),
     has no sentence-final or continuing punctuation at its end and no sentence end
-    inside it, and either most of its words are capitalised (title case, allowing
-    lower-case words: "The World in the mid-19th Century") or its lines are clearly
-    shorter than the body's (a sentence-case heading set on a line of its own).
+    inside it, and most of its words are capitalised (title case, allowing lower-case
+    words: "The World in the mid-19th Century"); its lines are no longer than the
+    body's.
     """
     if not 1 <= len(block) <= _HEADING_MAX_LINES:
         return False
