@@ -32,7 +32,6 @@ from bot.core.ingest._layout import (
 )
 from bot.core.ingest._quotes import find_quotations
 from bot.core.ingest._reader import normalize_glyphs, read_seed
-from bot.core.ingest._sentences import sentence_spans, split_sentences
 from bot.core.ingest._textflow import (
     author_name,
     drop_furniture,
@@ -42,6 +41,7 @@ from bot.core.ingest._textflow import (
 )
 from bot.core.ingest.errors import IngestError
 from bot.core.model import Document, Paragraph, Quote, Section
+from bot.core.text import sentence_spans, split_sentences
 
 __all__ = ["IngestError", "ingest_file", "ingest_text"]
 

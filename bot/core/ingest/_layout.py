@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from bot.core.ingest._hyphen import Evidence, join_break
-from bot.core.ingest._sentences import is_abbreviation
+from bot.core.text import is_abbreviation
 
 _SPACES = re.compile(r"\s+")
 #: Three full stops set as an ellipsis (LaTeX's \ldots, a spaced ". . .").
