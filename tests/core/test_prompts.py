@@ -81,9 +81,16 @@ def service(store: PromptStore, index: SearchIndex) -> PromptService:
 
 
 async def propose(
-    service: PromptService, text: str, *, guild: str = "G1", author: str = "100", **kw: str
+    service: PromptService,
+    text: str,
+    *,
+    guild: str = "G1",
+    author: str = "100",
+    section: str | None = None,
 ) -> int:
-    prompt, created = await service.add(guild=guild, channel="7", author=author, text=text, **kw)
+    prompt, created = await service.add(
+        guild=guild, channel="7", author=author, text=text, section=section
+    )
     assert created
     return prompt.number
 
