@@ -10,6 +10,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import __version__
+from bot.core.model import Document
 from bot.services import Services
 from bot.ui.host import Host
 from bot.ui.render import COLOUR, EMBED_FIELDS, FIELD_NAME, FIELD_VALUE, Reply, cut, plural
@@ -27,8 +28,13 @@ def format_uptime(seconds: float) -> str:
     return f"{minutes} min" if minutes else "less than a minute"
 
 
-def about_reply(services: Services, *, now: float | None = None) -> Reply:
-    """What ``/about`` answers; the console calls this too."""
+def about_reply(
+    services: Services, *, now: float | None = None, current: Document | None = None
+) -> Reply:
+    """What ``/about`` answers; the console calls this too.
+
+    ``current``: the essay the asking server reads now (look-ups answer from it).
+    """
     docs = services.index.library.documents
     embed = discord.Embed(
         title="essay-bot",
@@ -50,6 +56,18 @@ def about_reply(services: Services, *, now: float | None = None) -> Reply:
         embed.add_field(name="…", value=f"and {len(docs) - (EMBED_FIELDS - 3)} more essays")
     if not docs:
         embed.add_field(name="Essays", value="None indexed: check the seeds folder.")
+    if current is not None and len(docs) > 1:
+        embed.add_field(
+            name="Current essay here",
+            value=cut(f"{current.title} ({current.id})", FIELD_VALUE)[0],
+            inline=False,
+        )
+    elif len(docs) > 1:
+        embed.add_field(
+            name="Current essay here",
+            value="None chosen: look-ups search every essay (/plan-admin essay picks one).",
+            inline=False,
+        )
     elapsed = (time.monotonic() if now is None else now) - services.started
     embed.add_field(name="Version", value=__version__)
     embed.add_field(name="Uptime", value=format_uptime(elapsed))
@@ -64,7 +82,9 @@ class About(commands.Cog):
     @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=False)
     @app_commands.command(name="about", description="What this bot has indexed, and its version.")
     async def about(self, interaction: discord.Interaction[Any]) -> None:
-        await send_reply(interaction, about_reply(self.services))
+        guild = str(interaction.guild_id) if interaction.guild_id is not None else None
+        current = await self.services.plans.current_essay(guild)
+        await send_reply(interaction, about_reply(self.services, current=current))
 
 
 async def setup(bot: Host) -> None:
