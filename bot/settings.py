@@ -49,6 +49,8 @@ class Settings:
     database_path: Path
     seeds_dir: Path
     log_level: str
+    # Optional semantic ranker: a model folder or id (see bot.core.search.semantic).
+    semantic_model: str | None = None
 
     @classmethod
     def load(
@@ -75,6 +77,7 @@ class Settings:
             database_path=Path(get("DATABASE_PATH", "data/essay-bot.sqlite3")),
             seeds_dir=Path(get("SEEDS_DIR", "seeds")),
             log_level=level,
+            semantic_model=get("SEMANTIC_MODEL") or None,
         )
 
     @property
