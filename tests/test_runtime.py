@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
+import logging
+from dataclasses import replace
 from pathlib import Path
+
+import pytest
 
 from bot.console import Console
 from bot.core.model import Document
 from bot.runtime import open_services
-from bot.services import Caller
+from bot.services import Caller, Services
 from bot.settings import SecretStr, Settings
 from tests.conftest import SEEDS
+from tests.core.search import tinymodel
 
 
 def settings_for(tmp_path: Path) -> Settings:
@@ -45,3 +51,56 @@ async def test_console_over_the_real_services(tmp_path: Path, essay: Document) -
     finally:
         await close()
     assert (tmp_path / "data" / "essay-bot.sqlite3").is_file()
+
+
+def test_semantic_model_is_one_optional_setting(tmp_path: Path) -> None:
+    env = {"DISCORD_TOKEN": "t"}
+    assert Settings.load(tmp_path / "none.env", env).semantic_model is None
+    loaded = Settings.load(tmp_path / "none.env", {**env, "SEMANTIC_MODEL": " all-MiniLM-L6-v2 "})
+    assert loaded.semantic_model == "all-MiniLM-L6-v2"
+
+
+async def wait_for_ranker(services: Services, seconds: float = 60.0) -> None:
+    for _ in range(int(seconds * 20)):
+        if services.index.ranker_name is not None:
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError("the semantic ranker was never attached")
+
+
+async def test_the_semantic_ranker_loads_after_start_up_and_about_says_so(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    model = tinymodel.build(tmp_path / "models" / "tiny")
+    settings = replace(settings_for(tmp_path), semantic_model=str(model))
+    with caplog.at_level(logging.INFO):
+        services, close = await open_services(settings)
+        try:
+            # Start-up did not wait for the vectors: search answers at once, by words.
+            assert services.index.passages("pipelines", limit=1)
+            await wait_for_ranker(services)
+            out = io.StringIO()
+            await Console(services, Caller(user="1", guild="2", channel=None), out=out).handle(
+                "/about"
+            )
+            assert "│ Semantic ranker:\n│   on: tiny\n" in out.getvalue()
+        finally:
+            await close()
+    assert any("semantic ranker on: tiny" in r.getMessage() for r in caplog.records)
+    assert list((tmp_path / "data" / "semantic-cache").glob("*.npy"))
+
+
+async def test_a_missing_model_leaves_the_bot_answering_by_words(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    settings = replace(settings_for(tmp_path), semantic_model="no-such-model")
+    with caplog.at_level(logging.INFO):
+        services, close = await open_services(settings)
+        await close()  # waits for the loading thread
+    off = [r for r in caplog.records if "semantic ranker off" in r.getMessage()]
+    assert len(off) == 1
+    assert str(tmp_path / "data" / "models" / "no-such-model") in off[0].getMessage()
+    assert services.index.ranker_name is None
+    out = io.StringIO()
+    await Console(services, Caller(user="1", guild="2", channel=None), out=out).handle("/about")
+    assert "│ Semantic ranker:\n│   off\n" in out.getvalue()
