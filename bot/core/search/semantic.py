@@ -47,10 +47,13 @@ TOKENIZER_FILE = "tokenizer.json"
 # Longer inputs are cut: sentence encoders are trained on short texts, and a
 # paragraph's best sentence is scored on its own anyway.
 MAX_TOKENS = 256
-# Texts are embedded in batches of similar length, so padding costs little.
-BATCH = 32
-# onnxruntime threads: the bot shares a small machine with its event loop.
-THREADS = 2
+# Texts are embedded in batches of similar length, so padding costs little;
+# small batches keep onnxruntime's memory arena small (measured on the essay:
+# batches of 32 left it 350 MiB larger than batches of 8, for no gain in time).
+BATCH = 8
+# onnxruntime threads: one. A second one bought nothing measurable on a shared
+# two-core machine, and it competes with the event loop for the other core.
+THREADS = 1
 # Bumped whenever the way vectors are made changes, so old caches are not read.
 CACHE_FORMAT = "1"
 # A paragraph's similarity to a query mixes its own and its best sentence's.
@@ -109,10 +112,15 @@ class Encoder:
     way vectors are made), for the vector cache.
     """
 
-    def __init__(self, session: Any, tokenizer: Any, key: str, name: str) -> None:
+    def __init__(
+        self, session: Any, tokenizer: Any, key: str, name: str, release: Any = None
+    ) -> None:
         self._session = session
         self._tokenizer = tokenizer
         self._inputs = {i.name for i in session.get_inputs()}
+        # Run options that hand the arena's memory back after a run: for the
+        # start-up batches, whose peak a one-sentence query never needs again.
+        self._release = release
         self.key = key
         self.name = name
 
@@ -157,7 +165,9 @@ class Encoder:
         key = hashlib.sha256(
             f"{CACHE_FORMAT}:{MAX_TOKENS}:{_file_digest(model)}:{_file_digest(tokenizer_file)}".encode()
         ).hexdigest()
-        encoder = cls(session, tokenizer, key, folder.name)
+        release = onnxruntime.RunOptions()
+        release.add_run_config_entry("memory.enable_memory_arena_shrinkage", "cpu:0")
+        encoder = cls(session, tokenizer, key, folder.name, release)
         encoder.probe(model)
         return encoder
 
@@ -170,21 +180,26 @@ class Encoder:
         if vector.ndim != 2 or vector.shape[1] == 0 or not np.isfinite(vector).all():
             raise SemanticUnavailable(f"{model} gives no usable sentence vector")
 
-    def embed(self, texts: Sequence[str]) -> FloatArray:
-        """One unit-length row per text, in the order given."""
+    def embed(self, texts: Sequence[str], *, bulk: bool = False) -> FloatArray:
+        """One unit-length row per text, in the order given.
+
+        ``bulk``: many texts at once (start-up), whose working memory is handed
+        back afterwards; a query keeps it for the next query.
+        """
         encodings = self._tokenizer.encode_batch(list(texts))
         lengths = [len(e.ids) for e in encodings]
         order = sorted(range(len(texts)), key=lambda i: lengths[i])
         rows: dict[int, FloatArray] = {}
         for start in range(0, len(order), BATCH):
             batch = order[start : start + BATCH]
-            for i, row in zip(batch, self._run([encodings[i] for i in batch]), strict=True):
+            vectors = self._run([encodings[i] for i in batch], self._release if bulk else None)
+            for i, row in zip(batch, vectors, strict=True):
                 rows[i] = row
         if not rows:
             return np.zeros((0, 0), dtype=np.float32)
         return np.stack([rows[i] for i in range(len(texts))])
 
-    def _run(self, encodings: Sequence[Any]) -> FloatArray:
+    def _run(self, encodings: Sequence[Any], options: Any) -> FloatArray:
         width = max(1, *(len(e.ids) for e in encodings))
         ids = np.zeros((len(encodings), width), dtype=np.int64)
         mask = np.zeros_like(ids)
@@ -194,7 +209,7 @@ class Encoder:
         feed = {"input_ids": ids, "attention_mask": mask}
         if "token_type_ids" in self._inputs:
             feed["token_type_ids"] = np.zeros_like(ids)
-        output = np.asarray(self._session.run(None, feed)[0], dtype=np.float32)
+        output = np.asarray(self._session.run(None, feed, options)[0], dtype=np.float32)
         if output.ndim != 2 and output.ndim != 3:
             raise ValueError(f"the model's output has {output.ndim} dimensions, not 2 or 3")
         if output.ndim == 3:  # per-token vectors: mean over the real tokens
@@ -228,7 +243,7 @@ def cached_vectors(encoder: Encoder, texts: Sequence[str], cache_dir: Path) -> F
         pass
     except (OSError, ValueError) as exc:
         log.warning("semantic cache %s unreadable (%s); recomputing", path, exc)
-    vectors = encoder.embed(texts)
+    vectors = encoder.embed(texts, bulk=True)
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=cache_dir, suffix=".tmp")

@@ -90,7 +90,7 @@ def test_a_second_start_reads_the_vectors_from_the_cache(
     first = SemanticRanker.build(encoder, make_index(), tmp_path)
     (written,) = cache_files(tmp_path)
 
-    def no_embedding(texts: object) -> None:
+    def no_embedding(texts: object, **kw: object) -> None:
         raise AssertionError("the cached vectors should have been read")
 
     monkeypatch.setattr(encoder, "embed", no_embedding)
@@ -183,7 +183,7 @@ def test_the_section_filter_holds_for_semantic_answers(index: SearchIndex) -> No
 def test_autocomplete_never_asks_the_ranker(
     index: SearchIndex, encoder: Encoder, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def slow(texts: object) -> None:
+    def slow(texts: object, **kw: object) -> None:
         raise AssertionError("autocomplete must not embed")
 
     monkeypatch.setattr(encoder, "embed", slow)
