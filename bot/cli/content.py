@@ -14,7 +14,14 @@ from typing import Any
 from bot.core.errors import UserError
 from bot.core.library import load_library
 from bot.core.model import Library
-from bot.core.search import PassageHit, QuoteHit, SearchIndex, SectionHit, validate_query
+from bot.core.search import (
+    WEAK_MATCH,
+    PassageHit,
+    QuoteHit,
+    SearchIndex,
+    SectionHit,
+    validate_query,
+)
 
 
 def add_parsers(sub: Any) -> None:
@@ -128,6 +135,8 @@ def _run_search(
         print(no_match_message(query, index.suggestions(query)))
         return 0
     several = len(library.documents) > 1
+    if any(isinstance(h, PassageHit) and not h.confident for h in hits):
+        print(WEAK_MATCH + "\n")
     print("\n\n".join(_render(hit, several) for hit in hits))
     return 0
 

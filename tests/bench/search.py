@@ -25,7 +25,8 @@ from bot.core.library import load_library
 from bot.core.model import Document, Library, Paragraph, Quote, Section
 from bot.core.search import SearchIndex
 from tests.bench._common import median, ms, percentile, table
-from tests.core.search.queryset import HELDOUT, Answer, Case, accuracy, ask, load_cases, rank
+from tests.core.search.queryset import SECOND as HELDOUT
+from tests.core.search.queryset import Answer, Case, accuracy, ask, load_cases, rank
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 LIBRARY_SIZE = 100

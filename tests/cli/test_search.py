@@ -9,6 +9,7 @@ import sys
 import pytest
 
 from bot.cli import main
+from bot.core.search import WEAK_MATCH
 from tests.conftest import ROOT, SEEDS
 
 
@@ -51,7 +52,15 @@ def test_section_and_search_json_contract(capsys: pytest.CaptureFixture[str]) ->
     code, out, _ = run(capsys, "search", "3650", "--json")
     assert code == 0
     top = json.loads(out)[0]
-    assert set(top) == {"kind", "section", "section_title", "paragraph", "text", "score"}
+    assert set(top) == {
+        "kind",
+        "section",
+        "section_title",
+        "paragraph",
+        "text",
+        "score",
+        "confident",
+    }
     assert (top["kind"], top["section"], top["paragraph"]) == ("passage", 4, 2)
     assert "3,650" in top["text"]
 
@@ -113,3 +122,14 @@ def test_as_a_process() -> None:
     assert json.loads(result.stdout) == [
         {"number": 3, "title": "Societal Dialogue", "score": 100.0}
     ]
+
+
+def test_a_weakly_matched_question_says_it_is_a_guess(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, _ = run(
+        capsys, "search", "what", "do", "you", "think", "about", "football", "today?"
+    )
+    assert code == 0
+    assert out.startswith(WEAK_MATCH)
+    assert "§ " in out

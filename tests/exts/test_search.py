@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from bot.core.search import SearchIndex
+from bot.core.search import WEAK_MATCH, SearchIndex
 from tests.exts.conftest import Harness
 from tests.exts.harness import EPHEMERAL, OTHER_ID, button, buttons, option, press, slash
 
@@ -36,3 +36,12 @@ async def test_blank_query_is_refused(harness: Harness) -> None:
     callback = await harness.answer(slash("search", option("query", "\u200b \u202e")))
     assert callback.data["flags"] & EPHEMERAL
     assert callback.data["content"] == "Type a few words to search for."
+
+
+async def test_a_weakly_matched_question_says_it_is_a_guess(
+    harness: Harness, index: SearchIndex
+) -> None:
+    question = "what do you think of the bridge these days?"
+    assert not index.passages(question)[0].confident
+    first = (await harness.answer(slash("search", option("query", question)))).data
+    assert first["embeds"][0]["author"]["name"] == WEAK_MATCH

@@ -61,6 +61,8 @@ class Query:
     # it for a short query; for a long question or prompt, only as much as its
     # weightiest few words weigh (see ``index.ENOUGH_WORDS``). None: all of it.
     enough: float | None = None
+    # The query word each entry of ``words`` stands for, as typed (folded).
+    words_typed: tuple[str, ...] = ()
 
     @property
     def total(self) -> float:

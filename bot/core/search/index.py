@@ -33,10 +33,17 @@ from bot.core.search.hits import (
     SectionHit,
     validate_query,
 )
-from bot.core.search.lexicon import MIN_PREFIX_LEN, Expansion, Lexicon, max_edits
+from bot.core.search.lexicon import (
+    MIN_PREFIX_LEN,
+    STEM_SIMILARITY,
+    Expansion,
+    Lexicon,
+    max_edits,
+)
 from bot.core.search.preview import shorten, trim_around
 from bot.core.search.ranking import PassageRanker, PassageScores
 from bot.core.search.text import Token, analyse, fold, terms, tokens
+from bot.core.search.words import is_content, stem
 from bot.core.text import clean_user_text
 
 log = logging.getLogger(__name__)
@@ -59,6 +66,14 @@ SPECIFIC_SHARE = 0.35
 # its other words are ways of asking, not words the passage must contain. Words
 # absent from the text weigh most, so off-topic chatter still falls short.
 ENOUGH_WORDS = 4
+# A query of this many words or more (or with a question mark) is a question
+# or prompt: never left empty-handed if it shares a content word with the text.
+QUESTION_WORDS = 4
+# A confident answer to a question also offers the runners-up down to this
+# score: a question's words are spread thinner than a keyword query's.
+QUESTION_FLOOR = 30.0
+# How many passages a weak match offers.
+WEAK_HITS = 3
 # How many lexical candidates get the (costlier) phrase score.
 RERANK = 30
 MAX_LIMIT = 50
@@ -323,7 +338,10 @@ class SearchIndex:
     # ----------------------------------------------------------------- queries
 
     def _query(self, text: str) -> Query:
-        words = list(dict.fromkeys(terms(text, compounds=False)))
+        typed = list(dict.fromkeys(terms(text, compounds=False)))
+        # Function words say how a query asks, not what about: left out when it
+        # has anything else (the phrase score still sees them).
+        words = [w for w in typed if is_content(w)] or typed
         expansions = tuple(
             tuple(self._expand(w, still_typing=i == len(words) - 1)) for i, w in enumerate(words)
         )
@@ -342,7 +360,9 @@ class SearchIndex:
         bar = min(SPECIFIC_IDF, SPECIFIC_SHARE * self.lexicon.max_idf)
         specificity = min(1.0, known / bar)
         enough = sum(sorted(weights, reverse=True)[:ENOUGH_WORDS])
-        return Query(" ".join(words), expansions, weights, matched, specificity, enough)
+        return Query(
+            " ".join(typed), expansions, weights, matched, specificity, enough, tuple(words)
+        )
 
     def _expand(self, word: str, *, still_typing: bool) -> list[Expansion]:
         """A query word's readings; a finished, common word keeps only itself.
@@ -358,7 +378,13 @@ class SearchIndex:
             return expansions
         if self.lexicon.idf[exact] < 1.0:
             return [e for e in expansions if e.term == exact]
-        return [e for e in expansions if len(self.lexicon.terms[e.term]) - len(word) <= 2]
+        root = stem(word)
+        return [
+            e
+            for e in expansions
+            if len(self.lexicon.terms[e.term]) - len(word) <= 2
+            or stem(self.lexicon.terms[e.term]) == root
+        ]
 
     def _doc(self, index: int) -> Document:
         return self.library.documents[index]
@@ -537,16 +563,21 @@ class SearchIndex:
                 raise NotFound(f"There is no section {section}.")
             in_section = self._p_section == section
             mask = in_section if mask is None else mask & in_section
-        if q.empty:
+        if q.empty or not any(is_content(w) for w in q.words_typed):
             return []
         keep = max(RERANK, 3 * limit)
         scores, coverage, strength = self._passage_scores(q, text, mask, keep)
         final = scores.paragraphs if self._ranker is None else self._ranker.score(scores)
         final = np.where(scores.eligible, final, 0.0)
         ranked = order(final, coverage, strength, keep)
+        confident = bool(len(ranked.scores) and ranked.scores[0] >= SCORE_FLOOR)
+        question = self._is_question(text, q)
+        if not confident and not question:
+            return []
+        floor = QUESTION_FLOOR if question else SCORE_FLOOR
         hits = []
         for unit, score in zip(ranked.units, ranked.scores, strict=True):
-            if score < SCORE_FLOOR:
+            if confident and score < floor:
                 break
             p = self._paragraph_units[int(unit)]
             hits.append(
@@ -557,9 +588,27 @@ class SearchIndex:
                     paragraph=p.paragraph,
                     text=p.text,
                     score=min(100.0, float(score)),
+                    confident=confident,
                 )
             )
-        return hits[:limit]
+        return hits[: limit if confident else min(limit, WEAK_HITS)]
+
+    def _is_question(self, text: str, query: Query) -> bool:
+        """Whether a query is a question or prompt that shares a content word with the text.
+
+        Such a query is never left empty-handed: below the score floor it still
+        gets its best passages, marked as a weak match. A short keyword query
+        that matches nothing well gets nothing (and a did-you-mean) instead.
+        Only the word itself or its stem counts, not a typo reading: "cook"
+        is not about "took".
+        """
+        typed = terms(text, compounds=False)
+        if len(typed) < QUESTION_WORDS and "?" not in text:
+            return False
+        return any(
+            is_content(word) and any(e.similarity >= STEM_SIMILARITY for e in expansions)
+            for word, expansions in zip(query.words_typed, query.words, strict=True)
+        )
 
     def _passage_scores(
         self, query: Query, text: str, mask: BoolArray | None, keep: int

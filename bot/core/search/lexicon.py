@@ -22,6 +22,8 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 from wordfreq import zipf_frequency
 
+from bot.core.search.words import stem
+
 # Words this short are matched exactly or as a prefix only: one edit turns
 # "war" into "was" or "far", which is a different word, not a typo.
 MIN_FUZZY_LEN = 4
@@ -50,6 +52,9 @@ COMMON_FLOOR = 0.1
 # Its typo readings must keep its first letter (variants such as "defence" →
 # "defense" or "centres" → "centers" do; real-word confusions mostly do not).
 REAL_WORD_ZIPF = 3.0
+# How sure a reading by stem is ("trusting" for "trust"): below the word itself,
+# above most typo readings.
+STEM_SIMILARITY = 0.9
 
 
 @lru_cache(maxsize=1 << 14)
@@ -128,6 +133,10 @@ class Lexicon:
         )
         self.max_idf = float(self.idf.max()) if len(self.terms) else 1.0
         self._lengths = np.array([len(t) for t in self.terms], dtype=np.int32)
+        # Terms by Snowball stem, so a word finds its other inflections.
+        self.stems: dict[str, list[int]] = {}
+        for i, term in enumerate(self.terms):
+            self.stems.setdefault(stem(term), []).append(i)
         # Truncations of every term, by length, for typo-tolerant prefixes.
         self._heads: dict[int, list[str]] = {}
         self._expansions: OrderedDict[str, tuple[Expansion, ...]] = OrderedDict()
@@ -182,6 +191,8 @@ class Lexicon:
         exact = self.ids.get(word)
         if exact is not None:
             offer(exact, 1.0)
+        for term in self.stems.get(stem(word), ()):
+            offer(term, STEM_SIMILARITY)
         if len(word) >= MIN_PREFIX_LEN or word.isdigit():
             for term in self._prefixed(word):
                 if term == exact:

@@ -338,7 +338,15 @@ def test_to_json_shapes(index: SearchIndex) -> None:
     section = index.sections("2")[0].to_json()
     assert section == {"number": 2, "title": "A Period of Turbulence", "score": 100.0}
     passage = index.passages("zurich")[0].to_json()
-    assert set(passage) == {"kind", "section", "section_title", "paragraph", "text", "score"}
+    assert set(passage) == {
+        "kind",
+        "section",
+        "section_title",
+        "paragraph",
+        "text",
+        "score",
+        "confident",
+    }
     assert passage["kind"] == "passage"
 
 
