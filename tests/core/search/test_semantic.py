@@ -131,13 +131,16 @@ def test_an_unreadable_cache_is_recomputed(tmp_path: Path, encoder: Encoder) -> 
 # ----------------------------------------------------------------- fusion
 
 
-def test_fusion_mixes_the_lexical_score_with_the_calibrated_similarity() -> None:
+def test_fusion_lifts_the_lexical_score_by_meaning_and_never_sinks_it() -> None:
     lexical = np.array([80.0, 0.0, 40.0, 60.0])
-    # SIM_ZERO and below count 0, SIM_FULL and above 100, linear between.
-    similarity = np.array([0.9, 0.40, 0.15, 0.0], dtype=np.float32)
+    # SIM_ZERO (0.15) and below count 0, SIM_FULL (0.75) and above 100, linear between.
+    similarity = np.array([0.9, 0.45, 0.15, 0.0], dtype=np.float32)
     eligible = np.array([True, True, True, False])
-    fused = fuse(lexical, similarity, eligible, mode="mix")
-    assert np.allclose(fused, [90.0, 25.0, 20.0, 30.0])
+    fused = fuse(lexical, similarity, eligible)
+    # 0.3 of the lexical score plus 0.7 of the semantic one, or the lexical score if higher.
+    assert np.allclose(fused, [0.3 * 80 + 70, 0.7 * 50, 40.0, 60.0])
+    with pytest.raises(ValueError, match="unknown fusion mode"):
+        fuse(lexical, similarity, eligible, mode="sum")
 
 
 def test_rank_fusion_reads_as_weak_as_the_best_of_its_two_scores() -> None:
