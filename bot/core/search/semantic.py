@@ -333,9 +333,12 @@ def fuse(
     - ``rrf``: reciprocal rank fusion of the two orders, scaled to the better of
       the two best scores, so a weak best answer still reads as weak. Measured
       beside ``lift`` by ``make bench``: it loses keyword answers.
+
+    ``eligible`` (the caller's document or section filter) matters to rank
+    fusion only; the index zeroes every other paragraph's final score itself.
     """
-    semantic = 100.0 * np.clip((similarity - SIM_ZERO) / (SIM_FULL - SIM_ZERO), 0.0, 1.0)
-    semantic = np.where(eligible, semantic.astype(np.float64), 0.0)
+    scaled = np.clip((similarity - SIM_ZERO) / (SIM_FULL - SIM_ZERO), 0.0, 1.0)
+    semantic = 100.0 * scaled.astype(np.float64)
     if mode == "lift":
         mixed = W_LEXICAL * lexical + (1.0 - W_LEXICAL) * semantic
         return np.maximum(lexical, mixed)

@@ -48,6 +48,8 @@ def table(seed: int = 0) -> np.ndarray:
             rows[index[word], axis] = 1.0
     for word in FILLER:
         rows[index[word], -1] = 0.1
+    # Padding has a vector of its own, as in a real encoder: pooling must mask it.
+    rows[index["[PAD]"], 0] = 1.0
     if seed:
         rows += np.random.default_rng(seed).normal(0, 0.05, rows.shape).astype(np.float32)
     return rows
