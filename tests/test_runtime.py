@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import io
 import logging
+import threading
 from dataclasses import replace
 from pathlib import Path
 
@@ -12,6 +13,8 @@ import pytest
 
 from bot.console import Console
 from bot.core.model import Document
+from bot.core.search import SearchIndex
+from bot.core.search.semantic import load_ranker
 from bot.runtime import open_services
 from bot.services import Caller, Services
 from bot.settings import SecretStr, Settings
@@ -104,3 +107,28 @@ async def test_a_missing_model_leaves_the_bot_answering_by_words(
     out = io.StringIO()
     await Console(services, Caller(user="1", guild="2", channel=None), out=out).handle("/about")
     assert "│ Semantic ranker:\n│   off\n" in out.getvalue()
+
+
+async def test_start_up_does_not_wait_for_the_vectors(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    release = threading.Event()
+    real = load_ranker
+
+    def slow(index: SearchIndex, folder: Path, cache_dir: Path) -> object:
+        assert release.wait(30), "the test never released the loader"
+        return real(index, folder, cache_dir)
+
+    monkeypatch.setattr("bot.runtime.load_ranker", slow)
+    model = tinymodel.build(tmp_path / "models" / "tiny")
+    services, close = await open_services(
+        replace(settings_for(tmp_path), semantic_model=str(model))
+    )
+    try:
+        assert services.index.ranker_name is None  # still embedding, and the bot is up
+        assert services.index.complete_quotes("pipe") is not None
+        release.set()
+        await wait_for_ranker(services)
+    finally:
+        release.set()
+        await close()

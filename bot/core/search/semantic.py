@@ -338,10 +338,11 @@ def fuse(
     fusion only; the index zeroes every other paragraph's final score itself.
     """
     scaled = np.clip((similarity - SIM_ZERO) / (SIM_FULL - SIM_ZERO), 0.0, 1.0)
-    semantic = 100.0 * scaled.astype(np.float64)
+    semantic: npt.NDArray[np.float64] = 100.0 * scaled.astype(np.float64)
     if mode == "lift":
         mixed = W_LEXICAL * lexical + (1.0 - W_LEXICAL) * semantic
-        return np.maximum(lexical, mixed)
+        lifted: npt.NDArray[np.float64] = np.maximum(lexical, mixed)
+        return lifted
     if mode != "rrf":
         raise ValueError(f"unknown fusion mode {mode!r}")
     fused = reciprocal_rank_fusion([lexical, semantic], eligible)
