@@ -22,6 +22,7 @@ from bot.core.search import (
     SectionHit,
     validate_query,
 )
+from bot.core.text import quoted
 
 
 def add_parsers(sub: Any) -> None:
@@ -162,7 +163,7 @@ def _render(hit: Hit, several: bool) -> str:
     if isinstance(hit, QuoteHit):
         who = hit.speaker or ("pull quote" if hit.kind == "pull" else "from the text")
         cite = _cite(hit.section, hit.section_title, hit.paragraph, hit.document, several)
-        text = hit.text if hit.kind == "passage" else f"“{hit.text.strip('“”')}”"
+        text = hit.text if hit.kind == "passage" else quoted(hit.text)
         body = _wrap(text)
         return f"{body}\n    — {who} · {cite} · score {hit.score:.0f}"
     if isinstance(hit, SectionHit):

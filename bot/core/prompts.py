@@ -35,7 +35,7 @@ from bot.core.prompt_store import (
     text_key,
 )
 from bot.core.search import SearchIndex
-from bot.core.text import clean_user_text
+from bot.core.text import clean_user_text, shorten
 
 __all__ = [
     "BUILTIN_AUTHOR",
@@ -507,11 +507,7 @@ class PromptService:
 
 def _link_query(text: str) -> str:
     """The prompt cut to what retrieval accepts, at a word boundary."""
-    if len(text) <= _LINK_QUERY_LENGTH:
-        return text
-    cut = text[:_LINK_QUERY_LENGTH]
-    space = cut.rfind(" ")
-    return cut[:space] if space > _LINK_QUERY_LENGTH // 2 else cut
+    return shorten(text, _LINK_QUERY_LENGTH, mark="")
 
 
 _CSV_HEADER = (

@@ -17,8 +17,9 @@ from bot.core.search.hits import (
     SectionHit,
     validate_query,
 )
-from bot.core.search.index import SCORE_FLOOR, SearchIndex
+from bot.core.search.index import SearchIndex
 from bot.core.search.text import fold
+from bot.core.search.tuning import SCORE_FLOOR
 
 __all__ = [
     "MAX_CHOICES",

@@ -27,19 +27,14 @@ import numpy.typing as npt
 from rapidfuzz import fuzz
 
 from bot.core.search.lexicon import Expansion, Lexicon
-
-K1 = 1.2
-B = 0.75
-
-# How the final 0-100 score is made up; coverage dominates so that a passage
-# missing a rare query word cannot win on phrasing alone.
-W_COVERAGE = 0.70
-W_DENSITY = 0.15
-W_PHRASE = 0.15
-# When a unit is made of finer ones (a paragraph of sentences), this share of
-# its coverage is that of its best part: words found together in one sentence
-# answer a question better than the same words scattered over a paragraph.
-W_FOCUS = 0.5
+from bot.core.search.tuning import (
+    K1,
+    W_COVERAGE,
+    W_DENSITY,
+    W_FOCUS,
+    W_PHRASE,
+    B,
+)
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int32]

@@ -5,6 +5,8 @@
 - ``questions_tuning.toml``: reader questions the ranking constants are tuned on.
 - ``questions_heldout.toml``: reader questions written before tuning and never
   tuned on: only measured (``make bench``) and checked against issue 12's goals.
+- ``questions_other/<essay>.toml``: reader questions on other essays of the test
+  corpus, also never tuned on, so the ranking is not fitted to one text.
 
 Shared by the quality tests and the benchmark, which also judges the baselines
 with the same rules.
@@ -12,18 +14,25 @@ with the same rules.
 
 from __future__ import annotations
 
+import json
 import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from bot.core.model import Document, Library, Paragraph, Section
 from bot.core.search import PassageHit, QuoteHit, SearchIndex, SectionHit, fold
+from bot.core.text import split_sentences
 
 QUERIES = Path(__file__).with_name("queries.toml")
 SECOND = Path(__file__).with_name("queries_second.toml")
 QUESTIONS_TUNING = Path(__file__).with_name("questions_tuning.toml")
 QUESTIONS_HELDOUT = Path(__file__).with_name("questions_heldout.toml")
+# Reader questions on other essays, one file per essay of the test corpus
+# (``tests/corpus/essays/<id>/truth.json``), named after it.
+QUESTIONS_OTHER = Path(__file__).with_name("questions_other")
+CORPUS = Path(__file__).resolve().parents[2] / "corpus" / "essays"
 
 Command = Literal["quote", "section", "search"]
 
@@ -173,3 +182,39 @@ def measure(index: SearchIndex, cases: Sequence[Case]) -> Accuracy:
         1 for a, case in zip(answers, cases, strict=True) if not a and not case.expect.nothing
     )
     return accuracy(cases, ranks, empty)
+
+
+def other_essays() -> list[tuple[Library, list[Case]]]:
+    """Each corpus essay that has reader questions, as a library of its own."""
+    out = []
+    for path in sorted(QUESTIONS_OTHER.glob("*.toml")):
+        out.append((Library((corpus_essay(path.stem),)), load_cases(path)))
+    return out
+
+
+def corpus_essay(essay: str) -> Document:
+    """A corpus essay built from its truth (sections and paragraphs as written).
+
+    Built from the source, not from a PDF, so the questions measure search, not
+    ingest; an untitled opening section takes the essay's title.
+    """
+    truth: dict[str, Any] = json.loads((CORPUS / essay / "truth.json").read_text("utf-8"))
+    sections = tuple(
+        Section(
+            n,
+            s["title"] or truth["title"],
+            tuple(
+                Paragraph(i, text, split_sentences(text))
+                for i, text in enumerate(s["paragraphs"], 1)
+            ),
+        )
+        for n, s in enumerate(truth["sections"], 1)
+    )
+    return Document(
+        id=truth["id"],
+        title=truth["title"],
+        subtitle=truth.get("subtitle"),
+        author=truth["author"],
+        sections=sections,
+        quotes=(),
+    )

@@ -132,3 +132,31 @@ def test_a_question_finds_other_inflections_of_its_words(index: SearchIndex) -> 
     assert (hits[0].section, hits[0].paragraph) == (2, 1)
     assert hits[0].confident
     assert first(index, "scholarship") == (2, 2)
+
+
+SEASONS = document(
+    [
+        (
+            "Seasons",
+            [
+                "Soldiers marched north in the rain.",
+                "Grain sold well in the spring.",
+                "The war was long.",
+            ],
+        )
+    ]
+)
+
+
+def test_a_word_bridge_reads_an_absent_word_as_a_word_of_the_text() -> None:
+    question = "What happened in the conflict in spring?"
+    plain = SearchIndex.build(library(SEASONS))
+    assert [h.paragraph for h in plain.passages(question)] == [2]
+    bridged = SearchIndex.build(library(SEASONS), bridges={"conflict": {"war"}})
+    # "conflict" now reads as "war", but below the literal "spring".
+    assert [h.paragraph for h in bridged.passages(question)] == [2, 3]
+
+
+def test_a_word_the_text_has_is_never_read_through_a_bridge() -> None:
+    bridged = SearchIndex.build(library(SEASONS), bridges={"spring": {"soldier"}})
+    assert [h.paragraph for h in bridged.passages("spring")] == [2]
