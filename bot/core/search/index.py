@@ -526,11 +526,6 @@ class SearchIndex:
         best = process.extractOne(folded, self._speaker_folded, scorer=fuzz.WRatio, score_cutoff=85)
         return [] if best is None else [best[2]]
 
-    def resolve_speaker(self, name: str) -> str | None:
-        """The one speaker ``name`` means, or None if it means none or several."""
-        matches = self._speaker_matches(name)
-        return self._speakers[matches[0]] if len(matches) == 1 else None
-
     def _one_speaker(self, name: str) -> int:
         cleaned = clean_user_text(name)
         matches = self._speaker_matches(cleaned)

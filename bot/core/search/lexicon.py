@@ -12,7 +12,7 @@ from __future__ import annotations
 import bisect
 import math
 from collections import OrderedDict
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -126,7 +126,6 @@ class Lexicon:
             dtype=np.float64,
         )
         self.max_idf = float(self.idf.max()) if len(self.terms) else 1.0
-        self._lengths = np.array([len(t) for t in self.terms], dtype=np.int32)
         # Terms by Snowball stem, so a word finds its other inflections.
         self.stems: dict[str, list[int]] = {}
         for i, term in enumerate(self.terms):
@@ -179,63 +178,82 @@ class Lexicon:
         self._expansions.clear()
 
     def _expand(self, word: str, typos: bool) -> list[Expansion]:
-        found: dict[int, float] = {}
+        """Every reading of ``word``, each term at its best similarity, best first.
 
-        def offer(term: int, similarity: float) -> None:
+        In turn: the word itself, its other inflections (same Snowball stem),
+        bridged words (only for a word the text lacks in every inflection),
+        longer words it begins, and (``typos``, for a word the text lacks) words
+        one or two edits away, whole or as a prefix.
+        """
+        found: dict[int, float] = {}
+        exact = self.ids.get(word)
+        if exact is not None:
+            found[exact] = 1.0
+        self._offer(found, self._inflections(word))
+        self._offer(found, self._prefixes(word, exact))
+        if exact is None and typos:
+            self._offer(found, self._typos(word))
+        ranked = sorted(found.items(), key=lambda item: (-item[1], item[0]))
+        return [Expansion(t, s) for t, s in ranked[:MAX_EXPANSIONS]]
+
+    @staticmethod
+    def _offer(found: dict[int, float], readings: Iterable[tuple[int, float]]) -> None:
+        for term, similarity in readings:
             if similarity > found.get(term, 0.0):
                 found[term] = similarity
 
-        exact = self.ids.get(word)
-        if exact is not None:
-            offer(exact, 1.0)
+    def _inflections(self, word: str) -> list[tuple[int, float]]:
+        """Terms of the same stem; failing any, the terms a bridge leads to."""
         root = stem(word)
-        for term in self.stems.get(root, ()):
-            offer(term, STEM_SIMILARITY)
-        if self.bridges is not None and is_content(word) and not found:
-            for related in self.bridges.get(root, ()):
-                for term in self.stems.get(related, ()):
-                    offer(term, BRIDGE_SIMILARITY)
-        if len(word) >= MIN_PREFIX_LEN or word.isdigit():
-            for term in self._prefixed(word):
-                if term == exact:
-                    continue
-                similarity = _prefix_similarity(len(word), len(self.terms[term]))
-                if exact is not None and len(self.terms[term]) - len(word) > 2:
-                    # The word exists as typed, so a longer word starting with it
-                    # is a guess, not an inflection ("the" → "these").
-                    similarity *= 0.6
-                offer(term, similarity)
-        if exact is None and typos:
-            real_word = language_frequency(word) >= REAL_WORD_ZIPF
+        same = [(t, STEM_SIMILARITY) for t in self.stems.get(root, ())]
+        if same or word in self.ids or self.bridges is None or not is_content(word):
+            return same
+        return [
+            (term, BRIDGE_SIMILARITY)
+            for related in self.bridges.get(root, ())
+            for term in self.stems.get(related, ())
+        ]
 
-            def plausible(term: int) -> bool:
-                return not real_word or self.terms[term][:1] == word[:1]
+    def _prefixes(self, word: str, exact: int | None) -> Iterator[tuple[int, float]]:
+        """Longer terms that begin with ``word`` (the member may still be typing)."""
+        if len(word) < MIN_PREFIX_LEN and not word.isdigit():
+            return
+        for term in self._prefixed(word):
+            if term == exact:
+                continue
+            similarity = _prefix_similarity(len(word), len(self.terms[term]))
+            if exact is not None and len(self.terms[term]) - len(word) > 2:
+                # The word exists as typed, so a longer word starting with it
+                # is a guess, not an inflection ("the" → "these").
+                similarity *= 0.6
+            yield term, similarity
 
-            edits = max_edits(len(word))
-            if edits and not word.isdigit():
-                for _, distance, term in process.extract(
-                    word, self.terms, scorer=OSA.distance, score_cutoff=edits, limit=None
-                ):
-                    if plausible(term):
-                        offer(
-                            term,
-                            _typo_similarity(int(distance), len(word), len(self.terms[term])),
-                        )
-            if len(word) >= MIN_FUZZY_PREFIX_LEN and not word.isdigit():
-                for _, distance, term in process.extract(
-                    word,
-                    self._head_list(len(word)),
-                    scorer=OSA.distance,
-                    score_cutoff=1,
-                    limit=None,
-                ):
-                    if len(self.terms[term]) > len(word) and plausible(term):
-                        similarity = _prefix_similarity(len(word), len(self.terms[term]))
-                        offer(
-                            term, similarity * _typo_similarity(int(distance), len(word), len(word))
-                        )
-        ranked = sorted(found.items(), key=lambda item: (-item[1], item[0]))
-        return [Expansion(t, s) for t, s in ranked[:MAX_EXPANSIONS]]
+    def _typos(self, word: str) -> Iterator[tuple[int, float]]:
+        """Terms one or two edits away, whole or as a prefix, for a word the text lacks.
+
+        A word common in the language keeps its first letter (see ``REAL_WORD_ZIPF``).
+        """
+        if word.isdigit():
+            return
+        real_word = language_frequency(word) >= REAL_WORD_ZIPF
+
+        def plausible(term: int) -> bool:
+            return not real_word or self.terms[term][:1] == word[:1]
+
+        edits = max_edits(len(word))
+        if edits:
+            for _, distance, term in process.extract(
+                word, self.terms, scorer=OSA.distance, score_cutoff=edits, limit=None
+            ):
+                if plausible(term):
+                    yield term, _typo_similarity(int(distance), len(word), len(self.terms[term]))
+        if len(word) >= MIN_FUZZY_PREFIX_LEN:
+            for _, distance, term in process.extract(
+                word, self._head_list(len(word)), scorer=OSA.distance, score_cutoff=1, limit=None
+            ):
+                if len(self.terms[term]) > len(word) and plausible(term):
+                    similarity = _prefix_similarity(len(word), len(self.terms[term]))
+                    yield term, similarity * _typo_similarity(int(distance), len(word), len(word))
 
     def weight(self, word: str, expansions: list[Expansion]) -> float:
         """What a query word is worth: the idf of the term it most likely means.
