@@ -272,3 +272,49 @@ def perfect_document(truth: Essay) -> Document:
     return Document(
         truth.id, truth.title, truth.subtitle, truth.author, sections, tuple(spoken + pulls)
     )
+
+
+#: Issue 9's targets. Paragraphs and hyphenation differ by input: the PDF keeps evidence
+#: (fonts, positions) that extracted text has lost.
+PARAGRAPH_SHARE = {"text": 0.97, "pdf": 0.99}
+HYPHEN_ERRORS = {"text": 1, "pdf": 0}
+SPEAKER_RECALL = 0.80
+SPEAKER_PRECISION = 0.95
+#: Seconds to ingest a PDF of up to ten pages.
+PDF_SECONDS = 2.0
+
+
+def unmet(score: Score, *, pdf: bool) -> list[str]:
+    """The targets ``score`` misses, each as a short sentence; empty when all are met.
+
+    For the ingest's own tests: ``assert not unmet(total, pdf=False), total``.
+    """
+    kind = "pdf" if pdf else "text"
+    checks = [
+        (score.failed == 0, f"{score.failed} cases failed"),
+        (
+            score.paragraphs_exact >= PARAGRAPH_SHARE[kind] * score.paragraphs,
+            f"paragraphs exact {score.paragraphs_exact}/{score.paragraphs}",
+        ),
+        (
+            score.sections_right == score.sections,
+            f"sections {score.sections_right}/{score.sections}",
+        ),
+        (score.pulls_cut == score.pulls, f"pull quotes cut {score.pulls_cut}/{score.pulls}"),
+        (
+            score.pulls_linked == score.pulls,
+            f"pull quotes linked {score.pulls_linked}/{score.pulls}",
+        ),
+        (score.pulls_left == 0, f"pull quotes left in body {score.pulls_left}"),
+        (score.hyphen_errors <= HYPHEN_ERRORS[kind], f"hyphenation errors {score.hyphen_errors}"),
+        (score.speaker_recall >= SPEAKER_RECALL, f"speaker recall {score.speaker_recall:.0%}"),
+        (
+            score.speaker_precision >= SPEAKER_PRECISION,
+            f"speaker precision {score.speaker_precision:.0%}",
+        ),
+        (score.end_marks_left == 0, f"end marks left {score.end_marks_left}"),
+    ]
+    if pdf:
+        per_case = score.seconds / max(1, score.cases - score.failed)
+        checks.append((per_case < PDF_SECONDS, f"{per_case:.2f} s per PDF"))
+    return [message for ok, message in checks if not ok]

@@ -12,6 +12,7 @@ from collections import Counter
 import pytest
 
 from tests.corpus import ESSAYS, MANIFEST, ROOT, Case, cases, manifest, truth
+from tests.corpus.build.extract import extract_pdfminer
 from tests.corpus.markup import load_markup, truth_text
 from tests.corpus.order import extracted_words, fairness, key, source_words
 
@@ -133,6 +134,14 @@ def test_fairness_verdicts_reproduce(entry: dict[str, object]) -> None:
     for kind in ("pdfminer", "pdftotext"):
         text = (folder / f"{entry['producer']}.{kind}.txt").read_text(encoding="utf-8")
         assert fairness(essay, text, str(entry["running_head"])).to_json() == verdicts[kind]
+
+
+@pytest.mark.parametrize("entry", ENTRIES, ids=ENTRY_IDS)
+def test_pdfminer_extraction_is_the_committed_one(entry: dict[str, object]) -> None:
+    """The committed text is what pdfminer.six (pinned in the dev extra) reads from the PDF."""
+    folder = ESSAYS / str(entry["essay"])
+    committed = (folder / f"{entry['producer']}.pdfminer.txt").read_text(encoding="utf-8")
+    assert extract_pdfminer(folder / f"{entry['producer']}.pdf") == committed
 
 
 def test_corpus_is_small() -> None:

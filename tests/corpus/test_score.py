@@ -9,7 +9,7 @@ import pytest
 
 from bot.core.model import Document, Paragraph, Quote, Section
 from tests.corpus import Case, LineBreak, cases
-from tests.corpus.score import Score, measure, perfect_document, same_speaker, score
+from tests.corpus.score import Score, measure, perfect_document, same_speaker, score, unmet
 
 
 @pytest.fixture(scope="module")
@@ -141,3 +141,14 @@ def test_measure_scores_a_failing_ingest_as_nothing_found() -> None:
     assert total.paragraphs_exact == 0
     assert total.pulls_left == total.pulls
     assert all("cannot read" in reason for reason in failures.values())
+
+
+def test_targets_met_by_a_flawless_ingest_and_missed_by_damage(case: Case) -> None:
+    full = _full(case)
+    assert unmet(full, pdf=True) == []
+    assert unmet(full, pdf=False) == []
+    one_error = dataclasses.replace(full, hyphen_errors=1)
+    assert unmet(one_error, pdf=False) == []
+    assert unmet(one_error, pdf=True) == ["hyphenation errors 1"]
+    lost = dataclasses.replace(full, paragraphs_exact=full.paragraphs - 1, speakers_given=99)
+    assert len(unmet(lost, pdf=True)) == 2
