@@ -242,8 +242,8 @@ def cached_vectors(encoder: Encoder, texts: Sequence[str], cache_dir: Path) -> F
             log.debug("semantic vectors read from %s", path)
             return np.asarray(vectors)
         log.warning("semantic cache %s has the wrong shape; recomputing", path)
-    except FileNotFoundError:
-        pass
+    except (FileNotFoundError, NotADirectoryError):
+        pass  # not computed yet
     except (OSError, ValueError) as exc:
         log.warning("semantic cache %s unreadable (%s); recomputing", path, exc)
     vectors = encoder.embed(texts, bulk=True)

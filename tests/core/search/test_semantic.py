@@ -128,6 +128,18 @@ def test_an_unreadable_cache_is_recomputed(tmp_path: Path, encoder: Encoder) -> 
     assert np.load(written).shape == (4 + 5, tinymodel.DIMENSION)  # rewritten
 
 
+def test_a_cache_that_cannot_be_written_costs_only_time(
+    tmp_path: Path, encoder: Encoder, caplog: pytest.LogCaptureFixture
+) -> None:
+    blocked = tmp_path / "cache"
+    blocked.write_text("a file where the cache folder should be", encoding="utf-8")
+    with caplog.at_level(logging.WARNING, logger="bot.core.search.semantic"):
+        ranker = SemanticRanker.build(encoder, make_index(), blocked)
+    assert ranker.paragraphs.shape == (4, tinymodel.DIMENSION)
+    (record,) = caplog.records
+    assert "semantic cache not written" in record.getMessage()
+
+
 # ----------------------------------------------------------------- fusion
 
 
