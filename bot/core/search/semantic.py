@@ -30,7 +30,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -70,6 +70,8 @@ SIM_FULL = 0.75
 W_LEXICAL = 0.3
 
 FloatArray = npt.NDArray[np.float32]
+# How the lexical and semantic scores are combined: see ``fuse``.
+Fusion = Literal["lift", "rrf"]
 
 
 class SemanticUnavailable(Exception):
@@ -171,10 +173,10 @@ class Encoder:
         release = onnxruntime.RunOptions()
         release.add_run_config_entry("memory.enable_memory_arena_shrinkage", "cpu:0")
         encoder = cls(session, tokenizer, key, folder.name, release)
-        encoder.probe(model)
+        encoder._probe(model)
         return encoder
 
-    def probe(self, model: Path) -> None:
+    def _probe(self, model: Path) -> None:
         """Embed one text now, so a model that loads but cannot run fails at start-up."""
         try:
             vector = self.embed(["probe"])
@@ -250,9 +252,12 @@ def cached_vectors(encoder: Encoder, texts: Sequence[str], cache_dir: Path) -> F
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=cache_dir, suffix=".tmp")
-        with os.fdopen(fd, "wb") as handle:
-            np.save(handle, vectors, allow_pickle=False)
-        os.replace(tmp, path)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                np.save(handle, vectors, allow_pickle=False)
+            os.replace(tmp, path)
+        finally:
+            Path(tmp).unlink(missing_ok=True)  # written and renamed, or a failed half
         for old in cache_dir.glob(f"{encoder.key[:16]}-*.npy"):
             if old != path:
                 old.unlink(missing_ok=True)
@@ -276,7 +281,7 @@ class SemanticRanker:
     # Each paragraph's sentences are one run of ``sentences``, starting here.
     starts: npt.NDArray[np.int64]
     # How the two scores are fused (see ``fuse``); the bench compares them.
-    mode: str = "lift"
+    mode: Fusion = "lift"
 
     @classmethod
     def build(cls, encoder: Encoder, index: SearchIndex, cache_dir: Path) -> SemanticRanker:
@@ -317,7 +322,7 @@ def fuse(
     similarity: FloatArray,
     eligible: npt.NDArray[np.bool_],
     *,
-    mode: str = "lift",
+    mode: Fusion = "lift",
 ) -> npt.NDArray[np.float64]:
     """The final 0..100 score of each paragraph.
 

@@ -152,7 +152,7 @@ def test_fusion_lifts_the_lexical_score_by_meaning_and_never_sinks_it() -> None:
     # 0.3 of the lexical score plus 0.7 of the semantic one, or the lexical score if higher.
     assert np.allclose(fused, [0.3 * 80 + 70, 0.7 * 50, 40.0, 60.0])
     with pytest.raises(ValueError, match="unknown fusion mode"):
-        fuse(lexical, similarity, eligible, mode="sum")
+        fuse(lexical, similarity, eligible, mode="sum")  # type: ignore[arg-type]
 
 
 def test_rank_fusion_reads_as_weak_as_the_best_of_its_two_scores() -> None:
