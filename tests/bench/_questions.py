@@ -34,6 +34,8 @@ from tests.bench._common import ms, percentile
 from tests.core.search.queryset import Accuracy, Answer, Case, accuracy, rank
 
 Ranker = Callable[[str], list[Answer]]
+# Builds a ranker over a library (the unit of METHODS and BASELINES).
+Builder = Callable[[Library], Ranker]
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,7 +142,7 @@ def plain_bm25(library: Library) -> Ranker:
     return ask
 
 
-def with_bridges(relations: Collection[str], senses: int) -> Callable[[Library], Ranker]:
+def with_bridges(relations: Collection[str], senses: int) -> Builder:
     """essay-bot with WordNet bridges (see ``_wordnet``) for words the text lacks."""
 
     def build(library: Library) -> Ranker:
@@ -156,12 +158,12 @@ BRIDGES = [
     ("co-hyponyms (siblings)", ("sibling",), 2),
 ]
 
-BASELINES: list[tuple[str, Callable[[Library], Ranker]]] = [
+BASELINES: list[tuple[str, Builder]] = [
     ("SQLite FTS5 bm25 (porter, OR of content words)", fts5),
     ("plain BM25 over Snowball stems (paragraph + best sentence)", plain_bm25),
 ]
 
-METHODS: list[tuple[str, Callable[[Library], Ranker]]] = [
+METHODS: list[tuple[str, Builder]] = [
     ("essay-bot, lexical", essay_bot),
     *(
         (f"essay-bot, lexical + WordNet {name}", with_bridges(relations, senses))
