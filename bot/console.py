@@ -18,7 +18,6 @@ import discord
 
 from bot.core.errors import InvalidInput, UserError
 from bot.exts.about import about_reply
-from bot.exts.errors import describe
 from bot.exts.prompts import (
     add_reply,
     export_reply,
@@ -28,10 +27,11 @@ from bot.exts.prompts import (
     restore_reply,
 )
 from bot.exts.quotes import quote_reply
-from bot.exts.render import Reply, Screen
 from bot.exts.search import search_reply
 from bot.exts.sections import section_reply
 from bot.services import Caller, Services
+from bot.ui.errors import describe
+from bot.ui.render import Reply, Screen
 
 log = logging.getLogger(__name__)
 

@@ -5,15 +5,15 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-import discord
 import pytest
 
 from bot.core.library import load_library
 from bot.core.model import Document, Library
-from tests.exts.harness import FakeHTTP
+from tests.fakediscord import FakeDiscord
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
+ROUND_TRIP = 0.08  # seconds: an ordinary connection to Discord
 
 
 @pytest.fixture(scope="session")
@@ -29,10 +29,11 @@ def essay(library: Library) -> Document:
 
 
 @pytest.fixture
-async def fake_http(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeHTTP]:
-    """A recording stand-in for Discord's HTTP API, with discord.py pointed at it."""
-    fake = FakeHTTP()
-    await fake.start()
-    monkeypatch.setattr(discord.http.Route, "BASE", fake.base)
-    yield fake
-    await fake.stop()
+async def fake() -> AsyncIterator[FakeDiscord]:
+    """The one fake Discord (REST and gateway on 127.0.0.1), for a test of its own.
+
+    An ordinary round trip away, as Discord is: what the bot does while its
+    requests are on their way is part of what the tests see.
+    """
+    async with FakeDiscord(round_trip=ROUND_TRIP) as fake:
+        yield fake

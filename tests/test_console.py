@@ -11,8 +11,8 @@ import pytest
 from bot.console import Console, parse
 from bot.exts.quotes import quote_reply
 from bot.services import Caller, Services
-from tests.exts.conftest import open_services
 from tests.exts.documents import make_document
+from tests.exts.harness import open_services
 
 
 @pytest.fixture

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.core.search import QuoteHit, validate_query
+from bot.core.search import MAX_CHOICE_CHARS, MAX_QUERY_CHARS, QuoteHit, validate_query
 from bot.core.text import clean_user_text, quoted
-from bot.exts.render import (
+from bot.services import Services
+from bot.ui.host import Host
+from bot.ui.render import (
     AUTHOR_NAME,
     COLOUR,
     EMBED_DESCRIPTION,
@@ -25,11 +27,7 @@ from bot.exts.render import (
     no_match,
     paragraph_reply,
 )
-from bot.exts.views import send_reply
-from bot.services import Services
-
-if TYPE_CHECKING:
-    from bot.app import EssayBot
+from bot.ui.views import send_reply
 
 
 def speaker_label(hit: QuoteHit) -> str:
@@ -85,6 +83,8 @@ class Quotes(commands.Cog):
     def __init__(self, services: Services) -> None:
         self.services = services
 
+    @app_commands.allowed_installs(guilds=True, users=False)
+    @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=False)
     @app_commands.command(name="quote", description="Find a quote from the essay.")
     @app_commands.describe(
         query="Words from the quote, or what it is about",
@@ -93,8 +93,8 @@ class Quotes(commands.Cog):
     async def quote(
         self,
         interaction: discord.Interaction[Any],
-        query: app_commands.Range[str, 1, 300],
-        speaker: app_commands.Range[str, 1, 100] | None = None,
+        query: app_commands.Range[str, 1, MAX_QUERY_CHARS],
+        speaker: app_commands.Range[str, 1, MAX_CHOICE_CHARS] | None = None,
     ) -> None:
         await send_reply(interaction, quote_reply(self.services, query, speaker))
 
@@ -111,5 +111,5 @@ class Quotes(commands.Cog):
         return choices(self.services.index.complete_speakers(current))
 
 
-async def setup(bot: EssayBot) -> None:
+async def setup(bot: Host) -> None:
     await bot.add_cog(Quotes(bot.services))

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.core.search import WEAK_MATCH, PassageHit, validate_query
-from bot.exts.render import (
+from bot.core.search import MAX_QUERY_CHARS, WEAK_MATCH, PassageHit, validate_query
+from bot.services import Services
+from bot.ui.host import Host
+from bot.ui.render import (
     COLOUR,
     EMBED_DESCRIPTION,
     EMBED_TITLE,
@@ -23,11 +25,7 @@ from bot.exts.render import (
     no_match,
     paragraph_reply,
 )
-from bot.exts.views import send_reply
-from bot.services import Services
-
-if TYPE_CHECKING:
-    from bot.app import EssayBot
+from bot.ui.views import send_reply
 
 
 class SearchScreen(Pager):
@@ -75,13 +73,17 @@ class Search(commands.Cog):
     def __init__(self, services: Services) -> None:
         self.services = services
 
+    @app_commands.allowed_installs(guilds=True, users=False)
+    @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=False)
     @app_commands.command(name="search", description="Find the paragraphs that best match.")
     @app_commands.describe(query="Words or a topic to look for")
     async def search(
-        self, interaction: discord.Interaction[Any], query: app_commands.Range[str, 1, 300]
+        self,
+        interaction: discord.Interaction[Any],
+        query: app_commands.Range[str, 1, MAX_QUERY_CHARS],
     ) -> None:
         await send_reply(interaction, search_reply(self.services, query))
 
 
-async def setup(bot: EssayBot) -> None:
+async def setup(bot: Host) -> None:
     await bot.add_cog(Search(bot.services))

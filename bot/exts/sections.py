@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import discord
 from discord import app_commands
@@ -12,7 +12,9 @@ from discord.ext import commands
 from bot.core.errors import NotFound
 from bot.core.model import Document, Paragraph, Section
 from bot.core.search import MAX_CHOICE_CHARS, validate_query
-from bot.exts.render import (
+from bot.services import Services
+from bot.ui.host import Host
+from bot.ui.render import (
     COLOUR,
     EMBED_DESCRIPTION,
     EMBED_TITLE,
@@ -26,11 +28,7 @@ from bot.exts.render import (
     notice,
     paragraph_reply,
 )
-from bot.exts.views import send_reply
-from bot.services import Services
-
-if TYPE_CHECKING:
-    from bot.app import EssayBot
+from bot.ui.views import send_reply
 
 PAGE_BUDGET = 1800  # a comfortable screenful; one long paragraph may still use the full 4096
 
@@ -112,10 +110,14 @@ class Sections(commands.Cog):
     def __init__(self, services: Services) -> None:
         self.services = services
 
+    @app_commands.allowed_installs(guilds=True, users=False)
+    @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=False)
     @app_commands.command(name="section", description="Read a section of the essay.")
     @app_commands.describe(name="The section's number or title")
     async def section(
-        self, interaction: discord.Interaction[Any], name: app_commands.Range[str, 1, 100]
+        self,
+        interaction: discord.Interaction[Any],
+        name: app_commands.Range[str, 1, MAX_CHOICE_CHARS],
     ) -> None:
         await send_reply(interaction, section_reply(self.services, name))
 
@@ -126,5 +128,5 @@ class Sections(commands.Cog):
         return choices(self.services.index.complete_sections(current))
 
 
-async def setup(bot: EssayBot) -> None:
+async def setup(bot: Host) -> None:
     await bot.add_cog(Sections(bot.services))

@@ -8,7 +8,6 @@ subprocess run is for what only a process has (signals, exit status).
 from __future__ import annotations
 
 import contextlib
-import copy
 import os
 import signal
 import sqlite3
@@ -21,6 +20,7 @@ from bot.app import EssayBot
 from bot.runtime import open_services
 from bot.settings import Settings
 from tests.fakediscord import JSON, FakeDiscord, Interaction, running
+from tests.fakediscord.harness import final_message as final_message  # where tests found it
 
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS = ROOT / "seeds"
@@ -111,29 +111,6 @@ def labels(message: JSON) -> list[str]:
         for row in message.get("components") or []
         for c in row.get("components") or []
     ]
-
-
-LOADING = 1 << 7
-
-
-async def final_message(fake: FakeDiscord, record: Interaction, within: float = 10.0) -> JSON:
-    """The message the member ends up seeing: after a deferral, the edited original.
-
-    A deferral that ends in a private refusal deletes the "thinking" message and
-    follows up; then the follow-up is what the member sees.
-    """
-    await fake.wait_response(record, within=3.0)
-
-    def settled() -> bool:
-        if record.followups:
-            return True
-        message = fake.messages.get(record.original_id or "")
-        return message is not None and not message["flags"] & LOADING
-
-    await fake.wait_until(settled, within)
-    if record.followups:
-        return copy.deepcopy(fake.messages[record.followups[-1]])
-    return fake.original(record)
 
 
 async def run(fake: FakeDiscord, payload: JSON, within: float = 10.0) -> tuple[Interaction, JSON]:

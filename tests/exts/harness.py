@@ -1,347 +1,183 @@
-"""Drive the real bot from Discord's JSON payloads, with only the HTTP layer faked.
+"""The real bot over hand-made documents, connected to the one fake Discord.
 
-``FakeHTTP`` is a tiny aiohttp server on 127.0.0.1 that answers the REST routes the
-bot calls (login, application, command sync, interaction callbacks, webhook edits,
-threads) and records every request. discord.py is pointed at it through
-``discord.http.Route.BASE``, so its real HTTP client, webhook adapter, views and
-command tree all run unchanged.
-
-Interactions enter the way the gateway delivers them: an INTERACTION_CREATE
-payload handed to the connection state's parser. That is the one place a test
-touches discord.py's internals, because no public API feeds an interaction in.
+The bot logs in, opens its gateway session and syncs its commands against
+``FakeDiscord`` exactly as it does against Discord; interactions are built by
+the fake from the commands the bot synced (so an option the client UI would
+refuse cannot be sent) and arrive over the gateway. Its services are the real
+ones: ``SearchIndex`` over ``tests/exts/documents.py`` and ``PromptService`` over
+a SQLite file in the test's temporary directory.
 """
 
 from __future__ import annotations
 
 import asyncio
-import itertools
-import json
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+import logging
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-import discord
-from aiohttp import BodyPartReader, web
+from bot.app import Closer, EssayBot
+from bot.core.model import Document, Library
+from bot.core.prompts import PromptService, PromptStore
+from bot.core.search import SearchIndex
+from bot.services import Services
+from bot.settings import SecretStr, Settings
+from bot.ui import errors
+from tests.fakediscord import JSON, FakeDiscord, Interaction, User, running
+from tests.fakediscord.harness import final_message
 
-APP_ID = 900000000000000001
-BOT_ID = APP_ID
-GUILD_ID = 800000000000000001
-CHANNEL_ID = 700000000000000001
-USER_ID = 600000000000000001
-OTHER_ID = 600000000000000002
-
-EPHEMERAL = 64
+ERRORS_LOGGER = errors.__name__
+EPHEMERAL = 1 << 6
 CHANNEL_MESSAGE = 4
 DEFERRED_CHANNEL_MESSAGE = 5
 UPDATE_MESSAGE = 7
 AUTOCOMPLETE_RESULT = 8
 
-ALL_PERMISSIONS = str((1 << 50) - 1)
-MEMBER_PERMISSIONS = str(discord.Permissions(send_messages=True, view_channel=True).value)
 
-_ids: Iterator[int] = itertools.count(500000000000000001)
-
-
-def snowflake() -> int:
-    return next(_ids)
-
-
-def user_payload(user_id: int, name: str = "member", *, bot: bool = False) -> dict[str, Any]:
-    return {
-        "id": str(user_id),
-        "username": name,
-        "discriminator": "0",
-        "global_name": name,
-        "avatar": None,
-        "bot": bot,
-    }
+def make_settings(tmp_path: Path, *, dev_guild_id: int | None = None) -> Settings:
+    return Settings(
+        discord_token=SecretStr("test-token"),
+        dev_guild_id=dev_guild_id,
+        database_path=tmp_path / "data" / "essay-bot.sqlite3",
+        seeds_dir=tmp_path / "seeds",
+        log_level="INFO",
+    )
 
 
-@dataclass
-class Request:
-    method: str
-    path: str
-    body: Any
-    query: dict[str, str] = field(default_factory=dict)
-    files: list[tuple[str, bytes]] = field(default_factory=list)
+@asynccontextmanager
+async def open_services(database: Path, *documents: Document) -> AsyncIterator[Services]:
+    """The real index over ``documents`` and the real prompt service over ``database``."""
+    index = SearchIndex.build(Library(documents))
+    store = await PromptStore.open(database)
+    try:
+        yield Services(index=index, prompts=PromptService(store, index))
+    finally:
+        await store.close()
+
+
+@dataclass(slots=True)
+class Answer:
+    """An interaction's initial response, as Discord received it."""
+
+    record: Interaction
+    type: int
+    data: JSON
+
+
+class _Failures(logging.Handler):
+    """Collects the unexpected errors the bot reported to members (each logged with an id)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+class Harness:
+    """The bot plus the fake: send what a member does, read what Discord received.
+
+    A test fails if the bot met an unexpected error while it ran (an error a member
+    was told about with an id), unless the test sets ``errors_expected``.
+    """
+
+    def __init__(self, bot: EssayBot, fake: FakeDiscord) -> None:
+        self.bot = bot
+        self.fake = fake
+        self.closed = 0
+        self.errors_expected = False
+        self.failures = _Failures()
+
+    def check_no_failures(self) -> None:
+        if self.errors_expected:
+            return
+        found = [
+            f"{r.getMessage()}: {r.exc_info[1]!r}" if r.exc_info else r.getMessage()
+            for r in self.failures.records
+        ]
+        assert found == [], "the bot met unexpected errors"
 
     @property
-    def data(self) -> dict[str, Any]:
-        """The callback's ``data`` (or the webhook body itself)."""
-        if isinstance(self.body, dict) and isinstance(self.body.get("data"), dict):
-            inner: dict[str, Any] = self.body["data"]
-            return inner
-        return self.body if isinstance(self.body, dict) else {}
+    def member(self) -> User:
+        return self.fake.member
+
+    def slash(self, path: str, options: Mapping[str, object] | None = None, **kw: Any) -> JSON:
+        return self.fake.slash(path, options, **kw)
+
+    def typing(self, path: str, focused: str, options: Mapping[str, object], **kw: Any) -> JSON:
+        """An autocomplete interaction while ``options[focused]`` is being typed."""
+        return self.fake.autocomplete(path, focused, options, **kw)
+
+    def press(self, message: JSON, label: str, **kw: Any) -> JSON:
+        return self.fake.press(message, label, **kw)
+
+    async def answer(self, payload: JSON, within: float = 5.0) -> Answer:
+        """Dispatch ``payload``; the response the bot sent (a reply, update or deferral)."""
+        record, response = await self.fake.interact(payload, within)
+        return Answer(record, response["type"], response.get("data") or {})
+
+    async def final(self, answer: Answer, within: float = 5.0) -> JSON:
+        """What the member ends up seeing: after a deferral, the edited message."""
+        return await final_message(self.fake, answer.record, within)
+
+    def message(self, answer: Answer) -> JSON:
+        """The message the answer created or updated, as the fake holds it now."""
+        return self.fake.original(answer.record)
+
+    def uploads(self, answer: Answer) -> list[tuple[str, bytes]]:
+        """The files the bot uploaded while answering (name, content)."""
+        token = answer.record.token
+        return [f for r in self.fake.requests if f"/{token}/" in r.path for f in r.files]
 
 
-class FakeHTTP:
-    def __init__(self) -> None:
-        self.requests: list[Request] = []
-        self._arrived = asyncio.Condition()
-        self._runner: web.AppRunner | None = None
-        self.base = ""
-        self.messages: dict[str, dict[str, Any]] = {}  # interaction token -> original message
+@asynccontextmanager
+async def bot_serving(
+    tmp_path: Path, services: Services, fake: FakeDiscord, **settings: Any
+) -> AsyncIterator[Harness]:
+    """The bot over ``services``, connected to ``fake`` until the block ends."""
+    harness: Harness | None = None
 
-    async def start(self) -> None:
-        app = web.Application()
-        app.router.add_route("*", "/{tail:.*}", self._handle)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        host, port = self._runner.addresses[0][:2]
-        self.base = f"http://{host}:{port}/api/v10"
+    async def close() -> None:
+        assert harness is not None
+        harness.closed += 1
 
-    async def stop(self) -> None:
-        if self._runner is not None:
-            await self._runner.cleanup()
+    async def opener(_: Settings) -> tuple[Services, Closer]:
+        return services, close
 
-    async def wait_for(
-        self, method: str, fragment: str, *, count: int = 1, within: float = 3.0
-    ) -> list[Request]:
-        """The first ``count`` requests whose path contains ``fragment``, once they arrive."""
-
-        def matching() -> list[Request]:
-            return [r for r in self.requests if r.method == method and fragment in r.path]
-
-        async with asyncio.timeout(within), self._arrived:
-            await self._arrived.wait_for(lambda: len(matching()) >= count)
-        return matching()[:count]
-
-    async def _handle(self, request: web.Request) -> web.StreamResponse:
-        path = request.path.removeprefix("/api/v10")
-        body: Any = None
-        files: list[tuple[str, bytes]] = []
-        if request.content_type.startswith("multipart/"):
-            reader = await request.multipart()
-            async for part in reader:
-                if isinstance(part, BodyPartReader):
-                    raw = await part.read()
-                    if part.name == "payload_json":
-                        body = json.loads(raw)
-                    else:
-                        files.append((part.filename or "", bytes(raw)))
-        elif request.can_read_body:
-            text = await request.text()
-            body = json.loads(text) if text else None
-        record = Request(request.method, path, body, dict(request.query), files)
-        response = self._answer(record)
-        async with self._arrived:
-            self.requests.append(record)
-            self._arrived.notify_all()
-        return response
-
-    # -- canned answers ---------------------------------------------------------------
-
-    def _message(self, body: dict[str, Any], channel_id: int = CHANNEL_ID) -> dict[str, Any]:
-        return {
-            "id": str(snowflake()),
-            "channel_id": str(channel_id),
-            "author": user_payload(BOT_ID, "essay-bot", bot=True),
-            "content": body.get("content") or "",
-            "timestamp": "2025-01-01T00:00:00+00:00",
-            "edited_timestamp": None,
-            "tts": False,
-            "mention_everyone": False,
-            "mentions": [],
-            "mention_roles": [],
-            "attachments": [],
-            "embeds": body.get("embeds") or [],
-            "pinned": False,
-            "type": 0,
-            "components": body.get("components") or [],
-            "flags": body.get("flags") or 0,
-            "application_id": str(APP_ID),
-        }
-
-    def _answer(self, r: Request) -> web.StreamResponse:
-        parts = r.path.strip("/").split("/")
-        if r.path == "/users/@me":
-            return _json(user_payload(BOT_ID, "essay-bot", bot=True))
-        if r.path == "/oauth2/applications/@me":
-            return _json(
-                {
-                    "id": str(APP_ID),
-                    "name": "essay-bot",
-                    "icon": None,
-                    "description": "",
-                    "bot_public": True,
-                    "bot_require_code_grant": False,
-                    "verify_key": "0" * 64,
-                    "flags": 0,
-                    "owner": user_payload(USER_ID, "owner"),
-                    "team": None,
-                }
-            )
-        if parts[0] == "applications" and parts[-1] == "commands" and r.method == "PUT":
-            commands = [
-                {**c, "id": str(snowflake()), "application_id": str(APP_ID), "version": "1"}
-                for c in (r.body or [])
-            ]
-            return _json(commands)
-        if parts[0] == "interactions" and parts[-1] == "callback":
-            interaction_id, token = parts[1], parts[2]
-            kind = int(r.body["type"])
-            answer: dict[str, Any] = {
-                "interaction": {"id": interaction_id, "type": 2},
-            }
-            if kind in (CHANNEL_MESSAGE, DEFERRED_CHANNEL_MESSAGE, UPDATE_MESSAGE):
-                message = self.messages.get(token) if kind == UPDATE_MESSAGE else None
-                message = message or self._message(r.data)
-                if kind == UPDATE_MESSAGE:
-                    message = {**message, **{k: v for k, v in r.data.items() if k != "flags"}}
-                self.messages.setdefault(token, message)
-                answer["resource"] = {"type": kind, "message": message}
-                answer["interaction"].update(
-                    response_message_id=message["id"],
-                    response_message_loading=kind == DEFERRED_CHANNEL_MESSAGE,
-                    response_message_ephemeral=bool(r.data.get("flags", 0) & EPHEMERAL),
-                )
-            return _json(answer)
-        if parts[0] == "webhooks" and r.path.endswith("/messages/@original"):
-            token = parts[2]
-            if r.method == "DELETE":
-                return web.Response(status=204)
-            message = self.messages.get(token) or self._message({})
-            if r.method == "PATCH":
-                message = {**message, **(r.body or {})}
-                self.messages[token] = message
-            return _json(message)
-        if parts[0] == "webhooks" and r.method == "POST":
-            return _json(self._message(r.body or {}))
-        if parts[0] == "channels" and parts[-1] == "threads":
-            return _json(
-                {
-                    "id": str(snowflake()),
-                    "type": 11,
-                    "guild_id": str(GUILD_ID),
-                    "parent_id": parts[1],
-                    "name": (r.body or {}).get("name", ""),
-                    "owner_id": str(BOT_ID),
-                    "thread_metadata": {
-                        "archived": False,
-                        "auto_archive_duration": 1440,
-                        "archive_timestamp": "2025-01-01T00:00:00+00:00",
-                        "locked": False,
-                    },
-                }
-            )
-        return _json({"message": "404: Not Found", "code": 0}, status=404)
+    bot = EssayBot(make_settings(tmp_path, **settings), open_services=opener)
+    harness = Harness(bot, fake)
+    reported = logging.getLogger(ERRORS_LOGGER)
+    reported.addHandler(harness.failures)
+    try:
+        async with running(bot, fake):
+            yield harness
+    finally:
+        reported.removeHandler(harness.failures)
+    harness.check_no_failures()
 
 
-def _json(data: Any, status: int = 200) -> web.Response:
-    # discord.py parses a body as JSON only when the content type is exactly this.
-    body = json.dumps(data).encode()
-    return web.Response(body=body, status=status, headers={"Content-Type": "application/json"})
+@asynccontextmanager
+async def bot_over(
+    tmp_path: Path, fake: FakeDiscord, *documents: Document
+) -> AsyncIterator[Harness]:
+    """A bot whose real services search ``documents`` instead of the usual one."""
+    await asyncio.to_thread(tmp_path.mkdir, parents=True, exist_ok=True)
+    async with (
+        open_services(tmp_path / "prompts.sqlite3", *documents) as services,
+        bot_serving(tmp_path, services, fake) as harness,
+    ):
+        yield harness
 
 
-# -- interaction payloads -----------------------------------------------------------------
+def buttons(message: JSON) -> list[JSON]:
+    return [c for row in message.get("components") or [] for c in row.get("components", [])]
 
 
-def _context(
-    *, user_id: int, guild: bool, permissions: str, app_permissions: str
-) -> dict[str, Any]:
-    base: dict[str, Any] = {
-        "id": str(snowflake()),
-        "application_id": str(APP_ID),
-        "token": f"token-{snowflake()}",
-        "version": 1,
-        "locale": "en-US",
-        "app_permissions": app_permissions,
-        "attachment_size_limit": 10 * 1024 * 1024,
-        "entitlements": [],
-        "authorizing_integration_owners": {"0": str(GUILD_ID)} if guild else {"1": str(user_id)},
-        "context": 0 if guild else 1,
-    }
-    if guild:
-        base.update(
-            guild_id=str(GUILD_ID),
-            guild_locale="en-US",
-            channel_id=str(CHANNEL_ID),
-            channel={
-                "id": str(CHANNEL_ID),
-                "type": 0,
-                "guild_id": str(GUILD_ID),
-                "name": "reading-room",
-                "position": 0,
-                "permission_overwrites": [],
-                "nsfw": False,
-                "parent_id": None,
-            },
-            member={
-                "user": user_payload(user_id),
-                "roles": [],
-                "joined_at": "2024-01-01T00:00:00+00:00",
-                "deaf": False,
-                "mute": False,
-                "flags": 0,
-                "permissions": permissions,
-            },
-        )
-    else:
-        dm = snowflake()
-        base.update(
-            channel_id=str(dm),
-            channel={"id": str(dm), "type": 1, "recipients": [user_payload(user_id)]},
-            user=user_payload(user_id),
-        )
-    return base
-
-
-def option(name: str, value: Any, *, kind: int = 3, focused: bool = False) -> dict[str, Any]:
-    data: dict[str, Any] = {"name": name, "type": kind, "value": value}
-    if focused:
-        data["focused"] = True
-    return data
-
-
-def slash(
-    name: str,
-    *options: dict[str, Any],
-    sub: str | None = None,
-    user_id: int = USER_ID,
-    guild: bool = True,
-    permissions: str = MEMBER_PERMISSIONS,
-    app_permissions: str = ALL_PERMISSIONS,
-    autocomplete: bool = False,
-) -> dict[str, Any]:
-    """An APPLICATION_COMMAND (or, with ``autocomplete``, its AUTOCOMPLETE) interaction."""
-    payload = _context(
-        user_id=user_id, guild=guild, permissions=permissions, app_permissions=app_permissions
-    )
-    opts = list(options)
-    if sub is not None:
-        opts = [{"name": sub, "type": 1, "options": opts}]
-    payload["type"] = 4 if autocomplete else 2
-    payload["data"] = {"id": str(snowflake()), "name": name, "type": 1, "options": opts}
-    if guild:
-        payload["data"]["guild_id"] = str(GUILD_ID)
-    return payload
-
-
-def press(
-    message: dict[str, Any],
-    custom_id: str,
-    *,
-    user_id: int = USER_ID,
-    permissions: str = MEMBER_PERMISSIONS,
-) -> dict[str, Any]:
-    """A MESSAGE_COMPONENT interaction: someone pressed a button on ``message``."""
-    payload = _context(
-        user_id=user_id, guild=True, permissions=permissions, app_permissions=ALL_PERMISSIONS
-    )
-    payload["type"] = 3
-    payload["message"] = message
-    payload["data"] = {"custom_id": custom_id, "component_type": 2}
-    return payload
-
-
-def buttons(body: dict[str, Any]) -> list[dict[str, Any]]:
-    return [c for row in body.get("components") or [] for c in row.get("components", [])]
-
-
-def button(body: dict[str, Any], label_start: str) -> dict[str, Any]:
-    for b in buttons(body):
+def button(message: JSON, label_start: str) -> JSON:
+    for b in buttons(message):
         if str(b.get("label", "")).startswith(label_start):
             return b
-    raise AssertionError(f"no button {label_start!r} in {buttons(body)}")
+    raise AssertionError(f"no button {label_start!r} in {buttons(message)}")

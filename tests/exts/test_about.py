@@ -3,14 +3,13 @@ from __future__ import annotations
 from bot import __version__
 from bot.exts.about import about_reply, format_uptime
 from bot.services import Services
-from tests.exts.conftest import Harness
-from tests.exts.harness import EPHEMERAL, slash
+from tests.exts.harness import EPHEMERAL, Harness
 
 
 async def test_about_lists_the_essay_counts_version_and_uptime(harness: Harness) -> None:
-    callback = await harness.answer(slash("about"))
-    assert callback.data["flags"] & EPHEMERAL
-    fields = {f["name"]: f["value"] for f in callback.data["embeds"][0]["fields"]}
+    answer = await harness.answer(harness.slash("about"))
+    assert answer.data["flags"] & EPHEMERAL
+    fields = {f["name"]: f["value"] for f in answer.data["embeds"][0]["fields"]}
     assert "2 sections · 3 paragraphs · 2 quotes · 1 speaker" in fields["A Tale of Two Rivers"]
     assert fields["Version"] == __version__
     assert fields["Uptime"] == "less than a minute"

@@ -7,9 +7,8 @@ import pytest
 from discord import app_commands
 
 from bot.core.search import SearchIndex
-from bot.exts.errors import report_error
-from tests.exts.conftest import Harness
-from tests.exts.harness import CHANNEL_MESSAGE, EPHEMERAL, option, slash
+from bot.ui.errors import report_error
+from tests.exts.harness import CHANNEL_MESSAGE, EPHEMERAL, Harness
 
 
 async def test_an_unexpected_error_gets_an_id_shared_with_the_log(
@@ -22,13 +21,14 @@ async def test_an_unexpected_error_gets_an_id_shared_with_the_log(
         raise RuntimeError("index exploded")
 
     monkeypatch.setattr(index, "passages", broken)
-    with caplog.at_level(logging.ERROR, logger="bot.exts.errors"):
-        callback = await harness.answer(slash("search", option("query", "river")))
-    assert callback.body["type"] == CHANNEL_MESSAGE
-    assert callback.data["flags"] & EPHEMERAL
+    harness.errors_expected = True
+    with caplog.at_level(logging.ERROR, logger="bot.ui.errors"):
+        answer = await harness.answer(harness.slash("search", {"query": "river"}))
+    assert answer.type == CHANNEL_MESSAGE
+    assert answer.data["flags"] & EPHEMERAL
     found = re.fullmatch(
         r"Something went wrong \(error id ([0-9A-F]{8})\)\. It has been logged\.",
-        callback.data["content"],
+        answer.data["content"],
     )
     assert found is not None
     (record,) = [r for r in caplog.records if found.group(1) in r.getMessage()]

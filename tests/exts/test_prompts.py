@@ -1,185 +1,223 @@
 from __future__ import annotations
 
 import json
-from typing import Any
 
-import discord
 import pytest
 
-from bot.core.prompts import PromptService
-from tests.exts.conftest import Harness
-from tests.exts.harness import (
-    CHANNEL_MESSAGE,
-    DEFERRED_CHANNEL_MESSAGE,
-    EPHEMERAL,
-    GUILD_ID,
-    OTHER_ID,
-    USER_ID,
-    option,
-    slash,
-)
-
-MODERATOR = str(discord.Permissions(manage_messages=True).value)
-ADMIN = str(discord.Permissions(manage_guild=True).value)
+from bot.core.errors import NotFound
+from bot.core.prompts import MAX_LENGTH, MIN_LENGTH, PromptService
+from tests.exts.harness import CHANNEL_MESSAGE, DEFERRED_CHANNEL_MESSAGE, EPHEMERAL, Harness
+from tests.fakediscord import FakeUsageError
+from tests.fakediscord.objects import MANAGE_MESSAGES, MEMBER_PERMISSIONS
 
 
-def prompt_slash(sub: str, *options: dict[str, Any], **kw: Any) -> dict[str, Any]:
-    return slash("prompt", *options, sub=sub, **kw)
+def guild_of(harness: Harness) -> str:
+    return harness.fake.guild.id
 
 
 async def test_add_defers_privately_then_shows_the_numbered_prompt(
     harness: Harness, prompts: PromptService
 ) -> None:
-    payload = prompt_slash("add", option("text", "What would the **river** say? `#` > <#1>"))
-    callback = await harness.answer(payload)
-    assert callback.body["type"] == DEFERRED_CHANNEL_MESSAGE
-    assert callback.data["flags"] & EPHEMERAL
-    edit = await harness.edit(payload)
-    assert edit.body["content"] == "Added as prompt #1."
-    embed = edit.body["embeds"][0]
+    text = "What would the **river** say? `#` > <#1>"
+    answer = await harness.answer(harness.slash("prompt add", {"text": text}))
+    assert answer.type == DEFERRED_CHANNEL_MESSAGE
+    assert answer.data["flags"] & EPHEMERAL
+    shown = await harness.final(answer)
+    assert shown["flags"] & EPHEMERAL
+    assert shown["content"] == "Added as prompt #1."
+    embed = shown["embeds"][0]
     assert embed["title"] == "Prompt #1"
     assert "\\*\\*river\\*\\*" in embed["description"]  # markdown shown, not applied
     assert "\\`#\\`" in embed["description"]
-    assert embed["fields"][-1]["value"] == f"<@{USER_ID}>"
-    assert edit.body["allowed_mentions"] == {"parse": []}
-    (stored,) = await prompts.list(guild=str(GUILD_ID))
-    assert (stored.number, stored.author) == (1, str(USER_ID))
-    assert stored.text == "What would the **river** say? `#` > <#1>"  # kept as typed
+    assert embed["fields"][-1]["value"] == f"<@{harness.member.id}>"
+    assert shown["mentions"] == []
+    (stored,) = await prompts.list(guild=guild_of(harness))
+    assert (stored.number, stored.author) == (1, harness.member.id)
+    assert stored.text == text  # kept as typed
 
 
-@pytest.mark.parametrize(
-    ("text", "refusal"),
-    [
-        ("short", "A prompt needs at least 10 characters (this one has 5)."),
-        ("What would the river say, @everyone?", "A prompt can't mention anyone"),
-    ],
-)
-async def test_a_refused_prompt_stays_private(
-    harness: Harness, prompts: PromptService, text: str, refusal: str
-) -> None:
-    payload = prompt_slash("add", option("text", text))
-    callback = await harness.answer(payload)
-    assert callback.data["flags"] & EPHEMERAL
-    edit = await harness.edit(payload)
-    assert edit.body["content"].startswith(refusal)
-    assert edit.body["allowed_mentions"] == {"parse": []}  # the refusal may name @everyone
-    assert await prompts.list(guild=str(GUILD_ID), include_removed=True) == []
+async def test_a_refused_prompt_stays_private(harness: Harness, prompts: PromptService) -> None:
+    text = "What would the river say, @everyone?"
+    answer = await harness.answer(harness.slash("prompt add", {"text": text}))
+    assert answer.data["flags"] & EPHEMERAL
+    shown = await harness.final(answer)
+    assert shown["flags"] & EPHEMERAL
+    assert shown["content"].startswith("A prompt can't mention anyone")
+    assert shown["mention_everyone"] is False  # the refusal may name @everyone
+    assert await prompts.list(guild=guild_of(harness), include_removed=True) == []
 
 
-async def test_in_a_dm_prompts_say_they_are_per_server(harness: Harness) -> None:
-    payload = prompt_slash("list", guild=False)
-    await harness.answer(payload)
-    edit = await harness.edit(payload)
-    assert "per server" in edit.body["content"]
+async def test_prompts_are_not_offered_in_dms(harness: Harness) -> None:
+    with pytest.raises(FakeUsageError, match="not offered in DMs"):
+        harness.slash("prompt list", dm=True)
 
 
 async def test_random_posts_publicly_opens_a_thread_and_logs(
     harness: Harness, prompts: PromptService
 ) -> None:
+    guild = guild_of(harness)
     await prompts.add(
-        guild=str(GUILD_ID), channel=None, author="1", text="Who asked the river?", section="1"
+        guild=guild, channel=None, author="1", text="Who asked the river?", section="1"
     )
-    payload = prompt_slash("random")
-    callback = await harness.answer(payload)
-    assert callback.body["type"] == DEFERRED_CHANNEL_MESSAGE
-    assert not callback.data.get("flags", 0) & EPHEMERAL
-    edit = await harness.edit(payload)
-    about = edit.body["embeds"][0]["fields"][0]
+    answer = await harness.answer(harness.slash("prompt random"))
+    assert answer.type == DEFERRED_CHANNEL_MESSAGE
+    assert not answer.data.get("flags", 0) & EPHEMERAL
+    shown = await harness.final(answer)
+    assert not shown["flags"] & EPHEMERAL
+    about = shown["embeds"][0]["fields"][0]
     assert about["name"] == "About"
     assert "Rivers carry salt to the sea. Nobody asked the river." in about["value"]
     assert about["value"].endswith("A Tale of Two Rivers · § 1 Opening Moves · ¶ 1")
-    (thread,) = await harness.http.wait_for("POST", "/threads")
-    assert thread.body["name"] == "#1 Who asked the river?"
-    events = await prompts.store.events(str(GUILD_ID))
-    assert [(e.kind, e.number, e.actor) for e in events][-1] == ("posted", 1, str(USER_ID))
+    await harness.fake.wait_until(lambda: shown["id"] in harness.fake.channels)
+    assert harness.fake.channels[shown["id"]].name == "#1 Who asked the river?"
+    events = await prompts.store.events(guild)
+    assert [(e.kind, e.number, e.actor) for e in events][-1] == ("posted", 1, harness.member.id)
 
 
 async def test_random_has_a_per_member_cooldown(harness: Harness, prompts: PromptService) -> None:
     await prompts.add(
-        guild=str(GUILD_ID), channel=None, author="1", text="Who asked the river?", section=None
+        guild=guild_of(harness), channel=None, author="1", text="Who asked the river?"
     )
-    await harness.answer(prompt_slash("random"))
-    again = await harness.answer(prompt_slash("random"))
-    assert again.body["type"] == CHANNEL_MESSAGE
+    await harness.final(await harness.answer(harness.slash("prompt random")))
+    again = await harness.answer(harness.slash("prompt random"))
+    assert again.type == CHANNEL_MESSAGE
     assert again.data["flags"] & EPHEMERAL
     assert again.data["content"].startswith("Slow down: try again in ")
 
 
-async def test_random_refusal_is_not_left_public(harness: Harness) -> None:
-    payload = prompt_slash("random")
-    await harness.answer(payload)
-    (followup,) = await harness.http.wait_for("POST", f"/webhooks/{payload['application_id']}/")
-    assert followup.body["flags"] & EPHEMERAL
-    assert followup.body["content"] == "There are no prompts for that section yet."
-    deleted = [r for r in harness.http.requests if r.method == "DELETE"]
-    assert deleted
-
-
-async def test_remove_needs_the_author_or_manage_messages(
+async def test_members_remove_their_own_prompts_and_moderators_anyones(
     harness: Harness, prompts: PromptService
 ) -> None:
-    await prompts.add(
-        guild=str(GUILD_ID),
-        channel=None,
-        author=str(USER_ID),
-        text="A question here?",
-        section=None,
+    guild = guild_of(harness)
+    author = harness.member
+    await prompts.add(guild=guild, channel=None, author=author.id, text="A question here?")
+    await prompts.add(guild=guild, channel=None, author="5", text="Another question?")
+    other = harness.fake.add_member("other")
+    refused = await harness.answer(harness.slash("prompt remove", {"number": 1}, user=other))
+    assert (await harness.final(refused))["content"] == (
+        "Only the author of prompt #1 or a moderator can remove it."
     )
-    other = prompt_slash("remove", option("number", 1, kind=4), user_id=OTHER_ID)
-    await harness.answer(other)
-    refused = (await harness.edit(other)).body["content"]
-    assert refused == "Only the author of prompt #1 or a moderator can remove it."
-    (still,) = await prompts.list(guild=str(GUILD_ID))
-    assert still.status == "open"
-    mod = prompt_slash(
-        "remove", option("number", 1, kind=4), user_id=OTHER_ID, permissions=MODERATOR
+    # /prompt acts on one's own prompts only, even for a moderator.
+    moderator = harness.fake.moderator
+    own_only = await harness.answer(harness.slash("prompt remove", {"number": 2}, user=moderator))
+    assert (await harness.final(own_only))["content"].startswith("Only the author of prompt #2")
+    assert [p.status for p in await prompts.list(guild=guild)] == ["open", "open"]
+    removed = await harness.answer(
+        harness.slash("prompts-admin remove", {"number": 1}, user=moderator)
     )
-    await harness.answer(mod)
-    assert (await harness.edit(mod)).body["content"].startswith("Prompt #1 removed.")
-    back = prompt_slash("restore", option("number", 1, kind=4))
-    await harness.answer(back)
-    assert (await harness.edit(back)).body["content"] == "Prompt #1 restored."
-    events = await prompts.store.events(str(GUILD_ID))
-    assert [(e.kind, e.actor) for e in events] == [
-        ("submitted", str(USER_ID)),
-        ("removed", str(OTHER_ID)),
-        ("restored", str(USER_ID)),
+    assert (await harness.final(removed))["content"].startswith("Prompt #1 removed.")
+    back = await harness.answer(harness.slash("prompt restore", {"number": 1}))
+    assert (await harness.final(back))["content"] == "Prompt #1 restored."
+    events = await prompts.store.events(guild)
+    assert [(e.kind, e.actor) for e in events if e.number == 1] == [
+        ("submitted", author.id),
+        ("removed", moderator.id),
+        ("restored", author.id),
     ]
 
 
-async def test_list_pages_this_servers_prompts(harness: Harness, prompts: PromptService) -> None:
-    for n in range(7):
-        await prompts.add(
-            guild=str(GUILD_ID),
-            channel=None,
-            author="5",
-            text=f"Question number {n}?",
-            section="1",
-        )
-    await prompts.add(guild="999", channel=None, author="5", text="Elsewhere only?", section=None)
-    payload = prompt_slash("list")
-    await harness.answer(payload)
-    edit = await harness.edit(payload)
-    embed = edit.body["embeds"][0]
-    assert [f["name"] for f in embed["fields"]][:2] == ["#7 · § 1", "#6 · § 1"]
-    assert len(embed["fields"]) == 5
-    assert "Elsewhere" not in json.dumps(edit.body)
-    assert edit.body["components"]
+async def test_moderator_commands_are_hidden_from_members(harness: Harness) -> None:
+    for path in ("prompts-admin export", "prompts-admin remove"):
+        with pytest.raises(FakeUsageError, match="not shown to"):
+            harness.slash(path, {"number": 1} if path.endswith("remove") else {})
+    assert harness.slash("prompt remove", {"number": 1})  # members keep their own
 
 
-async def test_export_needs_manage_server(harness: Harness, prompts: PromptService) -> None:
-    refused = await harness.answer(prompt_slash("export"))
+async def test_manage_messages_moderates_but_export_needs_manage_server(
+    harness: Harness, prompts: PromptService
+) -> None:
+    guild = guild_of(harness)
+    await prompts.add(guild=guild, channel=None, author="5", text="A question here?")
+    helper = harness.fake.add_member("helper", permissions=MEMBER_PERMISSIONS | MANAGE_MESSAGES)
+    removed = await harness.answer(
+        harness.slash("prompts-admin remove", {"number": 1}, user=helper)
+    )
+    assert (await harness.final(removed))["content"].startswith("Prompt #1 removed.")
+    refused = await harness.answer(harness.slash("prompts-admin export", user=helper))
     assert refused.data["flags"] & EPHEMERAL
     assert refused.data["content"] == "You need the Manage Server permission for that."
-    await prompts.add(
-        guild=str(GUILD_ID), channel=None, author="5", text="Exported question?", section=None
+
+
+async def test_list_pages_this_servers_prompts(harness: Harness, prompts: PromptService) -> None:
+    guild = guild_of(harness)
+    for n in range(7):
+        await prompts.add(
+            guild=guild, channel=None, author="5", text=f"Question number {n}?", section="1"
+        )
+    await prompts.add(guild="999", channel=None, author="5", text="Elsewhere only?")
+    shown = await harness.final(await harness.answer(harness.slash("prompt list")))
+    embed = shown["embeds"][0]
+    assert [f["name"] for f in embed["fields"]][:2] == ["#7 · § 1", "#6 · § 1"]
+    assert len(embed["fields"]) == 5
+    assert "Elsewhere" not in json.dumps(shown)
+    assert shown["components"]
+
+
+async def test_export_gives_the_server_its_prompts_as_files(
+    harness: Harness, prompts: PromptService
+) -> None:
+    guild = guild_of(harness)
+    await prompts.add(guild=guild, channel=None, author="5", text="Exported question?")
+    answer = await harness.answer(
+        harness.slash("prompts-admin export", user=harness.fake.moderator)
     )
-    payload = prompt_slash("export", permissions=ADMIN)
-    await harness.answer(payload)
-    edit = await harness.edit(payload)
-    names = [name for name, _ in edit.files]
-    assert names == [f"prompts-{GUILD_ID}.csv", f"prompts-{GUILD_ID}.json"]
-    exported = json.loads(edit.files[1][1])
-    assert exported["guild"] == str(GUILD_ID)
+    shown = await harness.final(answer)
+    assert shown["flags"] & EPHEMERAL
+    files = dict(harness.uploads(answer))
+    assert list(files) == [f"prompts-{guild}.csv", f"prompts-{guild}.json"]
+    exported = json.loads(files[f"prompts-{guild}.json"])
+    assert exported["guild"] == guild
     assert [p["text"] for p in exported["prompts"]] == ["Exported question?"]
-    assert b"Exported question?" in edit.files[0][1]
+    assert b"Exported question?" in files[f"prompts-{guild}.csv"]
+
+
+async def test_a_prompt_shorter_than_the_services_minimum_cannot_be_sent(
+    harness: Harness,
+) -> None:
+    too_short = "x" * (MIN_LENGTH - 1)
+    with pytest.raises(FakeUsageError, match=f"must be {MIN_LENGTH}-{MAX_LENGTH} characters"):
+        harness.slash("prompt add", {"text": too_short})
+    answer = await harness.answer(harness.slash("prompt add", {"text": "x" * MIN_LENGTH}))
+    assert (await harness.final(answer))["content"] == "Added as prompt #1."
+
+
+async def test_random_refuses_privately_before_deferring(harness: Harness) -> None:
+    answer = await harness.answer(harness.slash("prompt random"))
+    assert answer.type == CHANNEL_MESSAGE
+    assert answer.data["flags"] & EPHEMERAL
+    assert answer.data["content"] == "There are no prompts for that section yet."
+    second = harness.fake.add_member("second")  # a member of their own: cooldowns are per member
+    unknown = await harness.answer(harness.slash("prompt random", {"section": "§ 9"}, user=second))
+    assert unknown.type == CHANNEL_MESSAGE
+    assert unknown.data["flags"] & EPHEMERAL
+    assert unknown.data["content"] == "There is no section 9; sections run from 1 to 2."
+
+
+@pytest.mark.parametrize(
+    ("failure", "said"),
+    [
+        (NotFound("That prompt was removed meanwhile."), "That prompt was removed meanwhile."),
+        (RuntimeError("store exploded"), "Something went wrong (error id "),
+    ],
+)
+async def test_after_a_public_deferral_failures_edit_the_thinking_message(
+    harness: Harness,
+    prompts: PromptService,
+    monkeypatch: pytest.MonkeyPatch,
+    failure: Exception,
+    said: str,
+) -> None:
+    await prompts.add(guild=guild_of(harness), channel=None, author="5", text="Who asked?")
+
+    async def fails(**_: object) -> None:
+        raise failure
+
+    monkeypatch.setattr(prompts, "random", fails)
+    harness.errors_expected = not isinstance(failure, NotFound)
+    answer = await harness.answer(harness.slash("prompt random"))
+    assert answer.type == DEFERRED_CHANNEL_MESSAGE
+    shown = await harness.final(answer)
+    assert shown["content"].startswith(said)
+    assert shown["embeds"] == []
+    assert not any(r.method == "POST" and "/webhooks/" in r.path for r in harness.fake.requests)
+    assert not any(r.method == "DELETE" for r in harness.fake.requests)

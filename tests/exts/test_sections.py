@@ -1,61 +1,54 @@
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
-from bot.app import EXPIRED
-from bot.exts import views
-from tests.exts.conftest import Harness, bot_over
+from bot.ui import views
 from tests.exts.documents import long_document
 from tests.exts.harness import (
     CHANNEL_MESSAGE,
     EPHEMERAL,
-    OTHER_ID,
     UPDATE_MESSAGE,
-    FakeHTTP,
+    Harness,
+    bot_over,
     button,
     buttons,
-    option,
-    press,
-    slash,
 )
+from tests.fakediscord import FakeDiscord
 
 
 @pytest.fixture
-async def long_harness(tmp_path: Path, fake_http: FakeHTTP) -> AsyncIterator[Harness]:
-    async with bot_over(tmp_path, fake_http, long_document()) as h:
+async def long_harness(tmp_path: Path, fake: FakeDiscord) -> AsyncIterator[Harness]:
+    async with bot_over(tmp_path / "long", fake, long_document()) as h:
         yield h
 
 
 async def test_section_by_number_shows_its_paragraphs(harness: Harness) -> None:
-    callback = await harness.answer(slash("section", option("name", "2")))
-    assert callback.body["type"] == CHANNEL_MESSAGE
-    (embed,) = callback.data["embeds"]
+    answer = await harness.answer(harness.slash("section", {"name": "2"}))
+    assert answer.type == CHANNEL_MESSAGE
+    (embed,) = answer.data["embeds"]
     assert embed["title"] == "§ 2 Harbour Lights"
     assert embed["description"] == "**¶ 1** Ships came at night. Lamps guided them."
-    assert buttons(callback.data) == []  # one page: nothing to press
+    assert buttons(answer.data) == []  # one page: nothing to press
 
 
 async def test_long_section_pages_within_limits_and_cuts_at_a_sentence(
     long_harness: Harness,
 ) -> None:
     h = long_harness
-    payload = slash("section", option("name", "deep"))
-    first = (await h.answer(payload)).data
-    (embed,) = first["embeds"]
+    first = await h.answer(h.slash("section", {"name": "deep"}))
+    (embed,) = first.data["embeds"]
     assert len(embed["description"]) <= 4096
     assert embed["description"].endswith("salt.…")  # a whole sentence, then the ellipsis
-    assert button(first, "Context")["disabled"] is False
-    assert button(first, "Previous")["disabled"] is True
-    message = h.message(payload)
+    assert button(first.data, "Context")["disabled"] is False
+    assert button(first.data, "Previous")["disabled"] is True
     pages = 1
-    data = first
+    data = first.data
     while not button(data, "Next")["disabled"]:
-        update = await h.answer(press(message, button(data, "Next")["custom_id"]))
-        assert update.body["type"] == UPDATE_MESSAGE
+        update = await h.answer(h.press(h.message(first), "Next"))
+        assert update.type == UPDATE_MESSAGE
         data = update.data
         pages += 1
         size = sum(len(data["embeds"][0].get(k, "")) for k in ("title", "description"))
@@ -66,48 +59,35 @@ async def test_long_section_pages_within_limits_and_cuts_at_a_sentence(
 
 async def test_context_shows_the_whole_cut_paragraph_privately(long_harness: Harness) -> None:
     h = long_harness
-    payload = slash("section", option("name", "deep"))
-    first = (await h.answer(payload)).data
-    context = await h.answer(
-        press(h.message(payload), button(first, "Context")["custom_id"], user_id=OTHER_ID)
-    )
+    first = await h.answer(h.slash("section", {"name": "deep"}))
+    other = h.fake.add_member("other")
+    context = await h.answer(h.press(h.message(first), "Context", user=other))
     assert context.data["flags"] & EPHEMERAL
     assert len(context.data["embeds"][0]["description"]) <= 4096
 
 
 async def test_unknown_section_suggests_names(harness: Harness) -> None:
-    callback = await harness.answer(slash("section", option("name", "nowhere")))
-    assert callback.data["flags"] & EPHEMERAL
-    assert callback.data["content"].startswith("No section matches “nowhere”.")
+    answer = await harness.answer(harness.slash("section", {"name": "nowhere"}))
+    assert answer.data["flags"] & EPHEMERAL
+    assert answer.data["content"].startswith("No section matches “nowhere”.")
 
 
 async def test_a_section_number_out_of_range_says_which_exist(harness: Harness) -> None:
-    callback = await harness.answer(slash("section", option("name", "§ 9")))
-    assert callback.data["flags"] & EPHEMERAL
-    assert callback.data["content"] == "There is no section 9; sections run from 1 to 2."
+    answer = await harness.answer(harness.slash("section", {"name": "§ 9"}))
+    assert answer.data["flags"] & EPHEMERAL
+    assert answer.data["content"] == "There is no section 9; sections run from 1 to 2."
 
 
 async def test_a_live_view_answers_its_own_press_once(long_harness: Harness) -> None:
     h = long_harness
-    payload = slash("section", option("name", "deep"))
-    first = (await h.answer(payload)).data
-    turn = press(h.message(payload), button(first, "Next")["custom_id"])
-    assert (await h.answer(turn)).body["type"] == UPDATE_MESSAGE
-    await asyncio.sleep(0.05)  # a second, wrong answer would have arrived by now
-    assert len([r for r in h.http.requests if r.path.endswith(f"/{turn['token']}/callback")]) == 1
-
-
-async def test_buttons_from_before_a_restart_say_they_expired(
-    tmp_path: Path, fake_http: FakeHTTP
-) -> None:
-    payload = slash("section", option("name", "deep"))
-    async with bot_over(tmp_path / "before", fake_http, long_document()) as before:
-        first = (await before.answer(payload)).data
-        message = before.message(payload)
-    async with bot_over(tmp_path / "after", fake_http, long_document()) as after:
-        pressed = await after.answer(press(message, button(first, "Next")["custom_id"]))
-    assert pressed.data["flags"] & EPHEMERAL
-    assert pressed.data["content"] == EXPIRED
+    first = await h.answer(h.slash("section", {"name": "deep"}))
+    turn = await h.answer(h.press(h.message(first), "Next"))
+    assert turn.type == UPDATE_MESSAGE
+    # Another page turn answered means every task of the first one has run its course.
+    await h.answer(h.press(h.message(first), "Next"))
+    callbacks = [r for r in h.fake.requests if r.path.endswith(f"/{turn.record.token}/callback")]
+    assert len(callbacks) == 1
+    assert h.fake.rejected == []
 
 
 async def test_buttons_are_disabled_when_the_view_times_out(
@@ -115,25 +95,23 @@ async def test_buttons_are_disabled_when_the_view_times_out(
 ) -> None:
     monkeypatch.setattr(views, "VIEW_TIMEOUT", 0.2)
     h = long_harness
-    payload = slash("section", option("name", "deep"))
-    await h.answer(payload)
-    (edit,) = await h.http.wait_for("PATCH", f"/{payload['token']}/messages/@original")
-    assert buttons(edit.body)
-    assert all(b["disabled"] for b in buttons(edit.body))
+    first = await h.answer(h.slash("section", {"name": "deep"}))
+    await h.fake.wait_until(lambda: all(b["disabled"] for b in buttons(h.message(first))))
+    assert buttons(h.message(first))
+    assert h.fake.rejected == []
 
 
 async def test_section_autocomplete(harness: Harness) -> None:
-    payload = slash("section", option("name", "har", focused=True), autocomplete=True)
-    callback = await harness.answer(payload)
-    (choice,) = callback.data["choices"]
+    answer = await harness.answer(harness.typing("section", "name", {"name": "har"}))
+    (choice,) = answer.data["choices"]
     assert choice == {"name": "§ 2 · Harbour Lights", "value": "Harbour Lights"}
-    chosen = await harness.answer(slash("section", option("name", choice["value"])))
+    chosen = await harness.answer(harness.slash("section", {"name": choice["value"]}))
     assert chosen.data["embeds"][0]["title"] == "§ 2 Harbour Lights"
 
 
 async def test_section_autocomplete_respects_discords_limits(crowded_harness: Harness) -> None:
-    payload = slash("section", option("name", "", focused=True), autocomplete=True)
-    found = (await crowded_harness.answer(payload)).data["choices"]
+    answer = await crowded_harness.answer(crowded_harness.typing("section", "name", {"name": ""}))
+    found = answer.data["choices"]
     assert len(found) == 25  # of 30 sections
     assert all(1 <= len(c["name"]) <= 100 and 1 <= len(c["value"]) <= 100 for c in found)
     assert found[0]["name"].startswith("§ 1 · Crossing number 1,")

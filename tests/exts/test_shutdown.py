@@ -8,8 +8,7 @@ from typing import Any, cast
 import discord
 
 from bot.app import RESTARTING
-from tests.exts.conftest import Harness
-from tests.exts.harness import EPHEMERAL, option, slash
+from tests.exts.harness import EPHEMERAL, Harness
 
 
 async def test_close_waits_for_work_in_flight_and_turns_new_interactions_away(
@@ -29,17 +28,16 @@ async def test_close_waits_for_work_in_flight_and_turns_new_interactions_away(
     await asyncio.sleep(0.05)
     assert not closing.done(), "close() did not wait for the interaction in flight"
 
-    refused = await harness.answer(slash("about"))
-    assert refused.body["type"] == 4
+    refused = await harness.answer(harness.slash("about"))
+    assert refused.type == 4
     assert refused.data["content"] == RESTARTING
     assert refused.data["flags"] & EPHEMERAL
 
-    typing = slash("quote", option("query", "riv", focused=True), autocomplete=True)
-    suggested = await harness.answer(typing)
-    assert suggested.body["type"] == 8
+    suggested = await harness.answer(harness.typing("quote", "query", {"query": "riv"}))
+    assert suggested.type == 8
     assert suggested.data == {"choices": []}
 
     release.set()
     await asyncio.wait_for(closing, timeout=5)
     assert work.done()
-    assert harness.closed_counter["closed"] == 1  # type: ignore[attr-defined]
+    assert harness.closed == 1

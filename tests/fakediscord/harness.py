@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import copy
 from collections.abc import AsyncIterator, Iterator
 
 import discord
@@ -17,7 +18,8 @@ import yarl
 from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
-from tests.fakediscord.server import FakeDiscord
+from tests.fakediscord.objects import JSON
+from tests.fakediscord.server import LOADING, FakeDiscord, Interaction
 
 
 @contextlib.contextmanager
@@ -37,9 +39,10 @@ async def running(
 ) -> AsyncIterator[asyncio.Task[None]]:
     """Start ``client`` against ``fake``; yield once the gateway sent READY; close it after."""
     with pointed_at(fake):
+        sessions = fake.ready_count  # a client started before this one has been READY
         task = asyncio.create_task(client.start(fake.token))
         try:
-            ready = asyncio.create_task(fake.wait_ready(ready_within))
+            ready = asyncio.create_task(fake.wait_ready(ready_within, after=sessions))
             done, _ = await asyncio.wait({task, ready}, return_when=asyncio.FIRST_COMPLETED)
             if task in done:
                 ready.cancel()
@@ -51,3 +54,23 @@ async def running(
             await client.close()
             with contextlib.suppress(asyncio.CancelledError):
                 await asyncio.wait_for(task, 10)
+
+
+async def final_message(fake: FakeDiscord, record: Interaction, within: float = 10.0) -> JSON:
+    """The message the member ends up seeing: after a deferral, the edited original.
+
+    When the bot sent follow-ups of their own (after the original was settled),
+    the last of them is what the member sees last.
+    """
+    await fake.wait_response(record, within=3.0)
+
+    def settled() -> bool:
+        if record.followups:
+            return True
+        message = fake.messages.get(record.original_id or "")
+        return message is not None and not message["flags"] & LOADING
+
+    await fake.wait_until(settled, within)
+    if record.followups:
+        return copy.deepcopy(fake.messages[record.followups[-1]])
+    return fake.original(record)

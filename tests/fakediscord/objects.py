@@ -23,6 +23,11 @@ DISCORD_EPOCH_MS = 1_420_070_400_000
 # embed links, attach files, read history, use application commands.
 MEMBER_PERMISSIONS = (1 << 10) | (1 << 11) | (1 << 14) | (1 << 15) | (1 << 16) | (1 << 31)
 ADMINISTRATOR = 1 << 3
+# Discord computes an administrator's permissions as every bit ("ADMINISTRATOR ...
+# implicitly has all permissions"), and sends them so in an interaction's member.
+ALL_PERMISSIONS = (1 << 53) - 1
+MANAGE_MESSAGES = 1 << 13
+MANAGE_GUILD = 1 << 5
 # What an invited bot usually holds: the member set plus threads.
 BOT_PERMISSIONS = MEMBER_PERMISSIONS | (1 << 34) | (1 << 35) | (1 << 38)
 
@@ -108,6 +113,7 @@ class Guild:
     channels: list[Channel] = field(default_factory=list)
     members: list[User] = field(default_factory=list)
     moderators: set[str] = field(default_factory=set)
+    granted: dict[str, int] = field(default_factory=dict)  # members with their own bits
 
     def member_json(self, user: User) -> JSON:
         return {
@@ -128,8 +134,10 @@ class Guild:
         if user.bot:
             return BOT_PERMISSIONS
         if user.id == self.owner_id or user.id in self.moderators:
-            return MEMBER_PERMISSIONS | ADMINISTRATOR
-        return MEMBER_PERMISSIONS
+            bits = ADMINISTRATOR
+        else:
+            bits = self.granted.get(user.id, MEMBER_PERMISSIONS)
+        return ALL_PERMISSIONS if bits & ADMINISTRATOR else bits
 
     def everyone_role(self) -> JSON:
         return {

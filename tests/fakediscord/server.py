@@ -9,6 +9,14 @@ listed in ``unhandled`` so a gap in the fake is visible rather than silent.
 
 Timings use ``time.monotonic()``; ``Interaction.latency`` is the time from
 the gateway frame being written to the callback request being received.
+
+What Discord does beyond checking bodies, modelled here so that tests see it:
+interaction tokens expire (``token_lifetime``, 15 minutes by default; a test
+shortens it instead of waiting); a follow-up sent directly after a type-5
+deferral edits the loading message and ignores its flags; each route accepts
+its own message flags; administrators hold every permission bit; and an
+optional ``round_trip`` delays every REST request and answer by half each, as
+an ordinary connection to Discord does (about 80 ms).
 """
 
 from __future__ import annotations
@@ -30,6 +38,7 @@ from aiohttp import BodyPartReader, WSMsgType, web
 
 from tests.fakediscord import validate
 from tests.fakediscord.objects import (
+    ADMINISTRATOR,
     JSON,
     Channel,
     Guild,
@@ -44,6 +53,8 @@ log = logging.getLogger(__name__)
 API = "/api/v10"
 EPHEMERAL = 1 << 6
 LOADING = 1 << 7
+#: How long an interaction token stays valid (receiving-and-responding).
+TOKEN_LIFETIME = 15 * 60.0
 # Which callback types Discord accepts for each interaction type
 # (receiving-and-responding, "Interaction Callback Type").
 CALLBACKS_FOR = {2: {4, 5, 9}, 3: {4, 5, 6, 7, 9}, 4: {8}, 5: {4, 5, 6, 7}}
@@ -59,7 +70,7 @@ class Request:
     path: str
     query: dict[str, str]
     body: Any
-    files: list[tuple[str, int]]
+    files: list[tuple[str, bytes]]
     at: float
     status: int = 0
     route: str = ""
@@ -81,6 +92,9 @@ class Interaction:
     original_id: str | None = None
     followups: list[str] = field(default_factory=list)
     late: bool = False
+    # After a type-5 deferral, until the first edit or follow-up: that follow-up edits
+    # the loading message instead of creating one.
+    deferral_pending: bool = False
 
     @property
     def latency(self) -> float | None:
@@ -148,10 +162,14 @@ class FakeDiscord:
         guilds: int = 1,
         heartbeat_interval_ms: int = 41_250,
         callback_deadline: float = 3.0,
+        token_lifetime: float = TOKEN_LIFETIME,
+        round_trip: float = 0.0,
     ) -> None:
         self.token = token
         self.heartbeat_interval_ms = heartbeat_interval_ms
         self.callback_deadline = callback_deadline
+        self.token_lifetime = token_lifetime
+        self.round_trip = round_trip
         self.ids = Snowflakes()
         self.application_id = self.ids.next()
         self.owner = User(self.ids.next(), "owner")
@@ -253,9 +271,9 @@ class FakeDiscord:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._changed.wait(), min(remaining, 0.05))
 
-    async def wait_ready(self, within: float = 10.0) -> None:
-        """Until a session has been sent READY and its GUILD_CREATEs."""
-        await self.wait_until(lambda: self.ready_count > 0, within)
+    async def wait_ready(self, within: float = 10.0, *, after: int = 0) -> None:
+        """Until a session has been sent READY and its GUILD_CREATEs (more than ``after``)."""
+        await self.wait_until(lambda: self.ready_count > after, within)
 
     @property
     def ready_count(self) -> int:
@@ -282,12 +300,23 @@ class FakeDiscord:
         """Requests the fake refused with a 4xx other than a deliberate fault."""
         return [r for r in self.requests if 400 <= r.status < 500 and r.route != "fault"]
 
-    def add_member(self, username: str) -> User:
-        """Another member of every guild (each member has their own cooldowns)."""
+    def add_member(self, username: str, *, permissions: int | None = None) -> User:
+        """Another member of every guild (each member has their own cooldowns).
+
+        ``permissions`` replaces the ordinary member's bits (say, Manage Messages
+        without Administrator).
+        """
         user = User(self.ids.next(), username)
         for guild in self.guilds:
             guild.members.append(user)
+            if permissions is not None:
+                guild.granted[user.id] = permissions
         return user
+
+    @property
+    def expired(self) -> list[Request]:
+        """Requests refused because their interaction token had expired."""
+        return [r for r in self.requests if r.status == 401 and r.route != "fault"]
 
     # ------------------------------------------------------------- faults
     def rate_limit_once(self, method: str, path: str, retry_after: float = 0.5) -> None:
@@ -490,6 +519,8 @@ class FakeDiscord:
     async def _rest(self, http: web.Request) -> web.StreamResponse:
         path = "/" + http.match_info["tail"]
         body, files = await _read_body(http)
+        if self.round_trip:  # the request's way to Discord
+            await asyncio.sleep(self.round_trip / 2)
         request = Request(http.method, path, dict(http.query), body, files, time.monotonic())
         self.requests.append(request)
         try:
@@ -498,6 +529,8 @@ class FakeDiscord:
             response = exc.response
         request.status = response.status
         await self._notify()
+        if self.round_trip:  # and the answer's way back
+            await asyncio.sleep(self.round_trip / 2)
         return response
 
     async def _route(self, request: Request, http: web.Request) -> web.StreamResponse:
@@ -687,11 +720,21 @@ class FakeDiscord:
         options: Mapping[str, object],
         guild: Guild | None,
         focused: str | None,
+        user: User,
     ) -> JSON:
         names = path.split()
         command = self._find_command(names[0], guild)
         if guild is None and command.get("contexts") is not None and 1 not in command["contexts"]:
             raise FakeUsageError(f"/{names[0]} is not offered in DMs")
+        if (
+            guild is not None
+            and command.get("contexts") is not None
+            and 0 not in command["contexts"]
+        ):
+            raise FakeUsageError(f"/{names[0]} is not offered in servers")
+        needed = command.get("default_member_permissions")
+        if guild is not None and needed is not None and not _listed(guild, user, int(needed)):
+            raise FakeUsageError(f"/{names[0]} is not shown to {user.username}")
         data: JSON = {"id": command["id"], "name": command["name"], "type": 1}
         if "guild_id" in command:
             data["guild_id"] = command["guild_id"]
@@ -735,7 +778,7 @@ class FakeDiscord:
         """An INTERACTION_CREATE for ``/path`` ("prompt add"), checked against the synced schema."""
         guild = None if dm else self.guild
         payload = self._interaction_base(2, user, guild)
-        payload["data"] = self._command_data(path, options or {}, guild, None)
+        payload["data"] = self._command_data(path, options or {}, guild, None, user or self.member)
         return payload
 
     def autocomplete(
@@ -750,7 +793,7 @@ class FakeDiscord:
         """An autocomplete interaction: ``options[focused]`` is what the user has typed so far."""
         guild = None if dm else self.guild
         payload = self._interaction_base(4, user, guild)
-        payload["data"] = self._command_data(path, options, guild, focused)
+        payload["data"] = self._command_data(path, options, guild, focused, user or self.member)
         return payload
 
     def press(
@@ -827,7 +870,9 @@ class FakeDiscord:
             return _error(404, 10062, "Unknown interaction")
         if record.response is not None:
             return _error(400, 40060, "Interaction has already been acknowledged.")
-        if call.request.at - record.dispatched_at > self.callback_deadline:
+        if call.request.at - record.dispatched_at > min(
+            self.callback_deadline, self.token_lifetime
+        ):
             record.late = True
             return _error(404, 10062, "Unknown interaction")
         body = _require_object(call.request.body)
@@ -839,7 +884,8 @@ class FakeDiscord:
                 ("type",), "INTERACTION_RESPONSE_TYPE_INVALID", "Invalid interaction response type"
             )
         elif kind in (4, 7):
-            validate.check_message(data, errors, ("data",))
+            allowed = validate.RESPONSE_FLAGS if kind == 4 else validate.EDIT_FLAGS
+            validate.check_message(data, errors, ("data",), allowed_flags=allowed)
             if kind == 4 and _is_empty(data, call.request.files):
                 raise _Reject(_error(400, 50006, "Cannot send an empty message"))
         elif kind == 8:
@@ -860,6 +906,7 @@ class FakeDiscord:
             fields = data if kind == 4 else {}
             message = self._new_message(record.payload["channel_id"], fields, record, flags, call)
             record.original_id = message["id"]
+            record.deferral_pending = kind == 5
         elif kind in (6, 7):
             message = self.messages.get(record.payload["message"]["id"])
             if message is None:
@@ -886,6 +933,8 @@ class FakeDiscord:
         record = self._by_token.get(call.params["token"])
         if record is None or call.params["app"] != self.application_id:
             raise _Reject(_error(404, 10015, "Unknown Webhook"))
+        if call.request.at - record.dispatched_at > self.token_lifetime:
+            raise _Reject(_error(401, 50027, "Invalid Webhook Token"))
         return record
 
     def _webhook_message(self, call: _Call, record: Interaction) -> JSON:
@@ -905,13 +954,16 @@ class FakeDiscord:
         return _ok(self._webhook_message(call, self._record_for(call)))
 
     async def _wh_edit(self, call: _Call) -> web.StreamResponse:
-        message = self._webhook_message(call, self._record_for(call))
+        record = self._record_for(call)
+        message = self._webhook_message(call, record)
         body = _require_object(call.request.body)
         errors = validate.Errors()
-        validate.check_message(body, errors)
+        validate.check_message(body, errors, allowed_flags=validate.EDIT_FLAGS)
         _raise_if(errors)
         loading = bool(message["flags"] & LOADING)
         self._apply_edit(message, body, call, edited=not loading)
+        if message["id"] == record.original_id:
+            record.deferral_pending = False
         return _ok(message)
 
     async def _wh_delete(self, call: _Call) -> web.StreamResponse:
@@ -925,14 +977,37 @@ class FakeDiscord:
             return _error(404, 10015, "Unknown Webhook")
         body = _require_object(call.request.body)
         errors = validate.Errors()
-        validate.check_message(body, errors)
+        validate.check_message(body, errors, allowed_flags=validate.RESPONSE_FLAGS)
         _raise_if(errors)
         if _is_empty(body, call.request.files):
             return _error(400, 50006, "Cannot send an empty message")
+        if record.deferral_pending:
+            return self._followup_after_deferral(call, record, body)
         message = self._new_message(
             record.payload["channel_id"], body, record, body.get("flags") or 0, call
         )
         record.followups.append(message["id"])
+        if call.request.query.get("wait") in ("1", "true", "True"):
+            return _ok(message)
+        return web.Response(status=204)
+
+    def _followup_after_deferral(
+        self, call: _Call, record: Interaction, body: JSON
+    ) -> web.Response:
+        """Discord edits the loading message instead, keeping its ephemeral state.
+
+        "When using this endpoint directly after responding to an interaction with
+        DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE, this endpoint will function as Edit
+        Original Interaction Response": the follow-up's flags are ignored, and a
+        loading message that was deleted means nothing is shown.
+        """
+        record.deferral_pending = False
+        message = self.messages.get(record.original_id or "")
+        if message is None:
+            return _error(404, 10008, "Unknown Message")
+        self._apply_edit(
+            message, {k: v for k, v in body.items() if k != "flags"}, call, edited=False
+        )
         if call.request.query.get("wait") in ("1", "true", "True"):
             return _ok(message)
         return web.Response(status=204)
@@ -985,7 +1060,7 @@ class FakeDiscord:
                 message[key] = value if value is not None else ([] if key != "content" else "")
         message["embeds"] = [{"type": "rich", **e} for e in message["embeds"]]
         if "attachments" in body or call.request.files:
-            uploaded = dict(call.request.files)
+            uploaded = {name: len(data) for name, data in call.request.files}
             message["attachments"] = [
                 {
                     "id": self.ids.next(),
@@ -1024,7 +1099,7 @@ class FakeDiscord:
         channel = self._channel(call)
         body = _require_object(call.request.body)
         errors = validate.Errors()
-        validate.check_message(body, errors)
+        validate.check_message(body, errors, allowed_flags=validate.CREATE_FLAGS)
         _raise_if(errors)
         if _is_empty(body, call.request.files):
             return _error(400, 50006, "Cannot send an empty message")
@@ -1039,7 +1114,7 @@ class FakeDiscord:
             return _error(403, 50005, "Cannot edit a message authored by another user")
         body = _require_object(call.request.body)
         errors = validate.Errors()
-        validate.check_message(body, errors)
+        validate.check_message(body, errors, allowed_flags=validate.EDIT_FLAGS)
         _raise_if(errors)
         self._apply_edit(message, body, call, edited=True)
         return _ok(message)
@@ -1075,6 +1150,15 @@ class FakeDiscord:
         if self._session is not None:
             await self.dispatch("THREAD_CREATE", data | {"newly_created": True})
         return _ok(data, status=201)
+
+
+def _listed(guild: Guild, user: User, needed: int) -> bool:
+    """Discord lists a command only for members holding all of its default permissions.
+
+    Administrators hold every bit; ``"0"`` hides the command from everyone else.
+    """
+    held = guild.permissions_of(user)
+    return bool(held & ADMINISTRATOR) or (needed != 0 and held & needed == needed)
 
 
 def _label_matches(actual: Any, wanted: str) -> bool:
@@ -1155,7 +1239,7 @@ def _require_object(body: Any) -> JSON:
     return body
 
 
-def _is_empty(body: JSON, files: list[tuple[str, int]]) -> bool:
+def _is_empty(body: JSON, files: list[tuple[str, bytes]]) -> bool:
     return not (
         body.get("content")
         or body.get("embeds")
@@ -1201,13 +1285,13 @@ def _fault_response(fault: _Fault) -> web.Response:
     return response
 
 
-async def _read_body(http: web.Request) -> tuple[Any, list[tuple[str, int]]]:
-    """JSON body, or multipart ``payload_json`` plus ``files[n]`` (name, size)."""
+async def _read_body(http: web.Request) -> tuple[Any, list[tuple[str, bytes]]]:
+    """JSON body, or multipart ``payload_json`` plus ``files[n]`` (name, content)."""
     if not http.can_read_body:
         return None, []
     if http.content_type.startswith("multipart/"):
         body: Any = None
-        files: list[tuple[str, int]] = []
+        files: list[tuple[str, bytes]] = []
         reader = await http.multipart()
         async for part in reader:
             if not isinstance(part, BodyPartReader):
@@ -1216,7 +1300,7 @@ async def _read_body(http: web.Request) -> tuple[Any, list[tuple[str, int]]]:
             if part.name == "payload_json":
                 body = json.loads(data)
             else:
-                files.append((part.filename or part.name or "", len(data)))
+                files.append((part.filename or part.name or "", bytes(data)))
         return body, files
     raw = await http.read()
     if not raw:

@@ -204,11 +204,60 @@ def test_duplicate_and_oversized_commands_refused() -> None:
         options=[{"name": f"o{n}", "description": "d" * 100, "type": 3} for n in range(25)],
         description="d" * 100,
     )
-    big["options"] = [
+    with_choices = [
         o | {"choices": [{"name": "c" * 100, "value": f"v{i}"} for i in range(25)]}
-        for o in big["options"][:2]
+        for o in big["options"]
     ]
+    big["options"] = with_choices[:3]
+    assert validate.command_size(big) == 8106
     assert any("TOO_LARGE" in e for e in command_errors([big]))
+    big["options"] = with_choices[:2]
+    assert validate.command_size(big) == 5439  # over the 4000 once assumed, within 8000
+    assert command_errors([big]) == []
+
+
+@pytest.mark.parametrize(
+    "name", ["quote", "prompts-admin", "don't", "über", "число", "नमस्ते", "สวัสดี", "a" * 32]
+)
+def test_documented_command_names_pass(name: str) -> None:
+    assert validate.valid_name(name)
+
+
+@pytest.mark.parametrize("name", ["", "a" * 33, "Quote", "two words", "a.b", "émoji😀", "a/b"])
+def test_undocumented_command_names_refused(name: str) -> None:
+    assert not validate.valid_name(name)
+    assert command_errors([command(name=name)]) != []
+
+
+@pytest.mark.parametrize(
+    "option",
+    [
+        {"type": 4, "min_length": 1},  # lengths are for strings
+        {"type": 3, "min_value": 1},  # ranges are for numbers
+        {"type": 4, "min_value": 1.5},  # an integer's range is whole
+        {"type": 3, "min_length": 10, "max_length": 5},
+        {"type": 4, "min_value": 10, "max_value": 5},
+        {"type": 3, "max_length": 0},
+        {"type": 5, "autocomplete": True},
+        {"type": 6, "choices": [{"name": "n", "value": "v"}]},
+        {"type": 4, "choices": [{"name": "n", "value": "v"}]},  # a string for an integer
+        {"type": 3, "channel_types": [0]},
+    ],
+)
+def test_option_rules_per_type(option: JSON) -> None:
+    bad = command(options=[{"name": "a", "description": "d", **option}])
+    assert command_errors([bad]) != []
+
+
+def test_each_route_takes_its_own_flags() -> None:
+    ephemeral = {"content": "x", "flags": validate.EPHEMERAL}
+    errors = validate.Errors()
+    validate.check_message(ephemeral, errors, allowed_flags=validate.RESPONSE_FLAGS)
+    assert not errors
+    for route in (validate.EDIT_FLAGS, validate.CREATE_FLAGS):
+        errors = validate.Errors()
+        validate.check_message(ephemeral, errors, allowed_flags=route)
+        assert errors.flat == ["flags: MESSAGE_FLAGS_INVALID Invalid flags"]
 
 
 def test_error_body_is_discords_shape() -> None:

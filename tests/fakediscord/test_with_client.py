@@ -19,6 +19,8 @@ from discord import app_commands
 from tests.fakediscord import FakeDiscord, FakeUsageError, pointed_at, running
 
 WORDS = [f"word{n:02d}" for n in range(40)]
+EPHEMERAL = 1 << 6
+LOADING = 1 << 7
 
 
 class Pager(discord.ui.View):
@@ -51,6 +53,7 @@ class MiniBot(discord.Client):
         self.errors: list[BaseException] = []
         self.tree.on_error = self.on_tree_error  # type: ignore[method-assign]
         self.resumes = 0
+        self.kept: list[discord.Interaction] = []
 
         @self.tree.command(description="Say it back")
         @app_commands.describe(text="What to say")
@@ -74,6 +77,21 @@ class MiniBot(discord.Client):
             await interaction.followup.send(
                 "the file", file=discord.File(io.BytesIO(b"abc"), "a.txt")
             )
+
+        @self.tree.command(description="Think in public, then answer privately")
+        async def think(interaction: discord.Interaction) -> None:
+            await interaction.response.defer(thinking=True)
+            await interaction.followup.send("meant to be private", ephemeral=True)
+
+        @self.tree.command(description="Answer, and keep the interaction for later")
+        async def keep(interaction: discord.Interaction) -> None:
+            await interaction.response.send_message("kept")
+            self.kept.append(interaction)
+
+        @self.tree.command(description="For those who manage the server")
+        @app_commands.default_permissions(manage_guild=True)
+        async def manage(interaction: discord.Interaction) -> None:
+            await interaction.response.send_message("managed", ephemeral=True)
 
         @self.tree.command(description="Too long for an embed")
         async def toolong(interaction: discord.Interaction) -> None:
@@ -270,3 +288,65 @@ async def test_gateway_heartbeats(caplog: pytest.LogCaptureFixture) -> None:
             await asyncio.sleep(0)
         acks = sum(1 for _, kind, _ in fake.gateway_log if kind == "out:11")
         assert acks >= 3
+
+
+async def test_followup_right_after_a_deferral_edits_the_loading_message(
+    fake: FakeDiscord, bot: MiniBot
+) -> None:
+    record, response = await fake.interact(fake.slash("think"))
+    assert response["type"] == 5
+    await fake.wait_until(lambda: not fake.original(record)["flags"] & LOADING)
+    original = fake.original(record)
+    assert original["content"] == "meant to be private"
+    assert not original["flags"] & EPHEMERAL  # the deferral's state wins over the flag
+    assert record.followups == []
+
+
+async def test_interaction_tokens_expire() -> None:
+    async with FakeDiscord(token_lifetime=0.3) as fake:
+        client = MiniBot(int(fake.guild.id))
+        async with running(client, fake):
+            await fake.interact(fake.slash("keep"))
+            (kept,) = client.kept
+            await kept.edit_original_response(content="in time")
+            await asyncio.sleep(0.4)
+            with pytest.raises(discord.HTTPException) as refused:
+                await kept.edit_original_response(content="too late")
+            assert (refused.value.status, refused.value.code) == (401, 50027)
+            assert len(fake.expired) == 1
+
+
+async def test_every_rest_answer_takes_the_round_trip() -> None:
+    async with FakeDiscord(round_trip=0.2) as fake:
+        client = MiniBot(int(fake.guild.id))
+        async with running(client, fake):
+            started = time.monotonic()
+            await client.fetch_channel(int(fake.guild.channels[0].id))
+            assert time.monotonic() - started >= 0.2
+            record, _ = await fake.interact(fake.slash("echo", {"text": "hi"}))
+            assert record.latency is not None
+            assert record.latency >= 0.1  # the callback's way there
+
+
+async def test_administrators_hold_every_permission(fake: FakeDiscord, bot: MiniBot) -> None:
+    moderator = fake.slash("echo", {"text": "x"}, user=fake.moderator)
+    member = fake.slash("echo", {"text": "x"})
+    assert discord.Permissions(int(moderator["member"]["permissions"])) >= discord.Permissions(
+        manage_messages=True, manage_guild=True
+    )
+    assert not discord.Permissions(int(member["member"]["permissions"])).manage_messages
+    helper = fake.add_member("helper", permissions=1 << 13)
+    granted = fake.slash("echo", {"text": "x"}, user=helper)
+    assert discord.Permissions(int(granted["member"]["permissions"])).manage_messages
+
+
+async def test_commands_are_listed_by_their_default_permissions(
+    fake: FakeDiscord, bot: MiniBot
+) -> None:
+    with pytest.raises(FakeUsageError, match="not shown to reader"):
+        fake.slash("manage")
+    holder = fake.add_member("holder", permissions=1 << 5)  # Manage Server, nothing else
+    _, response = await fake.interact(fake.slash("manage", user=holder))
+    assert response["data"]["content"] == "managed"
+    _, response = await fake.interact(fake.slash("manage", user=fake.moderator))  # an admin
+    assert response["data"]["content"] == "managed"

@@ -10,7 +10,7 @@ application-commands and .../interactions/receiving-and-responding.
 
 from __future__ import annotations
 
-import re
+import unicodedata
 from typing import Any
 
 JSON = dict[str, Any]
@@ -30,14 +30,27 @@ CUSTOM_ID_MAX = 100
 LABEL_MAX = 80
 CHOICES_MAX = 25
 CHOICE_MAX = 100
-COMMAND_NAME = re.compile(r"^[-_\w]{1,32}$")
+COMMAND_NAME_MAX = 32
 COMMAND_OPTIONS_MAX = 25
 COMMAND_DESCRIPTION_MAX = 100
-COMMAND_TOTAL_MAX = 4000
+# "the combined name, description, and value properties for each command, its
+# options (including subcommands and groups), and choices" (application-commands).
+COMMAND_TOTAL_MAX = 8000
 COMMANDS_MAX = 100
-ALLOWED_MESSAGE_FLAGS = (1 << 2) | (1 << 6) | (1 << 12) | (1 << 15)
+SUPPRESS_EMBEDS = 1 << 2
 EPHEMERAL = 1 << 6
+SUPPRESS_NOTIFICATIONS = 1 << 12
+VOICE_MESSAGE = 1 << 13
 COMPONENTS_V2 = 1 << 15
+# Which message flags each route lets a client set.
+RESPONSE_FLAGS = (
+    SUPPRESS_EMBEDS | EPHEMERAL | SUPPRESS_NOTIFICATIONS | VOICE_MESSAGE | COMPONENTS_V2
+)
+CREATE_FLAGS = SUPPRESS_EMBEDS | SUPPRESS_NOTIFICATIONS | VOICE_MESSAGE | COMPONENTS_V2
+EDIT_FLAGS = SUPPRESS_EMBEDS | COMPONENTS_V2
+# Option types (application-commands, "Application Command Option Type").
+STRING, INTEGER, BOOLEAN, CHANNEL, NUMBER = 3, 4, 5, 7, 10
+_CHOICE_TYPES = {STRING: (str,), INTEGER: (int,), NUMBER: (int, float)}
 ALLOWED_MENTION_TYPES = {"roles", "users", "everyone"}
 
 
@@ -75,8 +88,18 @@ def _text(value: Any) -> str:
     return value if isinstance(value, str) else ""
 
 
-def check_message(body: JSON, errors: Errors, path: tuple[str | int, ...] = ()) -> None:
-    """A message create/edit body: content, embeds, components, mentions, flags."""
+def check_message(
+    body: JSON,
+    errors: Errors,
+    path: tuple[str | int, ...] = (),
+    *,
+    allowed_flags: int = RESPONSE_FLAGS,
+) -> None:
+    """A message create/edit body: content, embeds, components, mentions, flags.
+
+    ``allowed_flags`` are the flags this route accepts: an edit may not set
+    EPHEMERAL, a channel message may not be ephemeral at all.
+    """
     content = body.get("content")
     if content is not None and len(_text(content)) > CONTENT_MAX:
         errors.too_long((*path, "content"), CONTENT_MAX)
@@ -93,7 +116,7 @@ def check_message(body: JSON, errors: Errors, path: tuple[str | int, ...] = ()) 
             f"Embed size exceeds maximum size of {EMBED_TOTAL_MAX}",
         )
     flags = body.get("flags") or 0
-    if flags & ~ALLOWED_MESSAGE_FLAGS:
+    if flags & ~allowed_flags:
         errors.add((*path, "flags"), "MESSAGE_FLAGS_INVALID", "Invalid flags")
     if body.get("components"):
         _check_components(body["components"], errors, (*path, "components"), flags)
@@ -277,8 +300,12 @@ def check_command(command: JSON, errors: Errors, path: tuple[str | int, ...]) ->
             errors.bad_length((*path, "description"), 1, COMMAND_DESCRIPTION_MAX)
         options = command.get("options") or []
         _check_options(options, errors, (*path, "options"), depth=0)
-        if _command_size(command) > COMMAND_TOTAL_MAX:
-            errors.add(path, "APPLICATION_COMMAND_TOO_LARGE", "Command exceeds maximum size (4000)")
+        if command_size(command) > COMMAND_TOTAL_MAX:
+            errors.add(
+                path,
+                "APPLICATION_COMMAND_TOO_LARGE",
+                f"Command exceeds maximum size ({COMMAND_TOTAL_MAX})",
+            )
     elif kind in (2, 3):
         if not 1 <= len(name) <= 32:
             errors.bad_length((*path, "name"), 1, 32)
@@ -288,8 +315,27 @@ def check_command(command: JSON, errors: Errors, path: tuple[str | int, ...]) ->
         errors.add((*path, "type"), "BASE_TYPE_CHOICES", "Value must be one of {1, 2, 3, 4}.")
 
 
+def valid_name(name: str) -> bool:
+    """Discord's ``^[-_'\\p{L}\\p{N}\\p{sc=Deva}\\p{sc=Thai}]{1,32}$``, lower case where it can be.
+
+    Python's ``re`` has no ``\\p{...}``, so the classes are checked per character:
+    letters and numbers of any script, Devanagari and Thai marks, ``-``, ``_`` and ``'``.
+    """
+    if not 1 <= len(name) <= COMMAND_NAME_MAX or name != name.lower():
+        return False
+    return all(_name_char(c) for c in name)
+
+
+def _name_char(char: str) -> bool:
+    if char in "-_'":
+        return True
+    if unicodedata.category(char)[0] in "LN":
+        return True
+    return "\u0900" <= char <= "\u097f" or "\u0e00" <= char <= "\u0e7f"  # Deva, Thai
+
+
 def _check_name(name: str, errors: Errors, path: tuple[str | int, ...]) -> None:
-    if not COMMAND_NAME.match(name) or name != name.lower():
+    if not valid_name(name):
         errors.add(
             path,
             "APPLICATION_COMMAND_INVALID_NAME",
@@ -365,16 +411,65 @@ def _check_options(
             errors.too_long((*where, "choices"), CHOICES_MAX)
         for c, choice in enumerate(choices):
             _check_choice(choice, errors, (*where, "choices", c))
-        for key in ("min_length", "max_length"):
-            value = option.get(key)
-            if value is not None and not 0 <= value <= 6000:
-                errors.add((*where, key), "NUMBER_TYPE_MAX", "int value should be <= 6000.")
+        _check_option_type_rules(option, errors, where)
 
 
-def _command_size(command: JSON) -> int:
-    size = len(_text(command.get("name"))) + len(_text(command.get("description")))
+def _check_option_type_rules(option: JSON, errors: Errors, where: tuple[str | int, ...]) -> None:
+    """What each option type accepts: lengths for strings, ranges for numbers, and so on."""
+    kind = option.get("type")
+
+    def refuse(key: str, message: str) -> None:
+        errors.add((*where, key), "APPLICATION_COMMAND_OPTION_INVALID", message)
+
+    for key in ("min_length", "max_length"):
+        if option.get(key) is None:
+            continue
+        if kind != STRING:
+            refuse(key, f"{key} is only for string options")
+        elif not (0 if key == "min_length" else 1) <= option[key] <= 6000:
+            errors.add((*where, key), "NUMBER_TYPE_MAX", "int value should be <= 6000.")
+    low, high = option.get("min_length"), option.get("max_length")
+    if low is not None and high is not None and low > high:
+        refuse("min_length", "min_length must not exceed max_length")
+    for key in ("min_value", "max_value"):
+        value = option.get(key)
+        if value is None:
+            continue
+        if kind not in (INTEGER, NUMBER):
+            refuse(key, f"{key} is only for integer and number options")
+        elif kind == INTEGER and (not isinstance(value, int) or isinstance(value, bool)):
+            refuse(key, f"{key} of an integer option must be an integer")
+    low_v, high_v = option.get("min_value"), option.get("max_value")
+    if low_v is not None and high_v is not None and low_v > high_v:
+        refuse("min_value", "min_value must not exceed max_value")
+    if option.get("autocomplete") and kind not in _CHOICE_TYPES:
+        refuse("autocomplete", "autocomplete is only for string, integer and number options")
+    choices = option.get("choices") or []
+    wanted = _CHOICE_TYPES.get(kind) if isinstance(kind, int) else None
+    if choices and wanted is None:
+        refuse("choices", "choices are only for string, integer and number options")
+    elif choices and wanted is not None:
+        for c, choice in enumerate(choices):
+            value = choice.get("value")
+            if not isinstance(value, wanted) or isinstance(value, bool):
+                refuse("choices", f"choice {c} has a value of the wrong type")
+    if option.get("channel_types") is not None and kind != CHANNEL:
+        refuse("channel_types", "channel_types is only for channel options")
+
+
+def _longest(item: JSON, key: str) -> int:
+    """A field's size: the longest of its default and its localisations, as Discord counts."""
+    texts = [_text(item.get(key))] + [
+        _text(v) for v in (item.get(f"{key}_localizations") or {}).values()
+    ]
+    return max(len(t) for t in texts)
+
+
+def command_size(command: JSON) -> int:
+    """Characters of name, description and choice values, over the command and all options."""
+    size = _longest(command, "name") + _longest(command, "description")
     for option in command.get("options") or []:
-        size += _command_size(option)
+        size += command_size(option)
         for choice in option.get("choices") or []:
-            size += len(_text(choice.get("name"))) + len(str(choice.get("value", "")))
+            size += _longest(choice, "name") + len(str(choice.get("value", "")))
     return size
