@@ -80,6 +80,14 @@ def test_semantic_model_is_one_optional_setting(tmp_path: Path) -> None:
     assert loaded.semantic_model == "all-MiniLM-L6-v2"
 
 
+async def about(services: Services, tmp_path: Path) -> str:
+    """What /about shows, through the console."""
+    out = io.StringIO()
+    caller = Caller(user="1", guild="2", channel=None)
+    await Console(services, caller, out=out, exports=tmp_path / "exports").handle("/about")
+    return out.getvalue()
+
+
 async def wait_for_ranker(services: Services, seconds: float = 60.0) -> None:
     for _ in range(int(seconds * 20)):
         if services.index.ranker_name is not None:
@@ -99,11 +107,7 @@ async def test_the_semantic_ranker_loads_after_start_up_and_about_says_so(
             # Start-up did not wait for the vectors: search answers at once, by words.
             assert services.index.passages("pipelines", limit=1)
             await wait_for_ranker(services)
-            out = io.StringIO()
-            await Console(services, Caller(user="1", guild="2", channel=None), out=out).handle(
-                "/about"
-            )
-            assert "│ Semantic ranker:\n│   on: tiny\n" in out.getvalue()
+            assert "│ Semantic ranker:\n│   on: tiny\n" in await about(services, tmp_path)
         finally:
             await close()
     assert any("semantic ranker on: tiny" in r.getMessage() for r in caplog.records)
@@ -121,9 +125,7 @@ async def test_a_missing_model_leaves_the_bot_answering_by_words(
     assert len(off) == 1
     assert str(tmp_path / "data" / "models" / "no-such-model") in off[0].getMessage()
     assert services.index.ranker_name is None
-    out = io.StringIO()
-    await Console(services, Caller(user="1", guild="2", channel=None), out=out).handle("/about")
-    assert "│ Semantic ranker:\n│   off\n" in out.getvalue()
+    assert "│ Semantic ranker:\n│   off\n" in await about(services, tmp_path)
 
 
 async def test_start_up_does_not_wait_for_the_vectors(
