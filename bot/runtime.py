@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING
 
 from bot.core.library import load_library
 from bot.core.model import SeedProblem
+from bot.core.plan.service import PlanService
+from bot.core.plan.store import PlanStore
 from bot.core.prompts import PromptService, PromptStore, load_builtin_prompts
 from bot.core.search import SearchIndex
 from bot.core.search.semantic import load_ranker, resolve_model_dir
@@ -62,7 +64,8 @@ async def open_services(settings: Settings) -> tuple[Services, Closer]:
         if semantic is not None:
             await semantic  # a worker thread cannot be cancelled; it ends within seconds
 
-    return Services(index=index, prompts=service), close
+    plans = PlanService(PlanStore(store), index, service)
+    return Services(index=index, prompts=service, plans=plans), close
 
 
 def start_semantic(settings: Settings, index: SearchIndex) -> asyncio.Future[object] | None:
