@@ -418,15 +418,15 @@ async def current_essay(
     """The essay a server reads now: the one last chosen (by a moderator, or by starting a
     plan), else its plan's, else the only one loaded. ``None`` when several are loaded
     and none was chosen (or in a DM): look-ups then search them all."""
+    if len(documents) == 1:
+        return documents[0]  # nothing to choose: no need to ask the database
     if guild is not None:
         chosen = await store.essay(guild)
         if chosen is None:
             plan = await store.current_plan(guild)
             chosen = plan.document if plan is not None else None
-        found = next((d for d in documents if d.id == chosen), None)
-        if found is not None:
-            return found
-    return documents[0] if len(documents) == 1 else None
+        return next((d for d in documents if d.id == chosen), None)
+    return None
 
 
 async def essay_scope(
