@@ -10,6 +10,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.core.errors import UserError
 from bot.core.plan.service import Passage
 from bot.core.search import MAX_CHOICE_CHARS, MAX_QUERY_CHARS, QuoteHit, validate_query
 from bot.core.text import clean_user_text, quoted
@@ -152,8 +153,17 @@ class Quotes(commands.Cog):
     async def complete_query(
         self, interaction: discord.Interaction[Any], current: str
     ) -> list[app_commands.Choice[str]]:
+        """Quotes from the essay the command will search, and none the group has not reached."""
+        try:
+            scope = await scope_of(self.services, interaction, interaction.namespace.essay)
+        except UserError:  # an essay no one has: the command itself will say so
+            return []
         guard = await guard_for(self.services, _guild(interaction))
-        hide = guard.hides if guard is not None else None
+
+        def hide(document: str, section: int) -> bool:
+            elsewhere = scope is not None and document != scope
+            return elsewhere or (guard is not None and guard.hides(document, section))
+
         return choices(self.services.index.complete_quotes(current, hide=hide))
 
     @quote.autocomplete("essay")

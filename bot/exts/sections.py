@@ -10,7 +10,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.core.errors import NotFound
+from bot.core.errors import NotFound, UserError
 from bot.core.model import Document, Paragraph, Section
 from bot.core.search import MAX_CHOICE_CHARS, validate_query
 from bot.services import Services
@@ -170,7 +170,13 @@ class Sections(commands.Cog):
     async def complete_name(
         self, interaction: discord.Interaction[Any], current: str
     ) -> list[app_commands.Choice[str]]:
-        return choices(self.services.index.complete_sections(current))
+        """The sections of the essay the command will look in (see ``scope_of``)."""
+        typed_essay = getattr(interaction.namespace, "essay", None)
+        try:
+            scope = await scope_of(self.services, interaction, typed_essay)
+        except UserError:  # an essay no one has: the command itself will say so
+            return []
+        return choices(self.services.index.complete_sections(current, document=scope))
 
 
 async def setup(bot: Host) -> None:

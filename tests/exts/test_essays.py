@@ -92,6 +92,20 @@ async def test_the_essay_option_is_autocompleted_and_an_unknown_one_refused(
     typed = await shelf.answer(shelf.typing("section", "essay", {"name": "1", "essay": "hil"}))
     assert typed.type == AUTOCOMPLETE_RESULT
     assert typed.data["choices"] == [{"name": HILLS, "value": "hills"}]
+    # The section names offered are the current essay's, or those of the essay typed.
+    await ask(shelf, "plan-admin essay", {"essay": "hills"}, user=shelf.fake.moderator)
+    offered = await shelf.answer(shelf.typing("section", "name", {"name": ""}))
+    assert [c["value"] for c in offered.data["choices"]] == [
+        "Upland Farms",
+        "Winter Roads",
+        "Spring Markets",
+    ]
+    elsewhere = await shelf.answer(shelf.typing("section", "name", {"name": "", "essay": "doc"}))
+    assert [c["value"] for c in elsewhere.data["choices"]] == ["Opening Moves", "Harbour Lights"]
+    quotes = await shelf.answer(shelf.typing("quote", "query", {"query": "river"}))
+    assert quotes.data["choices"]
+    assert all("Shepherds" in c["value"] or "river" in c["value"] for c in quotes.data["choices"])
+    assert not any("Nobody asked" in c["value"] for c in quotes.data["choices"])  # other essay
     refused = await ask(shelf, "quote", {"query": "river", "essay": "moon"})
     assert refused["flags"] & EPHEMERAL
     assert refused["content"].startswith("No essay is called 'moon'")

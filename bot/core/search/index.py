@@ -638,12 +638,21 @@ class SearchIndex:
 
     # ----------------------------------------------------------------- autocomplete
 
-    def complete_sections(self, typed: str) -> list[Choice]:
-        """Section titles for what has been typed so far (all of them when nothing is)."""
+    def complete_sections(self, typed: str, *, document: str | None = None) -> list[Choice]:
+        """Section titles for what has been typed so far (all of them when nothing is);
+        with ``document``, of that essay only."""
         text = clean_user_text(typed)[:MAX_CHOICE_CHARS]
+        mine = (
+            set(range(len(self._section_units)))
+            if document is None
+            else {
+                i for i, u in enumerate(self._section_units) if u.doc == self._doc_number(document)
+            }
+        )
         if not text:
-            return [c for _, c in self._title_choices[:MAX_CHOICES]]
-        numbered = self._numbered_sections(text)
+            shown = [c for i, (_, c) in enumerate(self._title_choices) if i in mine]
+            return shown[:MAX_CHOICES]
+        numbered = self._numbered_sections(text, document)
         units: list[int] = []
         if numbered:
             units = [
@@ -657,8 +666,9 @@ class SearchIndex:
             ranked = self._rank_sections(self._query(text))
             keyed = {(self._doc_ids[u.doc], u.number): i for i, u in enumerate(self._section_units)}
             units = [keyed[(h.document, h.number)] for h in ranked if h.score >= COMPLETE_FLOOR]
+        units = [i for i in units if i in mine]
         if not units:
-            units = self._title_prefixes.matching(text)
+            units = [i for i in self._title_prefixes.matching(text) if i in mine]
         return [self._title_choices[i][1] for i in units[:MAX_CHOICES]]
 
     def complete_speakers(self, typed: str) -> list[Choice]:
