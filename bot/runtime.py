@@ -29,10 +29,13 @@ async def open_services(settings: Settings) -> tuple[Services, Closer]:
     builtins, problems = load_builtin_prompts(settings.seeds_dir)
     for problem in problems:
         log.warning("built-in prompts problem: %s", problem)
-    store = await PromptStore.open(settings.database_path)
+    store = await PromptStore.open(settings.database)
     service = PromptService(store, index, builtins)
     log.info(
-        "indexed %d essays; prompt database %s", len(library.documents), settings.database_path
+        "indexed %d essays; prompt database %s (%s)",
+        len(library.documents),
+        store.db.where,
+        store.db.dialect,
     )
-    plans = PlanService(PlanStore(store), index, service)
+    plans = PlanService(PlanStore(store, shards=settings.shards), index, service)
     return Services(index=index, prompts=service, plans=plans), store.close

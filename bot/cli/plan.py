@@ -132,7 +132,7 @@ def reading_point(guild: str) -> ReadingPoint | None:
         raise StorageError(str(exc)) from exc
 
     async def read() -> ReadingPoint | None:
-        store = await PromptStore.open(settings.database_path)
+        store = await PromptStore.open(settings.database)
         try:
             point = await read_point(PlanStore(store), guild, datetime.now(UTC))
         finally:

@@ -1,0 +1,100 @@
+"""Several bot processes on one PostgreSQL database: each due session posted by one of them,
+and each process scheduling only the servers on its own shards."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from collections.abc import AsyncIterator
+from datetime import timedelta
+
+import pytest
+
+from bot.core.plan.model import Plan, Session
+from bot.core.plan.scheduler import Scheduler
+from bot.core.plan.service import PlanService, SessionPost
+from bot.core.plan.store import PlanStore
+from bot.core.prompts import PromptService, PromptStore
+from bot.core.search import SearchIndex
+from bot.core.shards import ShardRange
+from tests.core.plan.test_scheduler import FIRST, NOW, Channel, Clock
+from tests.core.test_prompts import BUILTINS
+
+SERVERS = 30
+
+
+class SlowChannel(Channel):
+    """A shared channel whose posts take a moment, as Discord's do: the window for a race."""
+
+    async def post(self, plan: Plan, session: Session, content: SessionPost) -> str:
+        await asyncio.sleep(0.01)
+        return await super().post(plan, session, content)
+
+
+def guild(n: int) -> str:
+    """A server id on shard ``n % count`` for any count (the shard is ``id >> 22``)."""
+    return str(n << 22)
+
+
+@pytest.fixture
+async def stores(pg_url: str) -> AsyncIterator[list[PromptStore]]:
+    """Three connections pools to one database, as three processes would have."""
+    opened = [await PromptStore.open(pg_url) for _ in range(3)]
+    yield opened
+    for store in opened:
+        await store.close()
+
+
+def service(store: PromptStore, index: SearchIndex, shards: ShardRange | None) -> PlanService:
+    prompts = PromptService(store, index, BUILTINS)
+    return PlanService(PlanStore(store, shards=shards), index, prompts)
+
+
+async def plan_everywhere(plans: PlanService) -> None:
+    for n in range(SERVERS):
+        await plans.set_plan(
+            guild=guild(n),
+            user="1",
+            moderator=True,
+            channel=str(500 + n),
+            every="day",
+            at="19:00",
+            tz="Europe/Paris",
+            now=NOW,
+        )
+
+
+async def test_three_processes_post_each_session_falling_due_together_once(
+    stores: list[PromptStore], index: SearchIndex
+) -> None:
+    services = [service(store, index, None) for store in stores]
+    await plan_everywhere(services[0])
+    channel, clock = SlowChannel(), Clock(FIRST + timedelta(seconds=1))
+    schedulers = [Scheduler(plans, channel, clock) for plans in services]
+    outcomes = await asyncio.gather(*(s.run_due() for s in schedulers))
+    assert Counter(channel.keys()).most_common(1)[0][1] == 1  # nothing posted twice
+    assert len(channel.keys()) == SERVERS
+    assert sum(len(o) for o in outcomes) == SERVERS
+    assert all(o.result == "posted" for done in outcomes for o in done)
+    for n in range(SERVERS):
+        shown = (await services[1].show(guild(n))).to_json()
+        assert shown["sessions"][0]["status"] == "posted"
+
+
+async def test_each_process_schedules_only_the_servers_on_its_shards(
+    stores: list[PromptStore], index: SearchIndex
+) -> None:
+    ranges = [ShardRange(6, (0, 1)), ShardRange(6, (2, 3)), ShardRange(6, (4, 5))]
+    services = [service(s, index, r) for s, r in zip(stores, ranges, strict=True)]
+    await plan_everywhere(services[0])
+    channels = [SlowChannel() for _ in services]
+    clock = Clock(FIRST + timedelta(seconds=1))
+    for plans, channel, shards in zip(services, channels, ranges, strict=True):
+        mine = {guild(n) for n in range(SERVERS) if shards.owns(n << 22)}
+        assert len(mine) == SERVERS // 3
+        assert {p.guild for p, _ in await plans.store.due(clock())} == mine
+        await Scheduler(plans, channel, clock).run_due()
+        assert len(channel.keys()) == len(mine)
+        assert await plans.store.due(clock()) == []
+    everything = [key for channel in channels for key in channel.keys()]  # noqa: SIM118
+    assert len(everything) == len(set(everything)) == SERVERS
