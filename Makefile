@@ -5,7 +5,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck unit bench console clean
+# test-min: the Discord tests against the lowest versions pyproject allows.
+MIN_VENV := .venv-min
+MIN_STAMP := $(MIN_VENV)/.installed
+DISCORD_TESTS := tests/exts tests/fakediscord tests/test_app.py tests/e2e
+
+.PHONY: run test test-min lint typecheck unit bench console clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "error: $(PYTHON) not found; install Python 3.11"; exit 2; }
@@ -13,6 +18,14 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
+
+$(MIN_STAMP): pyproject.toml .ci/floors.py
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "error: $(PYTHON) not found; install Python 3.11"; exit 2; }
+	@test -x $(MIN_VENV)/bin/python || $(PYTHON) -m venv $(MIN_VENV)
+	$(PYTHON) .ci/floors.py --dev > $(MIN_VENV)/requirements.txt
+	$(MIN_VENV)/bin/python -m pip install --quiet -r $(MIN_VENV)/requirements.txt
+	$(MIN_VENV)/bin/python -m pip install --quiet --no-deps -e .
+	@touch $(MIN_STAMP)
 
 run: $(STAMP)
 	$(BIN)/python -m bot $(ARGS)
@@ -32,8 +45,11 @@ unit: $(STAMP)
 
 test: lint typecheck unit
 
+test-min: $(MIN_STAMP)
+	$(MIN_VENV)/bin/python -m pytest -p no:cacheprovider $(DISCORD_TESTS)
+
 bench: $(STAMP)
 	$(BIN)/python -m tests.bench
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis
+	rm -rf $(VENV) $(MIN_VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis

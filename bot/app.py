@@ -18,6 +18,7 @@ from discord.ext import commands
 
 from bot.services import Services
 from bot.settings import Settings
+from bot.ui.views import ScreenRegistry, answer_unclaimed
 
 log = logging.getLogger(__name__)
 
@@ -34,9 +35,6 @@ SCHEMA_FILE = "command-schema.sha256"
 #: How long shutdown waits for interactions already being answered.
 DRAIN_SECONDS = 10.0
 RESTARTING = "The bot is restarting; try again in a moment."
-#: custom_id scheme of paging buttons: ``screen:<view key>:<button key>``.
-SCREEN_PREFIX = "screen"
-EXPIRED = "These buttons have expired (the bot restarted or time ran out); run the command again."
 
 Closer = Callable[[], Awaitable[None]]
 ServicesOpener = Callable[[Settings], Awaitable[tuple[Services, Closer]]]
@@ -54,12 +52,6 @@ class EssayTree(app_commands.CommandTree["EssayBot"]):
 
     async def interaction_check(self, interaction: discord.Interaction[EssayBot], /) -> bool:
         return await self.client.admit(interaction)
-
-
-async def admit(interaction: discord.Interaction[Any]) -> bool:
-    """For views: the same admission as slash commands, when the client is the bot."""
-    client = interaction.client
-    return await client.admit(interaction) if isinstance(client, EssayBot) else True
 
 
 class EssayBot(commands.Bot):
@@ -84,7 +76,7 @@ class EssayBot(commands.Bot):
         self._close_services: Closer | None = None
         self._draining = False
         self._in_flight: set[asyncio.Task[Any]] = set()
-        self.live_screens: set[str] = set()
+        self.screens = ScreenRegistry()
 
     @property
     def services(self) -> Services:
@@ -108,16 +100,17 @@ class EssayBot(commands.Bot):
         guild_id = self.settings.dev_guild_id
         return discord.Object(id=guild_id) if guild_id is not None else None
 
+    @staticmethod
+    def _target_name(target: discord.Object | None) -> str:
+        return f"guild:{target.id}" if target is not None else "global"
+
     def command_schema(self) -> list[dict[str, Any]]:
         """The commands as Discord receives them on sync (global ones; copied to a dev guild)."""
         return [command.to_dict(self.tree) for command in self.tree.get_commands()]
 
     def schema_hash(self) -> str:
         target = self._target()
-        payload = {
-            "target": f"guild:{target.id}" if target is not None else "global",
-            "commands": self.command_schema(),
-        }
+        payload = {"target": self._target_name(target), "commands": self.command_schema()}
         text = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -125,30 +118,51 @@ class EssayBot(commands.Bot):
     def schema_file(self) -> Path:
         return self.settings.database_path.parent / SCHEMA_FILE
 
-    def _synced_hash(self) -> str | None:
+    def _last_sync(self) -> tuple[str | None, str | None]:
+        """The schema hash and target of the last sync: ``<hash> <target>`` in the file."""
         try:
-            return self.schema_file.read_text(encoding="utf-8").strip() or None
+            parts = self.schema_file.read_text(encoding="utf-8").split()
         except OSError:
-            return None
+            return None, None
+        return (parts[0] if parts else None), (parts[1] if len(parts) > 1 else None)
 
     async def sync_commands(self) -> bool:
-        """Sync only when the schema changed (Discord allows 200 creates a day) or on request."""
+        """Sync only when the schema changed (Discord allows 200 creates a day) or on request.
+
+        When the target changed (``DEV_GUILD_ID`` set, unset or changed), the commands
+        synced to the old target are deleted: a member would otherwise see each twice.
+        """
         digest = self.schema_hash()
-        if not self.force_sync and digest == self._synced_hash():
+        last_hash, last_target = self._last_sync()
+        if not self.force_sync and digest == last_hash:
             log.info("command schema unchanged (%s…): not syncing", digest[:12])
             return False
         target = self._target()
         if target is not None:
             self.tree.copy_global_to(guild=target)
         synced = await self.tree.sync(guild=target)
-        where = f"guild {target.id}" if target is not None else "globally"
-        log.info("synced %d commands %s", len(synced), where)
+        name = self._target_name(target)
+        log.info("synced %d commands to %s", len(synced), name)
+        if last_target is not None and last_target != name:
+            await self._clear(last_target)
         try:
             self.schema_file.parent.mkdir(parents=True, exist_ok=True)
-            self.schema_file.write_text(digest + "\n", encoding="utf-8")
+            self.schema_file.write_text(f"{digest} {name}\n", encoding="utf-8")
         except OSError as exc:
             log.warning("could not record the synced command schema: %s", exc)
         return True
+
+    async def _clear(self, name: str) -> None:
+        """Delete the commands a previous sync left at ``name`` ("global" or "guild:<id>")."""
+        try:
+            guild = None if name == "global" else discord.Object(int(name.removeprefix("guild:")))
+            stale = await self.tree.fetch_commands(guild=guild)
+            for command in stale:
+                await command.delete()
+        except (discord.HTTPException, ValueError) as exc:  # e.g. the bot left that server
+            log.warning("could not clear the commands synced to %s before: %s", name, exc)
+            return
+        log.info("cleared %d commands synced to %s before", len(stale), name)
 
     # -- shutdown ------------------------------------------------------------------------
 
@@ -168,22 +182,14 @@ class EssayBot(commands.Bot):
         return True
 
     async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
-        """Answer presses on buttons no view listens to any more, instead of letting them fail.
+        """Answer every press on screen buttons that no view took, instead of letting it fail.
 
-        Views live in memory: after a restart (or a timeout whose edit did not reach the
-        message) the old buttons still show, and Discord would say "This interaction
-        failed". Live views answer their own presses; this answers the rest.
+        Live views answer their own presses; a press that reached none (it came before
+        discord.py registered the view's message, or after a restart or a timeout)
+        would otherwise show "This interaction failed".
         """
-        if interaction.type is not discord.InteractionType.component or self._draining:
-            return
-        data: Any = interaction.data or {}
-        scheme, _, rest = str(data.get("custom_id", "")).partition(":")
-        if scheme != SCREEN_PREFIX or rest.partition(":")[0] in self.live_screens:
-            return
-        try:
-            await interaction.response.send_message(EXPIRED, ephemeral=True)
-        except (discord.HTTPException, aiohttp.ClientError) as exc:
-            log.debug("could not answer a press on expired buttons: %s", exc)
+        if interaction.type is discord.InteractionType.component:
+            await answer_unclaimed(interaction, self.screens)
 
     async def _turn_away(self, interaction: discord.Interaction[Any]) -> None:
         if self.is_closed():  # disconnecting: HTTP is going away, nothing can be sent

@@ -18,7 +18,6 @@ import discord
 
 from bot.core.errors import InvalidInput, UserError
 from bot.exts.about import about_reply
-from bot.exts.errors import describe
 from bot.exts.plan import actions as plan
 from bot.exts.prompts import (
     add_reply,
@@ -29,10 +28,12 @@ from bot.exts.prompts import (
     restore_reply,
 )
 from bot.exts.quotes import quote_reply
-from bot.exts.render import Reply, Screen
 from bot.exts.search import search_reply
 from bot.exts.sections import section_reply
 from bot.services import Caller, Services
+from bot.ui.errors import describe
+from bot.ui.render import Reply, Screen
+from bot.ui.spoilers import Guard, guard_for
 
 log = logging.getLogger(__name__)
 
@@ -167,9 +168,11 @@ class Console:
         name, values = parse(line)
         s, c = self.services, self.caller
         handlers: dict[str, Callable[[], Awaitable[Reply]]] = {
-            "quote": _now(lambda: quote_reply(s, _need(values, "query"), values.get("speaker"))),
-            "section": _now(lambda: section_reply(s, _need(values, "name"))),
-            "search": _now(lambda: search_reply(s, _need(values, "query"))),
+            "quote": _guarded(
+                s, c, lambda g: quote_reply(s, _need(values, "query"), values.get("speaker"), g)
+            ),
+            "section": _guarded(s, c, lambda g: section_reply(s, _need(values, "name"), g)),
+            "search": _guarded(s, c, lambda g: search_reply(s, _need(values, "query"), g)),
             "about": _now(lambda: about_reply(s)),
             "prompt add": lambda: add_reply(s, c, _need(values, "text"), values.get("section")),
             "prompt random": lambda: random_reply(s, c, values.get("section")),
@@ -253,6 +256,17 @@ class Console:
 def _now(make: Callable[[], Reply]) -> Callable[[], Awaitable[Reply]]:
     async def run() -> Reply:
         return make()
+
+    return run
+
+
+def _guarded(
+    services: Services, caller: Caller, make: Callable[[Guard | None], Reply]
+) -> Callable[[], Awaitable[Reply]]:
+    """A look-up answered behind the server's spoiler guard, as on Discord."""
+
+    async def run() -> Reply:
+        return make(await guard_for(services, caller.guild))
 
     return run
 

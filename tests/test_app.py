@@ -3,20 +3,25 @@
 from __future__ import annotations
 
 import json
-import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
+import discord
 import pytest
 
 from bot.app import EXTENSIONS, EssayBot
+from bot.core.prompts import MAX_LENGTH, MIN_LENGTH
+from bot.core.search import MAX_CHOICE_CHARS, MAX_QUERY_CHARS
 from bot.services import Services
 from tests.exts.documents import make_document
 from tests.exts.harness import bot_serving, open_services
-from tests.fakediscord import FakeDiscord
+from tests.fakediscord import FakeDiscord, FakeUsageError, validate
 
-NAME = re.compile(r"^[-_a-z0-9]{1,32}$")
+COMMANDS = {"quote", "section", "search", "prompt", "prompts-admin", "about", "plan", "plan-admin"}
+GUILD, BOT_DM = 0, 1  # interaction context types
+GUILD_INSTALL = 0  # application integration type
+STRING, INTEGER = 3, 4
 
 
 @pytest.fixture
@@ -25,67 +30,94 @@ async def services(tmp_path: Path) -> AsyncIterator[Services]:
         yield opened
 
 
-def check_options(options: list[dict[str, Any]], where: str) -> None:
-    assert len(options) <= 25, where
-    seen_optional = False
-    for opt in options:
-        here = f"{where} {opt['name']}"
-        assert NAME.match(opt["name"]), here
-        assert 1 <= len(opt["description"]) <= 100, here
-        assert len(opt.get("choices") or []) <= 25, here
-        if opt["type"] in (1, 2):
-            check_options(opt.get("options") or [], here)
-            continue
-        if opt.get("required"):
-            assert not seen_optional, f"{here}: required after optional"
-        else:
-            seen_optional = True
-        if opt.get("max_length") is not None:
-            assert 1 <= opt["max_length"] <= 6000, here
+def leaf_options(command: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Every option that takes a value, with its full path ("prompt add text")."""
+    stack = [(command["name"], command)]
+    while stack:
+        path, node = stack.pop()
+        for option in node.get("options") or []:
+            where = f"{path} {option['name']}"
+            if option["type"] in (1, 2):
+                stack.append((where, option))
+            else:
+                yield where, option
 
 
-def size(command: dict[str, Any]) -> int:
-    total = len(command["name"]) + len(command.get("description", ""))
-    for opt in command.get("options") or []:
-        total += size(opt)
-    return total
-
-
-async def test_every_extension_loads_and_the_schema_fits_discords_limits(
+async def test_every_extension_loads_and_the_schema_passes_discords_checks(
     tmp_path: Path, services: Services, fake: FakeDiscord
 ) -> None:
     async with bot_serving(tmp_path, services, fake) as h:
         assert set(h.bot.extensions) == set(EXTENSIONS)
         schema = h.bot.command_schema()
-        names = {c["name"] for c in schema}
-        assert names == {"quote", "section", "search", "prompt", "about", "plan", "plan-admin"}
-        for command in schema:
-            assert NAME.match(command["name"])
-            assert 1 <= len(command["description"]) <= 100
-            check_options(command.get("options") or [], command["name"])
-            assert size(command) <= 4000
-        prompt = next(c for c in schema if c["name"] == "prompt")
-        subs = {o["name"] for o in prompt["options"]}
-        assert subs == {"add", "random", "list", "remove", "restore", "export"}
-        assert prompt["contexts"] == [0]  # server only
-        admin = next(c for c in schema if c["name"] == "plan-admin")
-        assert admin["default_member_permissions"] == 1 << 5  # Manage Server: hidden
-        assert {o["name"] for o in admin["options"]} == {
-            "start",
-            "pause",
-            "resume",
-            "skip",
-            "stop",
-            "spoiler-guard",
-        }
-        plan = next(c for c in schema if c["name"] == "plan")
-        assert plan["default_member_permissions"] is None  # everyone sees /plan show
+        assert {c["name"] for c in schema} == COMMANDS
+        errors = validate.Errors()
+        validate.check_commands(json.loads(json.dumps(schema)), errors)
+        assert errors.flat == []
         synced = fake.commands[None]
         assert [
             {k: c.get(k) for k in declared} for c, declared in zip(synced, schema, strict=True)
         ] == (json.loads(json.dumps(schema)))  # what was synced is what is declared
         assert fake.rejected == []
         assert allowed_mentions_none(h.bot)
+
+
+def schema_of(bot: EssayBot) -> dict[str, dict[str, Any]]:
+    return {c["name"]: c for c in bot.command_schema()}
+
+
+async def test_guild_install_only_and_the_contexts_each_command_supports(
+    tmp_path: Path, services: Services, fake: FakeDiscord
+) -> None:
+    async with bot_serving(tmp_path, services, fake) as h:
+        schema = schema_of(h.bot)
+        for name, command in schema.items():
+            assert command["integration_types"] == [GUILD_INSTALL], name
+        for name in ("quote", "section", "search", "about"):
+            assert schema[name]["contexts"] == [GUILD, BOT_DM], name
+        for name in ("prompt", "prompts-admin", "plan", "plan-admin"):
+            assert schema[name]["contexts"] == [GUILD], name
+        assert (await h.answer(h.slash("about", dm=True))).data["embeds"]
+        with pytest.raises(FakeUsageError, match="not offered in DMs"):
+            h.slash("prompt random", dm=True)
+
+
+async def test_moderator_actions_are_a_command_of_their_own(
+    tmp_path: Path, services: Services, fake: FakeDiscord
+) -> None:
+    async with bot_serving(tmp_path, services, fake) as h:
+        schema = schema_of(h.bot)
+    subs = {c: {o["name"] for o in schema[c]["options"]} for c in ("prompt", "prompts-admin")}
+    assert subs == {
+        "prompt": {"add", "random", "list", "remove", "restore"},
+        "prompts-admin": {"export", "remove", "restore"},
+    }
+    assert schema["prompt"]["default_member_permissions"] is None  # every member sees it
+    manage_messages = discord.Permissions(manage_messages=True).value
+    assert int(schema["prompts-admin"]["default_member_permissions"]) == manage_messages
+    assert {o["name"] for o in schema["plan"]["options"]} == {"show"}
+    assert schema["plan"]["default_member_permissions"] is None
+    plan_actions = {o["name"] for o in schema["plan-admin"]["options"]}
+    assert plan_actions == {"start", "pause", "resume", "skip", "stop", "spoiler-guard"}
+    manage_guild = discord.Permissions(manage_guild=True).value
+    assert int(schema["plan-admin"]["default_member_permissions"]) == manage_guild
+
+
+async def test_every_option_declares_the_limits_the_bot_enforces(
+    tmp_path: Path, services: Services, fake: FakeDiscord
+) -> None:
+    async with bot_serving(tmp_path, services, fake) as h:
+        schema = schema_of(h.bot)
+    options = dict(opt for command in schema.values() for opt in leaf_options(command))
+    text = options["prompt add text"]
+    assert (text["min_length"], text["max_length"]) == (MIN_LENGTH, MAX_LENGTH)
+    assert options["quote query"]["max_length"] == MAX_QUERY_CHARS
+    assert options["search query"]["max_length"] == MAX_QUERY_CHARS
+    assert options["section name"]["max_length"] == MAX_CHOICE_CHARS
+    for where, option in options.items():
+        if option["type"] == STRING and not option.get("choices"):  # choices bound it
+            assert option.get("max_length") is not None, where
+        if option["type"] == INTEGER:
+            assert option.get("min_value") == 1, where
 
 
 def allowed_mentions_none(bot: EssayBot) -> bool:
@@ -118,7 +150,7 @@ async def test_dev_guild_gets_the_commands_instantly(
         pass
     assert [guild for guild, _ in fake.syncs] == [fake.guild.id]
     names = {c["name"] for c in fake.commands[fake.guild.id]}
-    assert names == {"quote", "section", "search", "prompt", "about", "plan", "plan-admin"}
+    assert names == COMMANDS
 
 
 async def test_close_closes_the_services_once(
@@ -128,3 +160,22 @@ async def test_close_closes_the_services_once(
         await h.bot.close()
         await h.bot.close()
     assert h.closed == 1
+
+
+async def test_switching_between_global_and_dev_guild_sync_clears_the_other(
+    tmp_path: Path, services: Services, fake: FakeDiscord
+) -> None:
+    guild = fake.guild.id
+    async with bot_serving(tmp_path, services, fake):
+        pass
+    assert {c["name"] for c in fake.commands[None]} == COMMANDS
+    async with bot_serving(tmp_path, services, fake, dev_guild_id=int(guild)):
+        pass
+    assert {c["name"] for c in fake.commands[guild]} == COMMANDS
+    assert fake.commands[None] == []  # no command listed twice in the dev guild
+    async with bot_serving(tmp_path, services, fake):
+        pass
+    assert {c["name"] for c in fake.commands[None]} == COMMANDS
+    assert fake.commands[guild] == []
+    assert [target for target, _ in fake.syncs] == [None, guild, None]
+    assert fake.rejected == []

@@ -8,6 +8,7 @@ import os
 import sys
 import textwrap
 from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -141,7 +142,12 @@ def _run_search(
         print(no_match_message(query, index.suggestions(query)))
         return 0
     several = len(library.documents) > 1
-    print("\n\n".join(_render(hit, several) for hit in hits))
+    marks = ahead or [False] * len(hits)
+    texts = [
+        _render(hit, several) + ("\n    (ahead of the server's reading plan)" if mark else "")
+        for hit, mark in zip(hits, marks, strict=True)
+    ]
+    print("\n\n".join(texts))
     return 0
 
 
@@ -154,7 +160,8 @@ def _ahead_marks(args: argparse.Namespace, hits: Sequence[Hit]) -> list[bool] | 
     point = reading_point(snowflake(args.guild, "--guild"))
     if point is None:
         return [False] * len(hits)
-    return [point.scheduled(h.document, _section_of(h)) is not None for h in hits]
+    now = datetime.now(UTC)
+    return [point.scheduled(h.document, _section_of(h), now) is not None for h in hits]
 
 
 def _section_of(hit: Hit) -> int:

@@ -134,7 +134,7 @@ def reading_point(guild: str) -> ReadingPoint | None:
     async def read() -> ReadingPoint | None:
         store = await PromptStore.open(settings.database)
         try:
-            point = await read_point(PlanStore(store), guild, datetime.now(UTC))
+            point = await read_point(PlanStore(store), guild)
         finally:
             await store.close()
         return point

@@ -255,19 +255,19 @@ class PromptService:
             paragraph=place.paragraph,
         )
 
+    async def check_random(self, *, guild: str, section: str | None = None) -> None:
+        """Raise what ``random`` would refuse with (an unknown section, no prompts), and no more.
+
+        A front end that answers ``random`` publicly asks this first, so that a
+        refusal can still be said privately.
+        """
+        await self._random_pool(guild, section)
+
     async def random(
         self, *, guild: str, channel: str | None, actor: str, section: str | None = None
     ) -> Prompt:
         """Draw one open prompt (the server's or a built-in one) and log that it was posted."""
-        place = self._section_filter(section)
-        pool = [
-            b
-            for b in self._builtins.prompts
-            if place.section is None or (b.document, b.section) == (place.document, place.section)
-        ]
-        own = await self.store.count(guild, document=place.document, section=place.section)
-        if own + len(pool) == 0:
-            raise NotFound("There are no prompts for that section yet.")
+        place, pool, own = await self._random_pool(guild, section)
         pick = self._rng.randrange(own + len(pool))
         if pick < own:
             found = await self.store.list(
@@ -417,6 +417,21 @@ class PromptService:
         return hit.document, hit.number
 
     # -- helpers --
+
+    async def _random_pool(
+        self, guild: str, section: str | None
+    ) -> tuple[_Place, tuple[BuiltinPrompt, ...], int]:
+        """The section filter, the built-in prompts in it and how many of the server's are."""
+        place = self._section_filter(section)
+        pool = tuple(
+            b
+            for b in self._builtins.prompts
+            if place.section is None or (b.document, b.section) == (place.document, place.section)
+        )
+        own = await self.store.count(guild, document=place.document, section=place.section)
+        if own + len(pool) == 0:
+            raise NotFound("There are no prompts for that section yet.")
+        return place, pool, own
 
     def _section_filter(self, section: str | None) -> _Place:
         if section is None or not clean_user_text(section):

@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
 from bot import __version__
-from bot.exts.render import COLOUR, EMBED_FIELDS, FIELD_NAME, FIELD_VALUE, Reply, cut, plural
-from bot.exts.views import send_reply
 from bot.services import Services
-
-if TYPE_CHECKING:
-    from bot.app import EssayBot
+from bot.ui.host import Host
+from bot.ui.render import COLOUR, EMBED_FIELDS, FIELD_NAME, FIELD_VALUE, Reply, cut, plural
+from bot.ui.views import send_reply
 
 
 def format_uptime(seconds: float) -> str:
@@ -62,10 +60,12 @@ class About(commands.Cog):
     def __init__(self, services: Services) -> None:
         self.services = services
 
+    @app_commands.allowed_installs(guilds=True, users=False)
+    @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=False)
     @app_commands.command(name="about", description="What this bot has indexed, and its version.")
     async def about(self, interaction: discord.Interaction[Any]) -> None:
         await send_reply(interaction, about_reply(self.services))
 
 
-async def setup(bot: EssayBot) -> None:
+async def setup(bot: Host) -> None:
     await bot.add_cog(About(bot.services))

@@ -1,22 +1,30 @@
-"""``/prompt``: the per-server discussion prompts, a thin layer over ``PromptService``.
+"""``/prompt`` and ``/prompts-admin``: the per-server discussion prompts, over ``PromptService``.
 
 Behaviour (validation, linking, permissions on removal, logging) lives in the
 service; this module turns its results into replies and its checks into Discord's
 cooldowns and permission checks. The console calls the same ``*_reply`` functions.
+
+Discord hides commands from members by ``default_permissions``, which it applies
+per top-level command only; so what moderators do (export, removing or restoring
+anyone's prompt) is its own top-level ``/prompts-admin``, still checked in the
+callbacks, while ``/prompt remove|restore`` act on the member's own prompts.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
 from bot.core.errors import Forbidden, UserError
-from bot.core.prompts import Prompt
-from bot.exts.render import (
+from bot.core.prompts import MAX_LENGTH, MIN_LENGTH, Prompt
+from bot.core.search import MAX_CHOICE_CHARS
+from bot.services import Caller, Services
+from bot.ui.host import Host
+from bot.ui.render import (
     COLOUR,
     EMBED_DESCRIPTION,
     EMBED_TITLE,
@@ -31,11 +39,7 @@ from bot.exts.render import (
     notice,
     plural,
 )
-from bot.exts.views import deferred
-from bot.services import Caller, Services
-
-if TYPE_CHECKING:
-    from bot.app import EssayBot
+from bot.ui.views import deferred
 
 PER_SERVER = "Prompts are kept per server: use /prompt in a server channel, not in a DM."
 PER_PAGE = 5
@@ -212,11 +216,21 @@ def caller_of(interaction: discord.Interaction[Any]) -> Caller:
     )
 
 
+def as_member(caller: Caller) -> Caller:
+    """The caller acting on their own prompts only, whatever their permissions."""
+    return Caller(user=caller.user, guild=caller.guild, channel=caller.channel)
+
+
 def _per_member(interaction: discord.Interaction[Any]) -> tuple[int | None, int]:
     return (interaction.guild_id, interaction.user.id)
 
 
-@app_commands.guild_only()
+SectionOption = app_commands.Range[str, 1, MAX_CHOICE_CHARS]
+PromptNumber = app_commands.Range[int, 1, None]
+
+
+@app_commands.allowed_installs(guilds=True, users=False)
+@app_commands.allowed_contexts(guilds=True, dms=False, private_channels=False)
 class Prompts(
     commands.GroupCog,
     group_name="prompt",
@@ -228,15 +242,15 @@ class Prompts(
 
     @app_commands.command(name="add", description="Propose a discussion prompt.")
     @app_commands.describe(
-        text="The question to discuss (10-1000 characters)",
+        text=f"The question to discuss ({MIN_LENGTH}-{MAX_LENGTH} characters)",
         section="The section it is about (default: the best matching passage)",
     )
     @app_commands.checks.cooldown(3, 60.0, key=_per_member)
     async def add(
         self,
         interaction: discord.Interaction[Any],
-        text: app_commands.Range[str, 1, 1000],
-        section: app_commands.Range[str, 1, 100] | None = None,
+        text: app_commands.Range[str, MIN_LENGTH, MAX_LENGTH],
+        section: SectionOption | None = None,
     ) -> None:
         caller = caller_of(interaction)
         await deferred(
@@ -247,13 +261,19 @@ class Prompts(
     @app_commands.describe(section="Only prompts about this section")
     @app_commands.checks.cooldown(1, 30.0, key=_per_member)
     async def random(
-        self,
-        interaction: discord.Interaction[Any],
-        section: app_commands.Range[str, 1, 100] | None = None,
+        self, interaction: discord.Interaction[Any], section: SectionOption | None = None
     ) -> None:
         caller = caller_of(interaction)
+        guild = require_guild(caller)
+
+        async def check() -> None:  # refusals are said privately, before deferring publicly
+            await self.services.prompts.check_random(guild=guild, section=section)
+
         await deferred(
-            interaction, lambda: random_reply(self.services, caller, section), ephemeral=False
+            interaction,
+            lambda: random_reply(self.services, caller, section),
+            ephemeral=False,
+            check=check,
         )
 
     @app_commands.command(name="list", description="This server's prompts, newest first.")
@@ -263,7 +283,7 @@ class Prompts(
     async def list(
         self,
         interaction: discord.Interaction[Any],
-        section: app_commands.Range[str, 1, 100] | None = None,
+        section: SectionOption | None = None,
         author: discord.User | None = None,
     ) -> None:
         caller = caller_of(interaction)
@@ -272,21 +292,58 @@ class Prompts(
             interaction, lambda: list_reply(self.services, caller, section, who), ephemeral=True
         )
 
-    @app_commands.command(name="remove", description="Remove a prompt (yours, or as a moderator).")
+    @app_commands.command(name="remove", description="Remove one of your prompts.")
     @app_commands.describe(number="The prompt's number in this server")
-    async def remove(
-        self, interaction: discord.Interaction[Any], number: app_commands.Range[int, 1, None]
-    ) -> None:
+    async def remove(self, interaction: discord.Interaction[Any], number: PromptNumber) -> None:
+        caller = as_member(caller_of(interaction))
+        await deferred(
+            interaction, lambda: remove_reply(self.services, caller, number), ephemeral=True
+        )
+
+    @app_commands.command(name="restore", description="Bring back one of your removed prompts.")
+    @app_commands.describe(number="The prompt's number in this server")
+    async def restore(self, interaction: discord.Interaction[Any], number: PromptNumber) -> None:
+        caller = as_member(caller_of(interaction))
+        await deferred(
+            interaction, lambda: restore_reply(self.services, caller, number), ephemeral=True
+        )
+
+    @add.autocomplete("section")
+    @random.autocomplete("section")
+    @list.autocomplete("section")
+    async def complete_section(
+        self, interaction: discord.Interaction[Any], current: str
+    ) -> ChoiceList:
+        return choices(self.services.index.complete_sections(current))
+
+
+@app_commands.allowed_installs(guilds=True, users=False)
+@app_commands.allowed_contexts(guilds=True, dms=False, private_channels=False)
+@app_commands.default_permissions(manage_messages=True)
+class PromptsAdmin(
+    commands.GroupCog,
+    group_name="prompts-admin",
+    group_description="Moderate this server's discussion prompts.",
+):
+    """Shown only to members with Manage Messages (a server may change that in its settings)."""
+
+    def __init__(self, services: Services) -> None:
+        self.services = services
+        super().__init__()
+
+    @app_commands.command(name="remove", description="Remove any prompt in this server.")
+    @app_commands.describe(number="The prompt's number in this server")
+    @app_commands.checks.has_permissions(manage_messages=True)
+    async def remove(self, interaction: discord.Interaction[Any], number: PromptNumber) -> None:
         caller = caller_of(interaction)
         await deferred(
             interaction, lambda: remove_reply(self.services, caller, number), ephemeral=True
         )
 
-    @app_commands.command(name="restore", description="Bring back a removed prompt.")
+    @app_commands.command(name="restore", description="Bring back any removed prompt.")
     @app_commands.describe(number="The prompt's number in this server")
-    async def restore(
-        self, interaction: discord.Interaction[Any], number: app_commands.Range[int, 1, None]
-    ) -> None:
+    @app_commands.checks.has_permissions(manage_messages=True)
+    async def restore(self, interaction: discord.Interaction[Any], number: PromptNumber) -> None:
         caller = caller_of(interaction)
         await deferred(
             interaction, lambda: restore_reply(self.services, caller, number), ephemeral=True
@@ -298,14 +355,7 @@ class Prompts(
         caller = caller_of(interaction)
         await deferred(interaction, lambda: export_reply(self.services, caller), ephemeral=True)
 
-    @add.autocomplete("section")
-    @random.autocomplete("section")
-    @list.autocomplete("section")
-    async def complete_section(
-        self, interaction: discord.Interaction[Any], current: str
-    ) -> ChoiceList:
-        return choices(self.services.index.complete_sections(current))
 
-
-async def setup(bot: EssayBot) -> None:
+async def setup(bot: Host) -> None:
     await bot.add_cog(Prompts(bot.services))
+    await bot.add_cog(PromptsAdmin(bot.services))

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from datetime import datetime
+from typing import Any
 
 import discord
 from discord import app_commands
@@ -12,13 +13,16 @@ from discord.ext import commands
 from bot.core.errors import NotFound
 from bot.core.model import Document, Paragraph, Section
 from bot.core.search import MAX_CHOICE_CHARS, validate_query
-from bot.exts.render import (
+from bot.services import Services
+from bot.ui.host import Host
+from bot.ui.render import (
     COLOUR,
     EMBED_DESCRIPTION,
     EMBED_TITLE,
     Button,
     Pager,
     Reply,
+    Screen,
     choices,
     cut,
     escape,
@@ -26,11 +30,8 @@ from bot.exts.render import (
     notice,
     paragraph_reply,
 )
-from bot.exts.views import send_reply
-from bot.services import Services
-
-if TYPE_CHECKING:
-    from bot.app import EssayBot
+from bot.ui.spoilers import REVEAL, Guard, guard_for, scheduled_note
+from bot.ui.views import send_reply
 
 PAGE_BUDGET = 1800  # a comfortable screenful; one long paragraph may still use the full 4096
 
@@ -92,7 +93,30 @@ class SectionScreen(Pager):
         return None
 
 
-def section_reply(services: Services, name: str) -> Reply:
+class AheadScreen(Screen):
+    """A section the group has not reached: when it is scheduled, and a private reveal."""
+
+    def __init__(self, doc: Document, section: Section, due: datetime) -> None:
+        self.doc = doc
+        self.section = section
+        self.due = due
+
+    def embed(self) -> discord.Embed:
+        title = cut(f"§ {self.section.number} {self.section.title}", EMBED_TITLE)[0]
+        note = scheduled_note(self.section.number, self.due)
+        text = f"{note} The group has not reached it yet; reveal it to read it privately."
+        embed = discord.Embed(title=title, description=text, colour=COLOUR)
+        embed.set_footer(text=cut(self.doc.title, 512)[0])
+        return embed
+
+    def buttons(self) -> list[Button]:
+        return [Button("reveal", REVEAL, owner_only=False)]
+
+    def press(self, key: str) -> Reply | None:
+        return Reply.of(SectionScreen(self.doc, self.section), ephemeral=True)
+
+
+def section_reply(services: Services, name: str, guard: Guard | None = None) -> Reply:
     """What ``/section`` answers; the console calls this too."""
     text = validate_query(name, limit=MAX_CHOICE_CHARS)
     try:
@@ -105,6 +129,9 @@ def section_reply(services: Services, name: str) -> Reply:
     doc = services.document(hit.document)
     if doc is None or not 1 <= hit.number <= len(doc.sections):
         return notice("That section is no longer in the index.")
+    due = guard.ahead(doc.id, hit.number) if guard is not None else None
+    if due is not None:
+        return Reply.of(AheadScreen(doc, doc.section(hit.number), due))
     return Reply.of(SectionScreen(doc, doc.section(hit.number)))
 
 
@@ -112,12 +139,18 @@ class Sections(commands.Cog):
     def __init__(self, services: Services) -> None:
         self.services = services
 
+    @app_commands.allowed_installs(guilds=True, users=False)
+    @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=False)
     @app_commands.command(name="section", description="Read a section of the essay.")
     @app_commands.describe(name="The section's number or title")
     async def section(
-        self, interaction: discord.Interaction[Any], name: app_commands.Range[str, 1, 100]
+        self,
+        interaction: discord.Interaction[Any],
+        name: app_commands.Range[str, 1, MAX_CHOICE_CHARS],
     ) -> None:
-        await send_reply(interaction, section_reply(self.services, name))
+        guild = str(interaction.guild_id) if interaction.guild_id is not None else None
+        guard = await guard_for(self.services, guild)
+        await send_reply(interaction, section_reply(self.services, name, guard))
 
     @section.autocomplete("name")
     async def complete_name(
@@ -126,5 +159,5 @@ class Sections(commands.Cog):
         return choices(self.services.index.complete_sections(current))
 
 
-async def setup(bot: EssayBot) -> None:
+async def setup(bot: Host) -> None:
     await bot.add_cog(Sections(bot.services))

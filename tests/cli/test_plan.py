@@ -138,6 +138,10 @@ def test_lookups_with_a_guild_say_which_hits_are_ahead(
     assert all(h["ahead"] is (h["section"] != 1) for h in hits)
     _, hits, _ = run(capsys, "section", "1", "--guild", G, "--json")
     assert [h["ahead"] for h in hits] == [False]
+    _, text, _ = run(capsys, "section", "2", "--guild", G)
+    assert text.rstrip().endswith("(ahead of the server's reading plan)")
+    _, text, _ = run(capsys, "section", "1", "--guild", G)
+    assert "ahead" not in text
 
 
 def test_the_contract_works_from_a_fresh_process(tmp_path: Path) -> None:

@@ -18,8 +18,8 @@ import pytest_asyncio
 
 from bot.app import EssayBot
 from bot.core.model import Document, Section
-from tests.e2e._bot import bot_running, labels, rendered, run, stored_texts
-from tests.fakediscord import FakeDiscord
+from tests.e2e._bot import bot_running, final_message, labels, rendered, run, stored_texts
+from tests.fakediscord import FakeDiscord, FakeUsageError
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -145,6 +145,31 @@ async def test_prompt_add_is_stored_then_listed(
 async def test_prompt_is_declared_server_only(fake: FakeDiscord, bot: EssayBot) -> None:
     prompt = next(c for c in fake.commands[fake.guild.id] if c["name"] == "prompt")
     assert prompt.get("contexts") == [0] or prompt.get("dm_permission") is False
+
+
+async def test_moderators_remove_and_export_through_prompts_admin(
+    fake: FakeDiscord, bot: EssayBot
+) -> None:
+    writer = fake.add_member("author")
+    text = f"Whose account of the treaty do you find most convincing? ({writer.id})"
+    _, added = await run(fake, fake.slash("prompt add", {"text": text}, user=writer))
+    number = int(re.search(r"#(\d+)", rendered(added)).group(1))  # type: ignore[union-attr]
+    with pytest.raises(FakeUsageError, match="not shown to"):
+        fake.slash("prompts-admin remove", {"number": number}, user=writer)
+    removal = fake.slash("prompts-admin remove", {"number": number}, user=fake.moderator)
+    _, removed = await run(fake, removal)
+    assert removed["flags"] & EPHEMERAL
+    assert f"Prompt #{number} removed." in rendered(removed)
+    export = await fake.send_interaction(fake.slash("prompts-admin export", user=fake.moderator))
+    exported = await final_message(fake, export)
+    assert exported["flags"] & EPHEMERAL
+    assert sorted(a["filename"].rsplit(".", 1)[1] for a in exported["attachments"]) == [
+        "csv",
+        "json",
+    ]
+    uploaded = [f for r in fake.requests if export.token in r.path for f in r.files]
+    (json_file,) = [data for name, data in uploaded if name.endswith(".json")]
+    assert text in json_file.decode("utf-8")
 
 
 async def test_about_names_the_essay(fake: FakeDiscord, bot: EssayBot, essay: Document) -> None:

@@ -11,6 +11,7 @@ a SQLite file in the test's temporary directory.
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -25,9 +26,11 @@ from bot.core.prompts import PromptService, PromptStore
 from bot.core.search import SearchIndex
 from bot.services import Services
 from bot.settings import SecretStr, Settings
+from bot.ui import errors
 from tests.fakediscord import JSON, FakeDiscord, Interaction, User, running
 from tests.fakediscord.harness import final_message
 
+ERRORS_LOGGER = errors.__name__
 EPHEMERAL = 1 << 6
 CHANNEL_MESSAGE = 4
 DEFERRED_CHANNEL_MESSAGE = 5
@@ -67,13 +70,39 @@ class Answer:
     data: JSON
 
 
+class _Failures(logging.Handler):
+    """Collects the unexpected errors the bot reported to members (each logged with an id)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
 class Harness:
-    """The bot plus the fake: send what a member does, read what Discord received."""
+    """The bot plus the fake: send what a member does, read what Discord received.
+
+    A test fails if the bot met an unexpected error while it ran (an error a member
+    was told about with an id), unless the test sets ``errors_expected``.
+    """
 
     def __init__(self, bot: EssayBot, fake: FakeDiscord) -> None:
         self.bot = bot
         self.fake = fake
         self.closed = 0
+        self.errors_expected = False
+        self.failures = _Failures()
+
+    def check_no_failures(self) -> None:
+        if self.errors_expected:
+            return
+        found = [
+            f"{r.getMessage()}: {r.exc_info[1]!r}" if r.exc_info else r.getMessage()
+            for r in self.failures.records
+        ]
+        assert found == [], "the bot met unexpected errors"
 
     @property
     def member(self) -> User:
@@ -124,8 +153,14 @@ async def bot_serving(
 
     bot = EssayBot(make_settings(tmp_path, **settings), open_services=opener)
     harness = Harness(bot, fake)
-    async with running(bot, fake):
-        yield harness
+    reported = logging.getLogger(ERRORS_LOGGER)
+    reported.addHandler(harness.failures)
+    try:
+        async with running(bot, fake):
+            yield harness
+    finally:
+        reported.removeHandler(harness.failures)
+    harness.check_no_failures()
 
 
 @asynccontextmanager

@@ -7,7 +7,7 @@ import pytest
 from discord import app_commands
 
 from bot.core.search import SearchIndex
-from bot.exts.errors import report_error
+from bot.ui.errors import report_error
 from tests.exts.harness import CHANNEL_MESSAGE, EPHEMERAL, Harness
 
 
@@ -21,7 +21,8 @@ async def test_an_unexpected_error_gets_an_id_shared_with_the_log(
         raise RuntimeError("index exploded")
 
     monkeypatch.setattr(index, "passages", broken)
-    with caplog.at_level(logging.ERROR, logger="bot.exts.errors"):
+    harness.errors_expected = True
+    with caplog.at_level(logging.ERROR, logger="bot.ui.errors"):
         answer = await harness.answer(harness.slash("search", {"query": "river"}))
     assert answer.type == CHANNEL_MESSAGE
     assert answer.data["flags"] & EPHEMERAL

@@ -4,9 +4,11 @@ import json
 
 import pytest
 
-from bot.core.prompts import PromptService
+from bot.core.errors import NotFound
+from bot.core.prompts import MAX_LENGTH, MIN_LENGTH, PromptService
 from tests.exts.harness import CHANNEL_MESSAGE, DEFERRED_CHANNEL_MESSAGE, EPHEMERAL, Harness
 from tests.fakediscord import FakeUsageError
+from tests.fakediscord.objects import MANAGE_MESSAGES, MEMBER_PERMISSIONS
 
 
 def guild_of(harness: Harness) -> str:
@@ -83,30 +85,57 @@ async def test_random_has_a_per_member_cooldown(harness: Harness, prompts: Promp
     assert again.data["content"].startswith("Slow down: try again in ")
 
 
-async def test_remove_needs_the_author_or_manage_messages(
+async def test_members_remove_their_own_prompts_and_moderators_anyones(
     harness: Harness, prompts: PromptService
 ) -> None:
     guild = guild_of(harness)
     author = harness.member
     await prompts.add(guild=guild, channel=None, author=author.id, text="A question here?")
+    await prompts.add(guild=guild, channel=None, author="5", text="Another question?")
     other = harness.fake.add_member("other")
     refused = await harness.answer(harness.slash("prompt remove", {"number": 1}, user=other))
     assert (await harness.final(refused))["content"] == (
         "Only the author of prompt #1 or a moderator can remove it."
     )
-    (still,) = await prompts.list(guild=guild)
-    assert still.status == "open"
+    # /prompt acts on one's own prompts only, even for a moderator.
     moderator = harness.fake.moderator
-    removed = await harness.answer(harness.slash("prompt remove", {"number": 1}, user=moderator))
+    own_only = await harness.answer(harness.slash("prompt remove", {"number": 2}, user=moderator))
+    assert (await harness.final(own_only))["content"].startswith("Only the author of prompt #2")
+    assert [p.status for p in await prompts.list(guild=guild)] == ["open", "open"]
+    removed = await harness.answer(
+        harness.slash("prompts-admin remove", {"number": 1}, user=moderator)
+    )
     assert (await harness.final(removed))["content"].startswith("Prompt #1 removed.")
     back = await harness.answer(harness.slash("prompt restore", {"number": 1}))
     assert (await harness.final(back))["content"] == "Prompt #1 restored."
     events = await prompts.store.events(guild)
-    assert [(e.kind, e.actor) for e in events] == [
+    assert [(e.kind, e.actor) for e in events if e.number == 1] == [
         ("submitted", author.id),
         ("removed", moderator.id),
         ("restored", author.id),
     ]
+
+
+async def test_moderator_commands_are_hidden_from_members(harness: Harness) -> None:
+    for path in ("prompts-admin export", "prompts-admin remove"):
+        with pytest.raises(FakeUsageError, match="not shown to"):
+            harness.slash(path, {"number": 1} if path.endswith("remove") else {})
+    assert harness.slash("prompt remove", {"number": 1})  # members keep their own
+
+
+async def test_manage_messages_moderates_but_export_needs_manage_server(
+    harness: Harness, prompts: PromptService
+) -> None:
+    guild = guild_of(harness)
+    await prompts.add(guild=guild, channel=None, author="5", text="A question here?")
+    helper = harness.fake.add_member("helper", permissions=MEMBER_PERMISSIONS | MANAGE_MESSAGES)
+    removed = await harness.answer(
+        harness.slash("prompts-admin remove", {"number": 1}, user=helper)
+    )
+    assert (await harness.final(removed))["content"].startswith("Prompt #1 removed.")
+    refused = await harness.answer(harness.slash("prompts-admin export", user=helper))
+    assert refused.data["flags"] & EPHEMERAL
+    assert refused.data["content"] == "You need the Manage Server permission for that."
 
 
 async def test_list_pages_this_servers_prompts(harness: Harness, prompts: PromptService) -> None:
@@ -124,17 +153,71 @@ async def test_list_pages_this_servers_prompts(harness: Harness, prompts: Prompt
     assert shown["components"]
 
 
-async def test_export_needs_manage_server(harness: Harness, prompts: PromptService) -> None:
+async def test_export_gives_the_server_its_prompts_as_files(
+    harness: Harness, prompts: PromptService
+) -> None:
     guild = guild_of(harness)
-    refused = await harness.answer(harness.slash("prompt export"))
-    assert refused.data["flags"] & EPHEMERAL
-    assert refused.data["content"] == "You need the Manage Server permission for that."
     await prompts.add(guild=guild, channel=None, author="5", text="Exported question?")
-    answer = await harness.answer(harness.slash("prompt export", user=harness.fake.moderator))
-    await harness.final(answer)
+    answer = await harness.answer(
+        harness.slash("prompts-admin export", user=harness.fake.moderator)
+    )
+    shown = await harness.final(answer)
+    assert shown["flags"] & EPHEMERAL
     files = dict(harness.uploads(answer))
     assert list(files) == [f"prompts-{guild}.csv", f"prompts-{guild}.json"]
     exported = json.loads(files[f"prompts-{guild}.json"])
     assert exported["guild"] == guild
     assert [p["text"] for p in exported["prompts"]] == ["Exported question?"]
     assert b"Exported question?" in files[f"prompts-{guild}.csv"]
+
+
+async def test_a_prompt_shorter_than_the_services_minimum_cannot_be_sent(
+    harness: Harness,
+) -> None:
+    too_short = "x" * (MIN_LENGTH - 1)
+    with pytest.raises(FakeUsageError, match=f"must be {MIN_LENGTH}-{MAX_LENGTH} characters"):
+        harness.slash("prompt add", {"text": too_short})
+    answer = await harness.answer(harness.slash("prompt add", {"text": "x" * MIN_LENGTH}))
+    assert (await harness.final(answer))["content"] == "Added as prompt #1."
+
+
+async def test_random_refuses_privately_before_deferring(harness: Harness) -> None:
+    answer = await harness.answer(harness.slash("prompt random"))
+    assert answer.type == CHANNEL_MESSAGE
+    assert answer.data["flags"] & EPHEMERAL
+    assert answer.data["content"] == "There are no prompts for that section yet."
+    second = harness.fake.add_member("second")  # a member of their own: cooldowns are per member
+    unknown = await harness.answer(harness.slash("prompt random", {"section": "§ 9"}, user=second))
+    assert unknown.type == CHANNEL_MESSAGE
+    assert unknown.data["flags"] & EPHEMERAL
+    assert unknown.data["content"] == "There is no section 9; sections run from 1 to 2."
+
+
+@pytest.mark.parametrize(
+    ("failure", "said"),
+    [
+        (NotFound("That prompt was removed meanwhile."), "That prompt was removed meanwhile."),
+        (RuntimeError("store exploded"), "Something went wrong (error id "),
+    ],
+)
+async def test_after_a_public_deferral_failures_edit_the_thinking_message(
+    harness: Harness,
+    prompts: PromptService,
+    monkeypatch: pytest.MonkeyPatch,
+    failure: Exception,
+    said: str,
+) -> None:
+    await prompts.add(guild=guild_of(harness), channel=None, author="5", text="Who asked?")
+
+    async def fails(**_: object) -> None:
+        raise failure
+
+    monkeypatch.setattr(prompts, "random", fails)
+    harness.errors_expected = not isinstance(failure, NotFound)
+    answer = await harness.answer(harness.slash("prompt random"))
+    assert answer.type == DEFERRED_CHANNEL_MESSAGE
+    shown = await harness.final(answer)
+    assert shown["content"].startswith(said)
+    assert shown["embeds"] == []
+    assert not any(r.method == "POST" and "/webhooks/" in r.path for r in harness.fake.requests)
+    assert not any(r.method == "DELETE" for r in harness.fake.requests)

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from bot.core.search import Choice
-from bot.exts.render import choices, cut, escape, plural
+from bot.ui.render import choices, cut, escape, plural
 
 
 def test_cut_keeps_whole_sentences_and_marks_the_cut() -> None:

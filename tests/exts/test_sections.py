@@ -5,8 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.app import EXPIRED
-from bot.exts import views
+from bot.ui import views
 from tests.exts.documents import long_document
 from tests.exts.harness import (
     CHANNEL_MESSAGE,
@@ -89,18 +88,6 @@ async def test_a_live_view_answers_its_own_press_once(long_harness: Harness) -> 
     callbacks = [r for r in h.fake.requests if r.path.endswith(f"/{turn.record.token}/callback")]
     assert len(callbacks) == 1
     assert h.fake.rejected == []
-
-
-async def test_buttons_from_before_a_restart_say_they_expired(
-    tmp_path: Path, fake: FakeDiscord
-) -> None:
-    async with bot_over(tmp_path / "before", fake, long_document()) as before:
-        first = await before.answer(before.slash("section", {"name": "deep"}))
-        message = before.message(first)
-    async with bot_over(tmp_path / "after", fake, long_document()) as after:
-        pressed = await after.answer(after.press(message, "Next"))
-    assert pressed.data["flags"] & EPHEMERAL
-    assert pressed.data["content"] == EXPIRED
 
 
 async def test_buttons_are_disabled_when_the_view_times_out(

@@ -77,6 +77,7 @@ class Channel:
     # Permission overwrites, as Discord sends them: {"id", "type" (0 role, 1 member),
     # "allow", "deny"} (FakeDiscord.deny_bot adds one for the bot).
     overwrites: list[JSON] = field(default_factory=list)
+    owner_id: str | None = None  # a thread's creator; Discord always sends it for threads
 
     def denied(self, user_id: str, guild_id: str | None) -> int:
         """Bits this channel's overwrites take away from ``user_id`` (for @everyone too)."""
@@ -104,7 +105,7 @@ class Channel:
             }
         )
         if self.type in (11, 12):
-            data["owner_id"] = None
+            data["owner_id"] = self.owner_id
             data["message_count"] = 0
             data["member_count"] = 1
             data["thread_metadata"] = {

@@ -38,6 +38,7 @@ from aiohttp import BodyPartReader, WSMsgType, web
 
 from tests.fakediscord import validate
 from tests.fakediscord.objects import (
+    ADMINISTRATOR,
     ALL_PERMISSIONS,
     JSON,
     Channel,
@@ -753,11 +754,21 @@ class FakeDiscord:
         options: Mapping[str, object],
         guild: Guild | None,
         focused: str | None,
+        user: User,
     ) -> JSON:
         names = path.split()
         command = self._find_command(names[0], guild)
         if guild is None and command.get("contexts") is not None and 1 not in command["contexts"]:
             raise FakeUsageError(f"/{names[0]} is not offered in DMs")
+        if (
+            guild is not None
+            and command.get("contexts") is not None
+            and 0 not in command["contexts"]
+        ):
+            raise FakeUsageError(f"/{names[0]} is not offered in servers")
+        needed = command.get("default_member_permissions")
+        if guild is not None and needed is not None and not _listed(guild, user, int(needed)):
+            raise FakeUsageError(f"/{names[0]} is not shown to {user.username}")
         data: JSON = {"id": command["id"], "name": command["name"], "type": 1}
         if "guild_id" in command:
             data["guild_id"] = command["guild_id"]
@@ -817,7 +828,7 @@ class FakeDiscord:
         """An INTERACTION_CREATE for ``/path`` ("prompt add"), checked against the synced schema."""
         guild = None if dm else self.guild
         payload = self._interaction_base(2, user, guild)
-        payload["data"] = self._command_data(path, options or {}, guild, None)
+        payload["data"] = self._command_data(path, options or {}, guild, None, user or self.member)
         return payload
 
     def autocomplete(
@@ -832,7 +843,7 @@ class FakeDiscord:
         """An autocomplete interaction: ``options[focused]`` is what the user has typed so far."""
         guild = None if dm else self.guild
         payload = self._interaction_base(4, user, guild)
-        payload["data"] = self._command_data(path, options, guild, focused)
+        payload["data"] = self._command_data(path, options, guild, focused, user or self.member)
         return payload
 
     def press(
@@ -1225,7 +1236,12 @@ class FakeDiscord:
         if not self._bot_may(parent, CREATE_PUBLIC_THREADS):
             return _error(403, 50013, "Missing Permissions")
         thread = Channel(
-            mid or self.ids.next(), name, parent.guild_id, type=11, parent_id=parent.id
+            mid or self.ids.next(),
+            name,
+            parent.guild_id,
+            type=11,
+            parent_id=parent.id,
+            owner_id=self.bot.id,
         )
         self.channels[thread.id] = thread
         for guild in self.guilds:
@@ -1240,6 +1256,15 @@ class FakeDiscord:
 def _public(message: JSON) -> JSON:
     """A stored message without the fake's own bookkeeping (keys starting with "_")."""
     return {k: v for k, v in message.items() if not k.startswith("_")}
+
+
+def _listed(guild: Guild, user: User, needed: int) -> bool:
+    """Discord lists a command only for members holding all of its default permissions.
+
+    Administrators hold every bit; ``"0"`` hides the command from everyone else.
+    """
+    held = guild.permissions_of(user)
+    return bool(held & ADMINISTRATOR) or (needed != 0 and held & needed == needed)
 
 
 def _label_matches(actual: Any, wanted: str) -> bool:

@@ -13,8 +13,6 @@ PlanState = Literal["running", "paused", "stopped", "replaced"]
 #: ``posting`` is the recorded intent (claimed, perhaps sent); members see it as pending.
 SessionStatus = Literal["pending", "posting", "posted", "late", "missed", "skipped"]
 PublicStatus = Literal["pending", "posted", "late", "missed", "skipped"]
-#: Sessions whose sections the group has reached whatever the clock says.
-DONE: frozenset[str] = frozenset({"posting", "posted", "late", "missed", "skipped"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,10 +63,6 @@ class Session:
     @property
     def public_status(self) -> PublicStatus:
         return "pending" if self.status == "posting" else self.status
-
-    def reached(self, now: datetime, plan_running: bool) -> bool:
-        """Reached when its time has come (while the plan runs) or it was dealt with."""
-        return self.status in DONE or (plan_running and self.due_at <= now)
 
     @property
     def key(self) -> str:

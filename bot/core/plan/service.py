@@ -8,6 +8,7 @@ datetimes (``now``), so callers and tests pass the instant they mean.
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Literal
@@ -27,6 +28,8 @@ LATE_AFTER = timedelta(minutes=1)
 #: Reading speed for "about N minutes".
 WORDS_PER_MINUTE = 230
 OPENING_CHARS = 400
+#: How long a server's reading point is kept in memory (autocomplete reads it per keystroke).
+POINT_LIFETIME = 30.0
 
 Decision = Literal["wait", "post", "late", "missed"]
 MODERATORS_ONLY = "Only moderators (Manage Server) can change the reading plan."
@@ -91,18 +94,28 @@ class SessionPost:
 
 @dataclass(frozen=True, slots=True)
 class ReadingPoint:
-    """Sections a server has not reached yet, with the time each is scheduled for."""
+    """Where a server is in its plan: the sections of sessions not yet dealt with.
+
+    Whether such a section is ahead also depends on the clock (its session's time may
+    have come), so one point answers for any instant and can be kept for a while.
+    """
 
     document: str
-    ahead: dict[int, datetime]
+    running: bool
+    pending: dict[int, datetime]
 
-    def scheduled(self, document: str, section: int) -> datetime | None:
-        """The section's time if it is ahead of the group, else ``None``."""
-        return self.ahead.get(section) if document == self.document else None
+    def scheduled(self, document: str, section: int, now: datetime) -> datetime | None:
+        """The section's time if it is ahead of the group at ``now``, else ``None``."""
+        if document != self.document:
+            return None
+        due = self.pending.get(section)
+        if due is None or (self.running and due <= now):
+            return None
+        return due
 
 
-async def reading_point(store: PlanStore, guild: str, now: datetime) -> ReadingPoint | None:
-    """Sections ahead of the group at ``now``, or ``None`` when nothing is guarded.
+async def reading_point(store: PlanStore, guild: str) -> ReadingPoint | None:
+    """The server's reading point, or ``None`` when nothing is guarded.
 
     Nothing is guarded without a live plan or with the guard turned off. Needs only the
     store, so a one-shot command can ask without loading the essays' prompts.
@@ -110,12 +123,12 @@ async def reading_point(store: PlanStore, guild: str, now: datetime) -> ReadingP
     plan = await store.current_plan(guild)
     if plan is None or not plan.live or not await store.spoiler_guard(guild):
         return None
-    ahead: dict[int, datetime] = {}
+    pending: dict[int, datetime] = {}
     for session in await store.sessions(plan.id):
-        if not session.reached(now, plan.state == "running"):
+        if session.status == "pending":
             for section in session.sections:
-                ahead[section] = session.due_at
-    return ReadingPoint(plan.document, ahead)
+                pending[section] = session.due_at
+    return ReadingPoint(plan.document, plan.state == "running", pending)
 
 
 def chunk_sections(count: int, per_session: int) -> list[tuple[int, int]]:
@@ -135,6 +148,7 @@ class PlanService:
         self.grace = grace
         self._index = index
         self._prompts = prompts
+        self._points: dict[str, tuple[float, ReadingPoint | None]] = {}
 
     # -- moderator actions --
 
@@ -168,6 +182,7 @@ class PlanService:
         groups = chunk_sections(len(document.sections), per_session)
         slots = rhythm.slots(first_day, not_before=now)
         sessions = [(first, last, next(slots)) for first, last in groups]
+        self._changed(guild)
         await self.store.replace_plan(
             NewPlan(
                 guild=guild,
@@ -188,6 +203,7 @@ class PlanService:
 
     async def pause(self, *, guild: str, moderator: bool, now: datetime) -> PlanView:
         plan = await self._live(guild, moderator)
+        self._changed(guild)
         if not await self.store.set_state(plan.id, "paused", now, expect=("running",)):
             raise InvalidInput("The reading plan is paused already.")
         return await self.show(guild)
@@ -200,12 +216,14 @@ class PlanService:
         pending = [s for s in await self.store.sessions(plan.id) if s.status == "pending"]
         slots = plan.rhythm.slots(today_in(plan.zone, now), not_before=now)
         moves = [(s.number, next(slots)) for s in pending]
+        self._changed(guild)
         await self.store.resume(plan.id, moves, now)
         return await self.show(guild)
 
     async def skip(self, *, guild: str, moderator: bool) -> Session:
         """Skip the next session (it is not posted); later sessions keep their times."""
         plan = await self._live(guild, moderator)
+        self._changed(guild)
         skipped = await self.store.skip_next(plan.id)
         if skipped is None:
             raise NotFound("No session is left to skip.")
@@ -213,12 +231,14 @@ class PlanService:
 
     async def stop(self, *, guild: str, moderator: bool, now: datetime) -> PlanView:
         plan = await self._live(guild, moderator)
+        self._changed(guild)
         await self.store.set_state(plan.id, "stopped", now, expect=("running", "paused"))
         return await self.show(guild)
 
     async def set_spoiler_guard(self, *, guild: str, moderator: bool, on: bool) -> bool:
         if not moderator:
             raise Forbidden(MODERATORS_ONLY)
+        self._changed(guild)
         await self.store.set_spoiler_guard(guild, on)
         return on
 
@@ -256,9 +276,24 @@ class PlanService:
                     post.append(DueSession(session, late=decision == "late"))
         return DueReport(view.plan, at, tuple(post), tuple(missed))
 
-    async def reading_point(self, guild: str, now: datetime) -> ReadingPoint | None:
-        """Sections ahead of the group, or ``None`` when nothing is guarded."""
-        return await reading_point(self.store, guild, now)
+    async def reading_point(self, guild: str) -> ReadingPoint | None:
+        """The server's reading point, or ``None`` when nothing is guarded.
+
+        Kept in memory for ``POINT_LIFETIME`` seconds, so autocomplete (a request per
+        keystroke) reads the database at most that often per server; every change made
+        through this service drops it at once. A point answers for any instant (see
+        ``ReadingPoint.scheduled``), so the clock moving on never makes it stale.
+        """
+        kept = self._points.get(guild)
+        clock = time.monotonic()
+        if kept is not None and kept[0] > clock:
+            return kept[1]
+        point = await reading_point(self.store, guild)
+        self._points[guild] = (clock + POINT_LIFETIME, point)
+        return point
+
+    def _changed(self, guild: str) -> None:
+        self._points.pop(guild, None)
 
     # -- posts --
 

@@ -12,8 +12,8 @@ from bot.exts.plan.render import (
     schedule_reply,
     stamp,
 )
-from bot.exts.render import Reply, notice
 from bot.services import Caller, Services
+from bot.ui.render import Reply, notice
 
 
 def utc_now() -> datetime:

@@ -19,36 +19,41 @@ from bot.core.plan.times import zone_names, zone_suggestions
 from bot.exts.plan import actions
 from bot.exts.plan.timer import DiscordPoster, PlanTimer, ReadButton, missing_permissions
 from bot.exts.prompts import caller_of
-from bot.exts.render import Reply
-from bot.exts.views import deferred
 from bot.services import Services
+from bot.ui.host import Host
+from bot.ui.render import Reply
+from bot.ui.views import deferred
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
-
-    from bot.app import EssayBot
 
 log = logging.getLogger(__name__)
 
 Choices = list[app_commands.Choice[str]]
 Day = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 Every = Literal["day", "weekday", "week"]
+SERVERS_ONLY = app_commands.AppCommandContext(guild=True)
+SERVER_INSTALL = app_commands.AppInstallationType(guild=True)
 
 
 class PlanCog(commands.Cog):
     """The reading plan on Discord: commands, the "Read" button and the timer."""
 
     plan = app_commands.Group(
-        name="plan", description="This server's reading plan.", guild_only=True
+        name="plan",
+        description="This server's reading plan.",
+        allowed_contexts=SERVERS_ONLY,
+        allowed_installs=SERVER_INSTALL,
     )
     admin = app_commands.Group(
         name="plan-admin",
         description="Start, pause, resume, skip or stop the reading plan (moderators).",
-        guild_only=True,
+        allowed_contexts=SERVERS_ONLY,
+        allowed_installs=SERVER_INSTALL,
         default_permissions=discord.Permissions(manage_guild=True),
     )
 
-    def __init__(self, bot: EssayBot, services: Services) -> None:
+    def __init__(self, bot: commands.Bot, services: Services) -> None:
         self.bot = bot
         self.services = services
         poster = DiscordPoster(bot, services.plans)
@@ -176,5 +181,8 @@ class PlanCog(commands.Cog):
         ][:25]
 
 
-async def setup(bot: EssayBot) -> None:
-    await bot.add_cog(PlanCog(bot, bot.services))
+async def setup(bot: Host) -> None:
+    services = bot.services
+    if not isinstance(bot, commands.Bot):  # the timer needs the client itself
+        raise TypeError("the plan extension runs inside a discord.py Bot")
+    await bot.add_cog(PlanCog(bot, services))

@@ -14,7 +14,9 @@ from bot.core.errors import UserError
 from bot.core.model import Document, Section
 from bot.core.plan.model import PlanView, Session
 from bot.core.plan.service import DueReport, SessionPost
-from bot.exts.render import (
+from bot.exts.sections import paginate
+from bot.services import Caller
+from bot.ui.render import (
     COLOUR,
     EMBED_DESCRIPTION,
     EMBED_TITLE,
@@ -25,8 +27,6 @@ from bot.exts.render import (
     escape,
     plural,
 )
-from bot.exts.sections import paginate
-from bot.services import Caller
 
 PER_PAGE = 10
 NO_SERVER = "Reading plans are kept per server: use /plan in a server channel."

@@ -22,7 +22,7 @@ from bot.core.plan.model import Plan, Session
 from bot.core.plan.scheduler import PostFailed, Scheduler, utc_now
 from bot.core.plan.service import PlanService, SessionPost
 from bot.exts.plan.render import is_session_post, session_embed
-from bot.exts.views import send_reply
+from bot.ui.views import admit, send_reply
 
 log = logging.getLogger(__name__)
 
@@ -208,8 +208,6 @@ class ReadButton(
         return cls(int(match["plan"]), int(match["number"]), list(range(first, last + 1)))
 
     async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
-        from bot.app import admit
-
         return await admit(interaction)
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:

@@ -152,10 +152,10 @@ async def test_skip_marks_the_next_session_and_keeps_the_others(plans: PlanServi
 
 async def test_stop_ends_the_plan_and_the_guard(plans: PlanService) -> None:
     await start(plans)
-    assert await plans.reading_point("G1", NOW) is not None
+    assert await plans.reading_point("G1") is not None
     shown = (await plans.stop(guild="G1", moderator=True, now=NOW)).to_json()
     assert shown["state"] == "stopped"
-    assert await plans.reading_point("G1", NOW) is None
+    assert await plans.reading_point("G1") is None
     assert (await plans.due("G1", NOW + timedelta(days=1))).post == ()
     with pytest.raises(NotFound, match="no running"):
         await plans.pause(guild="G1", moderator=True, now=NOW)
@@ -163,16 +163,27 @@ async def test_stop_ends_the_plan_and_the_guard(plans: PlanService) -> None:
 
 async def test_reading_point_follows_the_clock_and_the_guard(plans: PlanService) -> None:
     await start(plans)
-    point = await plans.reading_point("G1", NOW)
+    point = await plans.reading_point("G1")
     assert point is not None
-    assert sorted(point.ahead) == [1, 2, 3]
-    assert point.scheduled("test-essay", 2) == datetime(2026, 6, 2, 17, 0, tzinfo=UTC)
-    assert point.scheduled("other-essay", 2) is None
-    after_first = await plans.reading_point("G1", datetime(2026, 6, 1, 17, 0, tzinfo=UTC))
-    assert after_first is not None
-    assert sorted(after_first.ahead) == [2, 3]
+    second = datetime(2026, 6, 2, 17, 0, tzinfo=UTC)
+    assert [point.scheduled("test-essay", n, NOW) is not None for n in (1, 2, 3)] == [True] * 3
+    assert point.scheduled("test-essay", 2, NOW) == second
+    assert point.scheduled("other-essay", 2, NOW) is None
+    # A section is reached when its session's time has come.
+    assert point.scheduled("test-essay", 2, second - timedelta(seconds=1)) == second
+    assert point.scheduled("test-essay", 2, second) is None
+    # ... or when its session was dealt with (here: skipped).
+    await plans.skip(guild="G1", moderator=True)
+    skipped = await plans.reading_point("G1")
+    assert skipped is not None
+    assert skipped.scheduled("test-essay", 1, NOW) is None
+    # While paused, time does not move the group on.
+    await plans.pause(guild="G1", moderator=True, now=NOW)
+    paused = await plans.reading_point("G1")
+    assert paused is not None
+    assert paused.scheduled("test-essay", 2, second + timedelta(days=9)) == second
     await plans.set_spoiler_guard(guild="G1", moderator=True, on=False)
-    assert await plans.reading_point("G1", NOW) is None
+    assert await plans.reading_point("G1") is None
     assert (await plans.show("G1")).spoiler_guard is False
 
 
