@@ -88,6 +88,11 @@ class MiniBot(discord.Client):
             await interaction.response.send_message("kept")
             self.kept.append(interaction)
 
+        @self.tree.command(description="For those who manage the server")
+        @app_commands.default_permissions(manage_guild=True)
+        async def manage(interaction: discord.Interaction) -> None:
+            await interaction.response.send_message("managed", ephemeral=True)
+
         @self.tree.command(description="Too long for an embed")
         async def toolong(interaction: discord.Interaction) -> None:
             await interaction.response.send_message(embed=discord.Embed(description="x" * 4097))
@@ -333,3 +338,15 @@ async def test_administrators_hold_every_permission(fake: FakeDiscord, bot: Mini
     helper = fake.add_member("helper", permissions=1 << 13)
     granted = fake.slash("echo", {"text": "x"}, user=helper)
     assert discord.Permissions(int(granted["member"]["permissions"])).manage_messages
+
+
+async def test_commands_are_listed_by_their_default_permissions(
+    fake: FakeDiscord, bot: MiniBot
+) -> None:
+    with pytest.raises(FakeUsageError, match="not shown to reader"):
+        fake.slash("manage")
+    holder = fake.add_member("holder", permissions=1 << 5)  # Manage Server, nothing else
+    _, response = await fake.interact(fake.slash("manage", user=holder))
+    assert response["data"]["content"] == "managed"
+    _, response = await fake.interact(fake.slash("manage", user=fake.moderator))  # an admin
+    assert response["data"]["content"] == "managed"
