@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import discord
@@ -27,15 +28,21 @@ def format_uptime(seconds: float) -> str:
     return f"{minutes} min" if minutes else "less than a minute"
 
 
-def about_reply(services: Services, *, now: float | None = None) -> Reply:
-    """What ``/about`` answers; the console calls this too."""
+def about_reply(
+    services: Services,
+    *,
+    now: float | None = None,
+    health: Sequence[tuple[str, str]] = (),
+) -> Reply:
+    """What ``/about`` answers; the console calls this too (without the process's health)."""
     docs = services.index.library.documents
     embed = discord.Embed(
         title="essay-bot",
         description="Read and discuss the essay together: /quote, /section, /search, /prompt.",
         colour=COLOUR,
     )
-    for doc in docs[: EMBED_FIELDS - 3]:
+    room = EMBED_FIELDS - 3 - len(health)
+    for doc in docs[:room]:
         paragraphs = sum(len(s.paragraphs) for s in doc.sections)
         speakers = len({q.speaker for q in doc.quotes if q.speaker})
         value = (
@@ -46,26 +53,29 @@ def about_reply(services: Services, *, now: float | None = None) -> Reply:
         embed.add_field(
             name=cut(doc.title, FIELD_NAME)[0], value=cut(value, FIELD_VALUE)[0], inline=False
         )
-    if len(docs) > EMBED_FIELDS - 3:
-        embed.add_field(name="…", value=f"and {len(docs) - (EMBED_FIELDS - 3)} more essays")
+    if len(docs) > room:
+        embed.add_field(name="…", value=f"and {len(docs) - room} more essays")
     if not docs:
         embed.add_field(name="Essays", value="None indexed: check the seeds folder.")
     elapsed = (time.monotonic() if now is None else now) - services.started
     embed.add_field(name="Version", value=__version__)
     embed.add_field(name="Uptime", value=format_uptime(elapsed))
+    for name, value in health:
+        embed.add_field(name=name, value=value)
     return Reply(embed=embed, ephemeral=True)
 
 
 class About(commands.Cog):
-    def __init__(self, services: Services) -> None:
+    def __init__(self, services: Services, health: Callable[[], list[tuple[str, str]]]) -> None:
         self.services = services
+        self.health = health
 
     @app_commands.allowed_installs(guilds=True, users=False)
     @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=False)
     @app_commands.command(name="about", description="What this bot has indexed, and its version.")
     async def about(self, interaction: discord.Interaction[Any]) -> None:
-        await send_reply(interaction, about_reply(self.services))
+        await send_reply(interaction, about_reply(self.services, health=self.health()))
 
 
 async def setup(bot: Host) -> None:
-    await bot.add_cog(About(bot.services))
+    await bot.add_cog(About(bot.services, bot.health))

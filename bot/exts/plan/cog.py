@@ -53,7 +53,7 @@ class PlanCog(commands.Cog):
         default_permissions=discord.Permissions(manage_guild=True),
     )
 
-    def __init__(self, bot: commands.Bot, services: Services) -> None:
+    def __init__(self, bot: commands.Bot | commands.AutoShardedBot, services: Services) -> None:
         self.bot = bot
         self.services = services
         poster = DiscordPoster(bot, services.plans)
@@ -183,6 +183,6 @@ class PlanCog(commands.Cog):
 
 async def setup(bot: Host) -> None:
     services = bot.services
-    if not isinstance(bot, commands.Bot):  # the timer needs the client itself
+    if not isinstance(bot, commands.Bot | commands.AutoShardedBot):  # the timer needs the client
         raise TypeError("the plan extension runs inside a discord.py Bot")
     await bot.add_cog(PlanCog(bot, services))

@@ -16,7 +16,7 @@ from bot.core.plan.service import PlanService, SessionPost
 from bot.core.plan.store import PlanStore
 from bot.core.prompts import PromptService, PromptStore
 from bot.core.search import SearchIndex
-from bot.core.shards import ShardRange
+from bot.core.shards import ShardRange, shard_of
 from tests.core.plan.test_scheduler import FIRST, NOW, Channel, Clock
 from tests.core.test_prompts import BUILTINS
 
@@ -98,3 +98,18 @@ async def test_each_process_schedules_only_the_servers_on_its_shards(
         assert await plans.store.due(clock()) == []
     everything = [key for channel in channels for key in channel.keys()]  # noqa: SIM118
     assert len(everything) == len(set(everything)) == SERVERS
+
+
+async def test_shard_scoping_is_the_same_sql_on_both_backends(
+    db: PromptStore, index: SearchIndex
+) -> None:
+    everywhere = service(db, index, None)
+    await plan_everywhere(everywhere)
+    clock = Clock(FIRST + timedelta(seconds=1))
+    assert len(await everywhere.store.due(clock())) == SERVERS
+    for shards in (ShardRange(4, (1,)), ShardRange(6, (0, 5))):
+        scoped = service(db, index, shards)
+        due = {plan.guild for plan, _ in await scoped.store.due(clock())}
+        assert due == {
+            guild(n) for n in range(SERVERS) if shard_of(n << 22, shards.count) in shards.ids
+        }
