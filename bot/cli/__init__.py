@@ -11,7 +11,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from bot.cli import content, plan, prompts, run
+from bot.cli import content, db, plan, prompts, run
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -24,6 +24,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_parsers(sub)
     prompts.add_parsers(sub)
     plan.add_parsers(sub)
+    db.add_parsers(sub)
     # No sub-command means: start the bot.
     parser.set_defaults(func=run.cmd_run, sync=False)
     return parser
