@@ -105,7 +105,12 @@ class EssayBot(commands.AutoShardedBot):
         gc.freeze()
         for name in EXTENSIONS:
             await self.load_extension(name)
-        await self.sync_commands()
+        shards = self.settings.shards
+        if shards is not None and 0 not in shards.ids:
+            # Commands are the application's, not a shard's: one process syncs them.
+            log.info("%s: the process running shard 0 syncs the commands", shards)
+        else:
+            await self.sync_commands()
 
     # -- health --------------------------------------------------------------------------
 

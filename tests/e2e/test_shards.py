@@ -61,6 +61,7 @@ async def test_two_processes_split_the_servers_by_shard_and_answer_only_their_ow
     ):
         identified = [f["d"]["shard"] for _, kind, f in fake.gateway_log if kind == "in:2"]
         assert sorted(identified) == [[0, 2], [1, 2]]
+        assert len(fake.syncs) == 1  # commands are the application's: shard 0's process syncs
         assert {str(g.id) for g in first.guilds} == owned[0]
         assert {str(g.id) for g in second.guilds} == owned[1]
         for guild in fake.guilds:
