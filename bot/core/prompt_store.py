@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from bot.core.db import Database, Migration, Row, Rows, Tx, load_migrations, open_database
-from bot.core.db.base import T
+from bot.core.db.base import T, UniqueConflict
 from bot.core.errors import InvalidInput, NotFound
 from bot.core.text import clean_user_text
 
@@ -241,7 +241,29 @@ class PromptStore:
             )
             return _prompt(row), True
 
+        if self.db.dialect == "postgresql":
+            return await self._add_in_one_statement(
+                (guild, key, guild, guild, channel, author, text, key, document, section, paragraph)
+            )
         return await self.db.transact(op)
+
+    async def _add_in_one_statement(self, params: tuple[Any, ...]) -> tuple[Prompt, bool]:
+        """``add`` on PostgreSQL: the same steps in one statement (one round trip).
+
+        The statement's snapshot cannot see an identical proposal committed while it
+        waited for the counter row; its insert then breaks ``UNIQUE (guild, text_key)``,
+        the statement (bump included) is undone, and the second try finds that prompt.
+        """
+        now = _now()
+        for attempt in (1, 2):
+            try:
+                (row,) = await self.db.write(_ADD_IN_ONE, (*params, now, now))
+            except UniqueConflict:
+                if attempt == 2:
+                    raise
+                continue
+            return _prompt(row), bool(row["created"])
+        raise AssertionError("unreachable")  # pragma: no cover
 
     async def remove(
         self, *, guild: str, number: int, actor: str, channel: str | None = None
@@ -361,6 +383,33 @@ class PromptStore:
     async def fetch(self, sql: str, params: Sequence[Any] = ()) -> Rows:
         """Rows of a read of committed data."""
         return await self.db.fetch(sql, params)
+
+
+#: ``PromptStore.add`` in one PostgreSQL statement (data-modifying CTEs; SQLite has none).
+_ADD_IN_ONE = f"""
+WITH found AS (
+    SELECT {_COLUMNS} FROM prompts WHERE guild = ? AND text_key = ?
+), counter AS (
+    INSERT INTO guild_counters (guild, last_number)
+    SELECT CAST(? AS TEXT), 1 WHERE NOT EXISTS (SELECT 1 FROM found)
+    ON CONFLICT (guild) DO UPDATE SET last_number = guild_counters.last_number + 1
+    RETURNING last_number
+), added AS (
+    INSERT INTO prompts (guild, number, channel, author, text, text_key, document, section,
+                         paragraph, status, created_at, updated_at)
+    SELECT CAST(? AS TEXT), last_number, CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT),
+           CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS INTEGER), CAST(? AS INTEGER), 'open',
+           CAST(? AS TEXT), CAST(? AS TEXT)
+    FROM counter
+    RETURNING {_COLUMNS}
+), logged AS (
+    INSERT INTO prompt_events (guild, number, kind, actor, channel, at)
+    SELECT guild, number, 'submitted', author, channel, created_at FROM added
+)
+SELECT {_COLUMNS}, true AS created FROM added
+UNION ALL
+SELECT {_COLUMNS}, false AS created FROM found
+"""
 
 
 async def _by_key(tx: Tx, guild: str, key: str) -> Prompt | None:

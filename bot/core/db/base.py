@@ -29,6 +29,14 @@ T = TypeVar("T")
 _MIGRATION_NAME = re.compile(r"^(\d{3})-[a-z0-9-]+\.sql$")
 
 
+class UniqueConflict(StorageError):
+    """A write broke a uniqueness rule; ``detail`` names the key when the backend says."""
+
+    def __init__(self, message: str, detail: str | None = None) -> None:
+        super().__init__(message)
+        self.detail = detail
+
+
 class Row(Protocol):
     """A result row: by column name or position (``sqlite3.Row`` and ``asyncpg.Record``)."""
 
@@ -69,6 +77,9 @@ class Database(Protocol):
 
     async def fetch(self, sql: str, params: Sequence[Any] = ()) -> Rows:
         """A read of committed data."""
+
+    async def write(self, sql: str, params: Sequence[Any] = ()) -> Rows:
+        """One statement as its own durable transaction (one round trip where it can be)."""
 
     def exclusive(self, first: int, second: int) -> AbstractAsyncContextManager[bool]:
         """Hold the lock named by the two numbers across every process on this database.

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bot.core.db.base import Database, Row, Tx
+from bot.core.db.base import Database, Row, Tx, UniqueConflict
 from bot.core.errors import StorageError
 
 
@@ -115,9 +115,6 @@ TABLES = (
 )
 
 
-UNIQUE_VIOLATION = "23505"
-
-
 class CopyConflict(StorageError):
     """The target holds other data under a key the source uses; nothing was copied."""
 
@@ -162,14 +159,11 @@ async def copy_database(source: Database, target: Database) -> CopyReport:
 
     try:
         return await target.transact(op)
-    except StorageError as exc:
-        detail = getattr(exc.__cause__, "detail", None)  # PostgreSQL's "Key (…)=(…) exists"
-        if detail and getattr(exc.__cause__, "sqlstate", None) == UNIQUE_VIOLATION:
-            raise CopyConflict(
-                f"The target already holds other data under a key the source uses ({detail}). "
-                "Nothing was copied."
-            ) from exc
-        raise
+    except UniqueConflict as exc:
+        raise CopyConflict(
+            f"The target already holds other data under a key the source uses ({exc.detail}). "
+            "Nothing was copied."
+        ) from exc
 
 
 def _select(table: Table) -> str:

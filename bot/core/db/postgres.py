@@ -22,6 +22,7 @@ from bot.core.db.base import (
     Rows,
     T,
     Tx,
+    UniqueConflict,
     describe_url,
     load_migrations,
     numbered_placeholders,
@@ -100,7 +101,7 @@ class PostgresDatabase:
         url: str,
         *,
         migrations: Sequence[Migration] | None = None,
-        pool_size: int = 8,
+        pool_size: int = 4,
         connect_timeout: float = 10.0,
         lock_wait: float = 60.0,
     ) -> PostgresDatabase:
@@ -167,13 +168,19 @@ class PostgresDatabase:
         except _UNREACHABLE as exc:
             raise _unreachable(exc) from exc
 
-    async def transact(self, op: Callable[[Tx], Awaitable[T]]) -> T:
-        """Run ``op`` in its own transaction, retrying what PostgreSQL asks to retry."""
+    async def transact(self, op: Callable[[Tx], Awaitable[T]], *, single: bool = False) -> T:
+        """Run ``op`` in its own transaction, retrying what PostgreSQL asks to retry.
+
+        ``single``: ``op`` runs one statement, atomic by itself, so no BEGIN/COMMIT.
+        """
         self._check_open()
         for attempt in range(1, _RETRIES + 1):
             try:
-                async with self._pool.acquire() as conn, conn.transaction():
-                    return await op(_PgTx(conn))
+                async with self._pool.acquire() as conn:
+                    if single:
+                        return await op(_PgTx(conn))
+                    async with conn.transaction():
+                        return await op(_PgTx(conn))
             except UserError:
                 raise
             except _TRANSIENT as exc:
@@ -183,12 +190,21 @@ class PostgresDatabase:
                 await asyncio.sleep(0.005 * attempt)
             except _UNREACHABLE as exc:
                 raise _unreachable(exc) from exc
+            except asyncpg.UniqueViolationError as exc:
+                raise UniqueConflict(
+                    f"The prompt database refused a duplicate ({exc.constraint_name}).",
+                    exc.detail,
+                ) from exc
             except asyncpg.IntegrityConstraintViolationError as exc:
                 log.error("prompt database refused a write: %s", exc)
                 raise StorageError(
                     f"The prompt database refused a write ({exc.sqlstate})."
                 ) from exc
         raise AssertionError("unreachable")  # pragma: no cover
+
+    async def write(self, sql: str, params: Sequence[Any] = ()) -> Rows:
+        """A single statement needs no BEGIN/COMMIT: PostgreSQL commits it on its own."""
+        return await self.transact(lambda tx: tx.fetch(sql, params), single=True)
 
     @asynccontextmanager
     async def exclusive(self, first: int, second: int) -> AsyncIterator[bool]:

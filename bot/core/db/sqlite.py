@@ -192,6 +192,9 @@ class SqliteDatabase:
             self._flusher = asyncio.create_task(self._flush())
         return await future
 
+    async def write(self, sql: str, params: Sequence[Any] = ()) -> Rows:
+        return await self.transact(lambda tx: tx.fetch(sql, params))
+
     @asynccontextmanager
     async def exclusive(self, first: int, second: int) -> AsyncIterator[bool]:
         """A lock within this process: a SQLite file has one bot process writing to it."""
