@@ -131,7 +131,7 @@ async def test_sessions_are_posted_on_time_with_a_thread_and_a_reading_button(
     assert "Nobody asked the river." in pressed.data["embeds"][0]["description"]
 
 
-async def test_missing_permissions_are_reported_at_start_and_when_a_post_fails(
+async def test_missing_permissions_are_reported_at_start_and_when_they_change(
     harness: Harness, services: Services
 ) -> None:
     channel = channel_of(harness)
@@ -147,25 +147,37 @@ async def test_missing_permissions_are_reported_at_start_and_when_a_post_fails(
     shown = await start_plan(harness)
     assert f"⚠ I lack Create Public Threads in <#{channel}>." in shown["content"]
 
-    await harness.fake.deny_bot(channel, SEND_MESSAGES)
-    await due_in(services, 0.2, 3600)
-    timer_of(harness).wake()
-    expected = f"I cannot post in <#{channel}>: missing Send Messages, Embed Links"
-
     async def noted() -> str | None:
         return (await services.plans.show(harness.fake.guild.id)).plan.problem
 
+    async def wait_noted(expected: str | None) -> None:
+        for _ in range(100):
+            if await noted() == expected:
+                return
+            await asyncio.sleep(0.05)
+        assert await noted() == expected
+
+    # The channel changes later: logged and shown in /plan show without waiting for a post.
+    await harness.fake.deny_bot(channel, SEND_MESSAGES)
+    expected = f"I lack Send Messages, Embed Links in <#{channel}>."
+    await wait_noted(expected)
+    listed = await harness.final(await harness.answer(harness.slash("plan show")))
+    assert f"⚠ {expected}" in listed["embeds"][0]["description"]
+
+    # A post refused meanwhile keeps its intent and says why.
+    await due_in(services, 0.2, 3600)
+    timer_of(harness).wake()
     for _ in range(100):
-        if await noted() == expected:
+        if (await services.plans.show(harness.fake.guild.id)).sessions[0].error:
             break
         await asyncio.sleep(0.05)
-    assert await noted() == expected
     view = await services.plans.show(harness.fake.guild.id)
     assert view.sessions[0].status == "posting"  # kept, to be retried with backoff
     assert view.sessions[0].error == expected
-    listed = await harness.final(await harness.answer(harness.slash("plan show")))
-    assert f"⚠ {expected}" in listed["embeds"][0]["description"]
     assert harness.fake.channel_posts(channel) == []
+
+    await harness.fake.deny_bot(channel, 0)
+    await wait_noted(None)
 
 
 async def test_show_without_a_plan_says_how_to_get_one(harness: Harness) -> None:
@@ -189,3 +201,19 @@ async def test_a_moderator_pauses_skips_resumes_and_stops(harness: Harness) -> N
     assert "· skipped" in resumed["embeds"][0]["description"]
     assert (await act("stop"))["content"].startswith("Reading plan stopped")
     assert (await act("pause"))["content"] == "This server has no running reading plan."
+
+
+async def test_shutdown_lets_a_post_under_way_finish(harness: Harness, services: Services) -> None:
+    await start_plan(harness)
+    await harness.bot.wait_until_ready()
+    fake = harness.fake
+    fake.round_trip = 0.6  # each request takes 0.3 s each way from here on
+    await due_in(services, 0.1, 86_400)
+    timer_of(harness).wake()
+    channel = channel_of(harness)
+    posting = f"/channels/{channel}/messages"
+    await fake.wait_until(lambda: any(r.path == posting for r in fake.requests), within=5)
+    await harness.bot.unload_extension("bot.exts.plan")  # what closing the bot does first
+    first = (await services.plans.show(fake.guild.id)).sessions[0]
+    assert first.status == "posted"
+    assert first.message == fake.channel_posts(channel)[0]["id"]

@@ -36,6 +36,7 @@ log = logging.getLogger(__name__)
 _MIGRATION_LOCK = 0x65737361  # "essa"
 #: The first half of every ``exclusive`` lock key, so they never meet other users' locks.
 _LOCK_SPACE = 0x6573
+_LOCK_POLL = 0.25  # seconds between tries for a lock another process holds
 _RETRIES = 5  # a deadlock or serialisation failure is retried; more in a row is a bug
 _LEDGER = "essay_bot_schema"
 
@@ -78,8 +79,14 @@ class PostgresDatabase:
 
     dialect: Literal["postgresql"] = "postgresql"
 
-    def __init__(self, pool: asyncpg.Pool, where: str, version: int, lock_wait: float) -> None:
+    def __init__(
+        self, pool: asyncpg.Pool, url: str, where: str, version: int, lock_wait: float
+    ) -> None:
         self._pool = pool
+        self._url = url
+        self._lock_conn: asyncpg.Connection | None = None
+        self._lock_guard = asyncio.Lock()
+        self._local_locks: dict[int, asyncio.Lock] = {}
         self._where = where
         self._version = version
         self._lock_wait = lock_wait
@@ -147,11 +154,13 @@ class PostgresDatabase:
                 ) from exc
             raise
         log.info("prompt database %s ready (PostgreSQL, schema version %d)", where, len(steps))
-        return cls(pool, where, len(steps), lock_wait)
+        return cls(pool, url, where, len(steps), lock_wait)
 
     async def close(self) -> None:
         """Wait for operations under way, then close every connection."""
         self._closing = True
+        if self._lock_conn is not None:
+            await self._lock_conn.close()
         try:
             await asyncio.wait_for(self._pool.close(), timeout=10)
         except TimeoutError:
@@ -208,33 +217,48 @@ class PostgresDatabase:
 
     @asynccontextmanager
     async def exclusive(self, first: int, second: int) -> AsyncIterator[bool]:
-        """A session-level advisory lock on a connection held for the block.
+        """A session-level advisory lock, taken on the process's one lock connection.
 
-        If the process dies, PostgreSQL ends its connection and with it the lock, so a
-        crash never leaves a session claimed forever.
+        Not on a pooled connection: many sessions may be held at once, each doing its own
+        queries, and holds must never starve the pool. If the process dies, PostgreSQL
+        ends its connection and with it every lock, so a crash never leaves a session
+        held. Within the process an asyncio lock keeps two tasks off the same key (an
+        advisory lock is re-entrant for the connection that holds it).
         """
         self._check_open()
-        async with self._pool.acquire() as conn:
-            key = (_LOCK_SPACE << 48) | ((first & 0xFFFFFFFF) << 16) | (second & 0xFFFF)
-            got = await self._lock(conn, key)
-            try:
-                yield got
-            finally:
-                if got:
-                    try:
-                        await conn.execute("SELECT pg_advisory_unlock($1)", key)
-                    except _UNREACHABLE as exc:  # the lock went with the connection
-                        log.warning("could not release lock %x: %s", key, exc)
-
-    async def _lock(self, conn: _Conn, key: int) -> bool:
-        await conn.execute(f"SET lock_timeout = {int(self._lock_wait * 1000)}")
+        key = (_LOCK_SPACE << 48) | ((first & 0xFFFFFFFF) << 16) | (second & 0xFFFF)
+        local = self._local_locks.setdefault(key, asyncio.Lock())
         try:
-            await conn.execute("SELECT pg_advisory_lock($1)", key)
-        except asyncpg.LockNotAvailableError:
-            return False
+            async with local:
+                got = await self._try_lock(key)
+                try:
+                    yield got
+                finally:
+                    if got:
+                        await self._lock_call("SELECT pg_advisory_unlock($1)", key)
         finally:
-            await conn.execute("RESET lock_timeout")
-        return True
+            if not local.locked() and self._local_locks.get(key) is local:
+                del self._local_locks[key]
+
+    async def _try_lock(self, key: int) -> bool:
+        """Poll for the lock (another process holds it only while it posts) up to a limit."""
+        deadline = asyncio.get_running_loop().time() + self._lock_wait
+        while True:
+            if await self._lock_call("SELECT pg_try_advisory_lock($1)", key):
+                return True
+            if asyncio.get_running_loop().time() >= deadline:
+                log.warning("lock %x still held elsewhere after %.0f s", key, self._lock_wait)
+                return False
+            await asyncio.sleep(_LOCK_POLL)
+
+    async def _lock_call(self, sql: str, key: int) -> bool:
+        async with self._lock_guard:
+            try:
+                if self._lock_conn is None or self._lock_conn.is_closed():
+                    self._lock_conn = await asyncpg.connect(self._url)
+                return bool(await self._lock_conn.fetchval(sql, key))
+            except _UNREACHABLE as exc:  # the locks went with the connection
+                raise _unreachable(exc) from exc
 
     def _check_open(self) -> None:
         if self._closing:

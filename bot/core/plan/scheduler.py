@@ -18,6 +18,7 @@ nothing of Discord: the Discord layer implements ``Poster`` and runs the timer.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -82,10 +83,28 @@ class Scheduler:
         return await self.service.store.next_wake()
 
     async def run_due(self) -> list[Outcome]:
-        """Act on every session due now, in order of their times."""
+        """Act on every session due now: each plan's in order, the plans side by side.
+
+        One server's post waiting on Discord never delays another server's; within a
+        plan, session 3 is never posted before session 2.
+        """
+        by_plan: dict[int, list[tuple[Plan, Session]]] = {}
+        for plan, session in await self.service.store.due(self._clock()):
+            by_plan.setdefault(plan.id, []).append((plan, session))
+        results = await asyncio.gather(
+            *(self._run_plan(due) for due in by_plan.values()), return_exceptions=True
+        )
+        outcomes: list[Outcome] = []
+        for result in results:
+            if isinstance(result, BaseException):
+                raise result
+            outcomes.extend(result)
+        return outcomes
+
+    async def _run_plan(self, due: list[tuple[Plan, Session]]) -> list[Outcome]:
         store = self.service.store
         outcomes: list[Outcome] = []
-        for plan, listed in await store.due(self._clock()):
+        for plan, listed in due:
             # Several processes may share the database: the one holding the session acts,
             # on the state it reads under the hold (another may just have posted it).
             async with store.hold(plan.id, listed.number) as held:

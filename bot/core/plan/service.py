@@ -149,6 +149,7 @@ class PlanService:
         self._index = index
         self._prompts = prompts
         self._points: dict[str, tuple[float, ReadingPoint | None]] = {}
+        self._changes: dict[str, int] = {}
 
     # -- moderator actions --
 
@@ -182,7 +183,6 @@ class PlanService:
         groups = chunk_sections(len(document.sections), per_session)
         slots = rhythm.slots(first_day, not_before=now)
         sessions = [(first, last, next(slots)) for first, last in groups]
-        self._changed(guild)
         await self.store.replace_plan(
             NewPlan(
                 guild=guild,
@@ -199,13 +199,14 @@ class PlanService:
             ),
             now,
         )
+        self._changed(guild)
         return await self.show(guild)
 
     async def pause(self, *, guild: str, moderator: bool, now: datetime) -> PlanView:
         plan = await self._live(guild, moderator)
-        self._changed(guild)
         if not await self.store.set_state(plan.id, "paused", now, expect=("running",)):
             raise InvalidInput("The reading plan is paused already.")
+        self._changed(guild)
         return await self.show(guild)
 
     async def resume(self, *, guild: str, moderator: bool, now: datetime) -> PlanView:
@@ -216,30 +217,30 @@ class PlanService:
         pending = [s for s in await self.store.sessions(plan.id) if s.status == "pending"]
         slots = plan.rhythm.slots(today_in(plan.zone, now), not_before=now)
         moves = [(s.number, next(slots)) for s in pending]
-        self._changed(guild)
         await self.store.resume(plan.id, moves, now)
+        self._changed(guild)
         return await self.show(guild)
 
     async def skip(self, *, guild: str, moderator: bool) -> Session:
         """Skip the next session (it is not posted); later sessions keep their times."""
         plan = await self._live(guild, moderator)
-        self._changed(guild)
         skipped = await self.store.skip_next(plan.id)
+        self._changed(guild)
         if skipped is None:
             raise NotFound("No session is left to skip.")
         return skipped
 
     async def stop(self, *, guild: str, moderator: bool, now: datetime) -> PlanView:
         plan = await self._live(guild, moderator)
-        self._changed(guild)
         await self.store.set_state(plan.id, "stopped", now, expect=("running", "paused"))
+        self._changed(guild)
         return await self.show(guild)
 
     async def set_spoiler_guard(self, *, guild: str, moderator: bool, on: bool) -> bool:
         if not moderator:
             raise Forbidden(MODERATORS_ONLY)
-        self._changed(guild)
         await self.store.set_spoiler_guard(guild, on)
+        self._changed(guild)
         return on
 
     async def note_problem(self, plan_id: int, problem: str | None) -> None:
@@ -288,12 +289,16 @@ class PlanService:
         clock = time.monotonic()
         if kept is not None and kept[0] > clock:
             return kept[1]
+        changes = self._changes.get(guild, 0)
         point = await reading_point(self.store, guild)
-        self._points[guild] = (clock + POINT_LIFETIME, point)
+        if self._changes.get(guild, 0) == changes:  # nothing changed while it was read
+            self._points[guild] = (clock + POINT_LIFETIME, point)
         return point
 
     def _changed(self, guild: str) -> None:
+        """Forget the server's reading point; called after each write, never before it."""
         self._points.pop(guild, None)
+        self._changes[guild] = self._changes.get(guild, 0) + 1
 
     # -- posts --
 

@@ -17,7 +17,7 @@ from discord.ext import commands
 from bot.core.plan.scheduler import Scheduler
 from bot.core.plan.times import zone_names, zone_suggestions
 from bot.exts.plan import actions
-from bot.exts.plan.timer import DiscordPoster, PlanTimer, ReadButton, missing_permissions
+from bot.exts.plan.timer import DiscordPoster, PlanTimer, ReadButton, lacking_note
 from bot.exts.prompts import caller_of
 from bot.services import Services
 from bot.ui.host import Host
@@ -67,6 +67,34 @@ class PlanCog(commands.Cog):
         await self.timer.stop()
         self.bot.remove_dynamic_items(ReadButton)
 
+    # -- permissions that change later --
+
+    @commands.Cog.listener()
+    async def on_guild_channel_update(
+        self, before: discord.abc.GuildChannel, after: discord.abc.GuildChannel
+    ) -> None:
+        await self._recheck(after.guild)
+
+    @commands.Cog.listener()
+    async def on_guild_role_update(self, before: discord.Role, after: discord.Role) -> None:
+        await self._recheck(after.guild)
+
+    async def _recheck(self, guild: discord.Guild) -> None:
+        """Record (and log) what the bot now lacks in the plan's channel, if that changed."""
+        plan = await self.services.plans.store.current_plan(str(guild.id))
+        if plan is None or not plan.live:
+            return
+        channel = guild.get_channel(int(plan.channel))
+        if not isinstance(channel, discord.TextChannel):
+            return
+        problem = lacking_note(channel)
+        if problem != plan.problem:
+            if problem is not None:
+                log.warning("plan in guild %s: %s", guild.id, problem)
+            else:
+                log.info("plan in guild %s: permissions restored", guild.id)
+            await self.services.plans.note_problem(plan.id, problem)
+
     # -- everyone --
 
     @plan.command(name="show", description="The reading plan: every session and when it is.")
@@ -102,8 +130,7 @@ class PlanCog(commands.Cog):
         essay: app_commands.Range[str, 1, 100] | None = None,
     ) -> None:
         caller = caller_of(interaction)
-        lacking = missing_permissions(channel.permissions_for(channel.guild.me))
-        missing = f"I lack {', '.join(lacking)} in {channel.mention}." if lacking else None
+        missing = lacking_note(channel)
         if missing:
             log.warning("plan in guild %s: %s", channel.guild.id, missing)
 

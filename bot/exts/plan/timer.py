@@ -28,6 +28,8 @@ log = logging.getLogger(__name__)
 
 #: After an unexpected error the timer waits this long rather than spinning.
 ERROR_PAUSE = timedelta(seconds=30)
+#: On shutdown, how long a post under way may take to finish before it is cut short.
+STOP_GRACE = 10.0
 #: How far back from a session's time a restart looks for a post it did not record.
 LOOK_BACK = timedelta(minutes=1)
 LOOK_LIMIT = 200
@@ -46,6 +48,17 @@ def missing_permissions(perms: discord.Permissions) -> list[str]:
     return [label for name, label in NEEDED.items() if not getattr(perms, name)]
 
 
+def lacking_note(channel: discord.TextChannel | discord.Thread) -> str | None:
+    """ "I lack Send Messages, … in #channel." for what the bot misses there, or ``None``.
+
+    The one wording for a plan's permission problem: said when the plan starts, kept
+    when a post is refused, and updated when the channel or the bot's roles change.
+    """
+    me = channel.guild.me
+    lacking = missing_permissions(channel.permissions_for(me)) if me is not None else []
+    return f"I lack {', '.join(lacking)} in <#{channel.id}>." if lacking else None
+
+
 class PlanTimer:
     """One task: run what is due, then sleep until the next due time or a wake-up."""
 
@@ -53,6 +66,9 @@ class PlanTimer:
         self.scheduler = scheduler
         self._ready = ready
         self._changed = asyncio.Event()
+        self._idle = asyncio.Event()
+        self._idle.set()
+        self._stopping = False
         self._task: asyncio.Task[None] | None = None
 
     def start(self) -> None:
@@ -63,22 +79,34 @@ class PlanTimer:
         self._changed.set()
 
     async def stop(self) -> None:
-        """Stop sleeping; a post cut short is found again at the next start (its intent)."""
+        """Let a post under way finish (up to ``STOP_GRACE``), then stop.
+
+        A post cut short all the same keeps its recorded intent, and the next start
+        looks for it in the channel before sending it again.
+        """
+        self._stopping = True
         if self._task is not None:
+            try:
+                await asyncio.wait_for(self._idle.wait(), STOP_GRACE)
+            except TimeoutError:
+                log.warning("a session post was still under way at shutdown")
             self._task.cancel()
             await asyncio.gather(self._task, return_exceptions=True)
             self._task = None
 
     async def _run(self) -> None:
         await self._ready()
-        while True:
+        while not self._stopping:
             self._changed.clear()
+            self._idle.clear()
             try:
                 await self.scheduler.run_due()
                 when = await self.scheduler.next_wake()
             except Exception:
                 log.exception("the plan timer failed; trying again in %s", ERROR_PAUSE)
                 when = utc_now() + ERROR_PAUSE
+            finally:
+                self._idle.set()
             await self._sleep(when)
 
     async def _sleep(self, when: datetime | None) -> None:
@@ -111,7 +139,7 @@ class DiscordPoster:
                 allowed_mentions=discord.AllowedMentions.none(),
             )
         except discord.Forbidden as exc:
-            problem = f"I cannot post in <#{plan.channel}>: {_missing(channel)}"
+            problem = lacking_note(channel) or f"Discord refused my post in <#{plan.channel}>."
             await self.plans.note_problem(plan.id, problem)
             raise PostFailed(problem) from exc
         except discord.HTTPException as exc:
@@ -166,12 +194,6 @@ class DiscordPoster:
         if not isinstance(channel, discord.TextChannel | discord.Thread):
             raise PostFailed("the plan's channel is not a text channel")
         return channel
-
-
-def _missing(channel: discord.TextChannel | discord.Thread) -> str:
-    me = channel.guild.me
-    lacking = missing_permissions(channel.permissions_for(me)) if me is not None else []
-    return "missing " + ", ".join(lacking) if lacking else "missing permissions"
 
 
 class ReadButton(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -67,7 +68,7 @@ class Channel:
         self.threads[message] = name
         return f"t{message}"
 
-    def keys(self) -> list[str]:
+    def posted_keys(self) -> list[str]:
         return [key for _, key, _ in self.posts]
 
 
@@ -98,7 +99,7 @@ async def test_a_due_session_is_posted_once_with_its_thread(plans: PlanService) 
     (outcome,) = await scheduler.run_due()
     assert (outcome.result, outcome.lateness) == ("posted", timedelta(0))
     assert await scheduler.run_due() == []
-    assert channel.keys() == ["plan1-s1"]
+    assert channel.posted_keys() == ["plan1-s1"]
     assert channel.threads == {"1000": "Session 1 of 3 · § 1 Opening Remarks"}
     session = (await plans.show("G1")).sessions[0]
     assert (session.status, session.message, session.thread) == ("posted", "1000", "t1000")
@@ -117,7 +118,7 @@ async def test_a_crash_after_sending_is_found_in_the_channel_not_sent_again(
     clock.now = FIRST + timedelta(minutes=10)
     (outcome,) = await Scheduler(plans, channel, clock).run_due()  # the restarted process
     assert outcome.result == "found"
-    assert channel.keys() == ["plan1-s1"]
+    assert channel.posted_keys() == ["plan1-s1"]
     session = (await plans.show("G1")).sessions[0]
     assert (session.message, session.thread) == ("1000", "t1000")
 
@@ -130,7 +131,7 @@ async def test_a_crash_before_sending_posts_after_the_restart(plans: PlanService
     assert channel.posts == []
     (outcome,) = await Scheduler(plans, channel, clock).run_due()
     assert outcome.result == "posted"
-    assert channel.keys() == ["plan1-s1"]
+    assert channel.posted_keys() == ["plan1-s1"]
 
 
 async def test_late_within_grace_is_posted_once_marked_late(plans: PlanService) -> None:
@@ -140,7 +141,7 @@ async def test_late_within_grace_is_posted_once_marked_late(plans: PlanService) 
     assert outcome.result == "late"
     assert await statuses(plans) == ["late", "pending", "pending"]
     assert await Scheduler(plans, channel, clock).run_due() == []
-    assert channel.keys() == ["plan1-s1"]
+    assert channel.posted_keys() == ["plan1-s1"]
 
 
 async def test_beyond_grace_is_marked_missed_and_not_posted(plans: PlanService) -> None:
@@ -149,7 +150,7 @@ async def test_beyond_grace_is_marked_missed_and_not_posted(plans: PlanService) 
     outcomes = await Scheduler(plans, channel, clock).run_due()
     assert [o.result for o in outcomes] == ["missed", "late"]
     assert await statuses(plans) == ["missed", "late", "pending"]
-    assert channel.keys() == ["plan1-s2"]
+    assert channel.posted_keys() == ["plan1-s2"]
 
 
 async def test_a_failed_post_is_retried_with_backoff_until_it_goes_through(
@@ -168,7 +169,7 @@ async def test_a_failed_post_is_retried_with_backoff_until_it_goes_through(
     assert await scheduler.next_wake() == clock.now + backoff(2)
     clock.now += backoff(2)
     assert [o.result for o in await scheduler.run_due()] == ["posted"]
-    assert channel.keys() == ["plan1-s1"]
+    assert channel.posted_keys() == ["plan1-s1"]
     assert (await plans.show("G1")).sessions[0].error is None
 
 
@@ -208,3 +209,42 @@ async def test_a_paused_plan_posts_nothing(plans: PlanService) -> None:
     scheduler = Scheduler(plans, Channel(), Clock(FIRST))
     assert await scheduler.next_wake() is None
     assert await scheduler.run_due() == []
+
+
+@dataclass
+class SlowChannel(Channel):
+    """Each post takes a while; records how many were under way at once, and their order."""
+
+    in_flight: int = 0
+    most: int = 0
+
+    async def post(self, plan: Plan, session: Session, content: SessionPost) -> str:
+        self.in_flight += 1
+        self.most = max(self.most, self.in_flight)
+        await asyncio.sleep(0.05)
+        self.in_flight -= 1
+        return await super().post(plan, session, content)
+
+
+async def test_servers_are_posted_side_by_side_and_each_plan_in_order(
+    plans: PlanService,
+) -> None:
+    for guild in ("G1", "G2"):
+        await plans.set_plan(
+            guild=guild,
+            user="1",
+            moderator=True,
+            channel="55",
+            every="day",
+            at="19:00",
+            tz="Europe/Paris",
+            now=NOW,
+        )
+    channel = SlowChannel()
+    day_later = FIRST + timedelta(days=1, seconds=1)  # sessions 1 and 2 of each plan due
+    plans.grace = timedelta(days=3)  # so that neither day's session counts as missed
+    outcomes = await Scheduler(plans, channel, Clock(day_later)).run_due()
+    assert len(outcomes) == 4
+    assert channel.most == 2  # the two servers at once, never two of one plan
+    assert [k for k in channel.posted_keys() if k.startswith("plan1")] == ["plan1-s1", "plan1-s2"]
+    assert [k for k in channel.posted_keys() if k.startswith("plan2")] == ["plan2-s1", "plan2-s2"]
