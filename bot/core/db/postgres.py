@@ -36,6 +36,7 @@ log = logging.getLogger(__name__)
 _MIGRATION_LOCK = 0x65737361  # "essa"
 #: The first half of every ``exclusive`` lock key, so they never meet other users' locks.
 _LOCK_SPACE = 0x6573
+_COMMAND_TIMEOUT = 60.0  # a statement taking longer is treated as a lost server
 _LOCK_POLL = 0.25  # seconds between tries for a lock another process holds
 _RETRIES = 5  # a deadlock or serialisation failure is retried; more in a row is a bug
 _LEDGER = "essay_bot_schema"
@@ -121,7 +122,7 @@ class PostgresDatabase:
                 min_size=pool_size,
                 max_size=pool_size,
                 timeout=connect_timeout,
-                command_timeout=connect_timeout,
+                command_timeout=_COMMAND_TIMEOUT,
             )
         except _UNREACHABLE as exc:
             raise StorageError(
@@ -160,7 +161,10 @@ class PostgresDatabase:
         """Wait for operations under way, then close every connection."""
         self._closing = True
         if self._lock_conn is not None:
-            await self._lock_conn.close()
+            try:
+                await self._lock_conn.close()
+            except _UNREACHABLE as exc:
+                log.warning("closing the lock connection failed: %s", exc)
         try:
             await asyncio.wait_for(self._pool.close(), timeout=10)
         except TimeoutError:
