@@ -92,9 +92,9 @@ def proposals() -> list[str]:
 
 
 async def answer(fake: FakeDiscord, record: Interaction) -> int | None:
-    """The prompt number the member was shown, or None if no answer came."""
+    """The prompt number the member was shown, or None if no answer came in time."""
     try:
-        message = await final_message(fake, record, within=15)
+        message = await final_message(fake, record, within=fake.callback_deadline + 3)
     except TimeoutError:
         return None
     found = ADDED.search(message.get("content") or "")
