@@ -183,8 +183,18 @@ class PromptStore:
         return cls(await open_database(target, busy_timeout=busy_timeout, migrations=migrations))
 
     async def close(self) -> None:
-        """Finish writes under way, then close; later calls fail with ``StorageError``."""
+        """Finish writes under way, then close; later calls fail with ``StorageError``.
+
+        Closing twice is harmless, so every owner (the bot, a test fixture) may close.
+        """
         await self.db.close()
+
+    async def durability(self) -> dict[str, str]:
+        """What "confirmed means on disk" rests on, as the live database reports it now.
+
+        A crash test cannot see a missing fsync, so the test suite asks the database.
+        """
+        return await self.db.durability()
 
     # -- writes --
 

@@ -85,6 +85,23 @@ async def test_open_creates_the_folder_and_the_latest_schema_in_wal_mode(tmp_pat
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
 
+async def test_every_write_is_on_disk_before_it_is_confirmed(
+    store: PromptStore, db_target: Target
+) -> None:
+    """SQLite: WAL with synchronous=FULL; PostgreSQL: fsync and synchronous_commit on. A
+    commit then returns after its fsync, so a confirmed prompt survives a power cut. A
+    crash test cannot see a missing fsync, so this asks the live database what it does."""
+    await add(store, "A", "a write to make the connection do real work")
+    expected = (
+        {"journal_mode": "wal", "synchronous": "FULL"}
+        if isinstance(db_target, Path)
+        else {"fsync": "on", "synchronous_commit": "on"}
+    )
+    assert await store.durability() == expected
+    await store.close()
+    await store.close()  # a second close is harmless
+
+
 async def test_numbers_are_per_server_start_at_one_and_are_never_reused(
     store: PromptStore,
 ) -> None:

@@ -88,7 +88,11 @@ class Database(Protocol):
         block or with the process, so a crash never leaves it held.
         """
 
-    async def close(self) -> None: ...
+    async def durability(self) -> dict[str, str]:
+        """The settings that make a commit durable, as the database reports them now."""
+
+    async def close(self) -> None:
+        """Finish what is under way, then close; closing twice is harmless."""
 
 
 # --- migrations --------------------------------------------------------------------------

@@ -157,8 +157,17 @@ class PostgresDatabase:
         log.info("prompt database %s ready (PostgreSQL, schema version %d)", where, len(steps))
         return cls(pool, url, where, len(steps), lock_wait)
 
+    async def durability(self) -> dict[str, str]:
+        """``fsync`` and ``synchronous_commit``: "on" for both means a commit is on disk."""
+        rows = await self.fetch(
+            "SELECT name, setting FROM pg_settings WHERE name IN ('fsync', 'synchronous_commit')"
+        )
+        return {str(r[0]): str(r[1]) for r in rows}
+
     async def close(self) -> None:
         """Wait for operations under way, then close every connection."""
+        if self._closing:
+            return
         self._closing = True
         if self._lock_conn is not None:
             try:

@@ -102,6 +102,7 @@ class SqliteDatabase:
         self._pending: list[_Job] = []
         self._flusher: asyncio.Task[None] | None = None
         self._closing = False
+        self._closed = False
         self._locks: dict[tuple[int, int], asyncio.Lock] = {}
 
     @property
@@ -146,7 +147,7 @@ class SqliteDatabase:
             await _close_quietly(writer, reader)
             if _is_bug(exc):
                 raise
-            log.error("cannot open prompt database %s: %s", path, exc)
+            log.debug("cannot open prompt database %s: %s", path, exc)  # the caller reports
             raise _storage_error(exc, path) from exc
         except BaseException:
             await _close_quietly(writer, reader)
@@ -156,7 +157,9 @@ class SqliteDatabase:
 
     async def close(self) -> None:
         """Finish queued writes, then close; later calls fail with ``StorageError``."""
-        self._closing = True
+        if self._closed:
+            return
+        self._closed = self._closing = True
         if self._flusher is not None:
             await asyncio.shield(self._flusher)
         try:
@@ -164,6 +167,16 @@ class SqliteDatabase:
         except sqlite3.Error as exc:
             log.warning("PRAGMA optimize failed on close: %s", exc)
         await _close_quietly(self._reader, self._writer)
+
+    async def durability(self) -> dict[str, str]:
+        """The writing connection's journal mode and sync level, as SQLite reports them now.
+
+        "Confirmed means on disk" rests on WAL with ``synchronous=FULL``.
+        """
+        (mode,) = await self._writer.execute_fetchall("PRAGMA journal_mode")
+        (level,) = await self._writer.execute_fetchall("PRAGMA synchronous")
+        names = {0: "OFF", 1: "NORMAL", 2: "FULL", 3: "EXTRA"}
+        return {"journal_mode": str(mode[0]).lower(), "synchronous": names[int(level[0])]}
 
     # -- the Database interface --
 
@@ -279,6 +292,9 @@ class SqliteDatabase:
 
 
 async def _connect(path: Path, busy_timeout: float) -> aiosqlite.Connection:
+    # When aiosqlite cannot open the file, its worker thread outlives the event loop and
+    # dies with a traceback at exit; opening once here first makes that failure clean.
+    await asyncio.to_thread(_open_once, path, busy_timeout)
     # isolation_level=None: we issue BEGIN/COMMIT ourselves, the sqlite3 module never does.
     conn = await aiosqlite.connect(path, timeout=busy_timeout, isolation_level=None)
     conn.row_factory = sqlite3.Row
@@ -292,6 +308,10 @@ async def _connect(path: Path, busy_timeout: float) -> aiosqlite.Connection:
         await conn.close()
         raise
     return conn
+
+
+def _open_once(path: Path, busy_timeout: float) -> None:
+    sqlite3.connect(path, timeout=busy_timeout).close()
 
 
 async def _migrate(conn: aiosqlite.Connection, path: Path, steps: Sequence[Migration]) -> None:
