@@ -88,6 +88,14 @@ class Database(Protocol):
         block or with the process, so a crash never leaves it held.
         """
 
+    async def notify(self, channel: str) -> None:
+        """Tell every process on this database (subscribed to ``channel``) that it changed."""
+
+    async def subscribe(
+        self, channel: str, callback: Callable[[], None]
+    ) -> Callable[[], Awaitable[None]]:
+        """Call ``callback`` whenever any process notifies ``channel``; returns the undo."""
+
     async def durability(self) -> dict[str, str]:
         """The settings that make a commit durable, as the database reports them now."""
 

@@ -224,6 +224,34 @@ class PostgresDatabase:
                 ) from exc
         raise AssertionError("unreachable")  # pragma: no cover
 
+    async def notify(self, channel: str) -> None:
+        """``NOTIFY``: delivered to every listening process once the change is committed."""
+        await self.fetch("SELECT pg_notify(?, '')", (channel,))
+
+    async def subscribe(
+        self, channel: str, callback: Callable[[], None]
+    ) -> Callable[[], Awaitable[None]]:
+        """``LISTEN`` on a connection of its own, kept for as long as the subscription."""
+        self._check_open()
+        try:
+            conn = await asyncpg.connect(self._url)
+        except _UNREACHABLE as exc:
+            raise _unreachable(exc) from exc
+
+        def heard(*_: object) -> None:
+            callback()
+
+        await conn.add_listener(channel, heard)
+        conn.add_termination_listener(
+            lambda _: log.warning("stopped hearing %s: the connection was lost", channel)
+        )
+
+        async def undo() -> None:
+            if not conn.is_closed():
+                await conn.close()
+
+        return undo
+
     async def write(self, sql: str, params: Sequence[Any] = ()) -> Rows:
         """A single statement needs no BEGIN/COMMIT: PostgreSQL commits it on its own."""
         return await self.transact(lambda tx: tx.fetch(sql, params), single=True)

@@ -205,6 +205,17 @@ class SqliteDatabase:
             self._flusher = asyncio.create_task(self._flush())
         return await future
 
+    async def notify(self, channel: str) -> None:
+        """One bot process per file: the process that changed something knows it already."""
+
+    async def subscribe(
+        self, channel: str, callback: Callable[[], None]
+    ) -> Callable[[], Awaitable[None]]:
+        async def undo() -> None:
+            return None
+
+        return undo
+
     async def write(self, sql: str, params: Sequence[Any] = ()) -> Rows:
         return await self.transact(lambda tx: tx.fetch(sql, params))
 

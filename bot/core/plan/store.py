@@ -8,7 +8,7 @@ with several processes changes that one statement.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
@@ -19,6 +19,9 @@ from bot.core.plan.model import Plan, PlanState, Session
 from bot.core.plan.times import Every
 from bot.core.prompt_store import PromptStore
 from bot.core.shards import ShardRange
+
+#: What processes sharing a database hear when a plan's schedule changes.
+PLANS_CHANGED = "essay_bot_plans"
 
 _PLAN_COLUMNS = (
     "id, guild, document, channel, every, day, at_local, timezone, start_date, per_session, "
@@ -109,6 +112,14 @@ class PlanStore:
         clause, params = self._shards.sql("p.guild")
         return f" AND {clause}", params
 
+    async def on_change(self, callback: Callable[[], None]) -> Callable[[], Awaitable[None]]:
+        """Call ``callback`` when any process changes a schedule; returns the undo.
+
+        A process learns of its own changes directly; this is for the others on the same
+        database (a plan set with the command line while the bot runs, say).
+        """
+        return await self._db.db.subscribe(PLANS_CHANGED, callback)
+
     def hold(self, plan_id: int, number: int) -> AbstractAsyncContextManager[bool]:
         """Keep every other process off this session from claim to record.
 
@@ -160,7 +171,9 @@ class PlanStore:
             )
             return plan_id
 
-        return await self._db.transact(op)
+        result = await self._db.transact(op)
+        await self._db.db.notify(PLANS_CHANGED)
+        return result
 
     async def current_plan(self, guild: str) -> Plan | None:
         """The live plan (running or paused), else the last stopped one, else ``None``."""
@@ -203,7 +216,9 @@ class PlanStore:
             )
             return bool(rows)
 
-        return await self._db.transact(op)
+        result = await self._db.transact(op)
+        await self._db.db.notify(PLANS_CHANGED)
+        return result
 
     async def resume(
         self, plan_id: int, moves: Sequence[tuple[int, datetime]], now: datetime
@@ -225,7 +240,9 @@ class PlanStore:
             )
             return True
 
-        return await self._db.transact(op)
+        result = await self._db.transact(op)
+        await self._db.db.notify(PLANS_CHANGED)
+        return result
 
     async def skip_next(self, plan_id: int) -> Session | None:
         """Mark the first pending session skipped; ``None`` if none is left."""
@@ -239,7 +256,9 @@ class PlanStore:
             )
             return _session(next(iter(rows))) if rows else None
 
-        return await self._db.transact(op)
+        result = await self._db.transact(op)
+        await self._db.db.notify(PLANS_CHANGED)
+        return result
 
     async def set_problem(self, plan_id: int, problem: str | None) -> None:
         async def op(conn: Tx) -> None:

@@ -61,9 +61,12 @@ class PlanCog(commands.Cog):
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(ReadButton)
+        # another process on the same database may change a schedule this one serves
+        self._unhear = await self.services.plans.store.on_change(self.timer.wake)
         self.timer.start()
 
     async def cog_unload(self) -> None:
+        await self._unhear()
         await self.timer.stop()
         self.bot.remove_dynamic_items(ReadButton)
 

@@ -113,3 +113,16 @@ async def test_shard_scoping_is_the_same_sql_on_both_backends(
         assert due == {
             guild(n) for n in range(SERVERS) if shard_of(n << 22, shards.count) in shards.ids
         }
+
+
+async def test_a_schedule_changed_by_one_process_wakes_the_others(
+    stores: list[PromptStore], index: SearchIndex
+) -> None:
+    heard = asyncio.Event()
+    listener = service(stores[1], index, None)
+    undo = await listener.store.on_change(heard.set)
+    try:
+        await plan_everywhere(service(stores[0], index, None))
+        await asyncio.wait_for(heard.wait(), timeout=5)
+    finally:
+        await undo()
