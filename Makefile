@@ -1,5 +1,6 @@
 # The venv is rebuilt whenever pyproject.toml changes, so a fresh clone and a
 # stale checkout both need nothing but Python 3.11 and make.
+# `make help` lists the targets: each one's `## ` comment is its line there.
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
@@ -10,7 +11,8 @@ MIN_VENV := .venv-min
 MIN_STAMP := $(MIN_VENV)/.installed
 DISCORD_TESTS := tests/exts tests/fakediscord tests/test_app.py tests/e2e
 
-.PHONY: run test test-min lint typecheck unit bench console clean
+.DEFAULT_GOAL := run
+.PHONY: help run test test-min lint typecheck unit bench console clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "error: $(PYTHON) not found; install Python 3.11"; exit 2; }
@@ -27,29 +29,32 @@ $(MIN_STAMP): pyproject.toml .ci/floors.py
 	$(MIN_VENV)/bin/python -m pip install --quiet --no-deps -e .
 	@touch $(MIN_STAMP)
 
-run: $(STAMP)
+help: ## list the targets
+	@awk -F ':.*## ' '/^[a-z][a-z-]*:.*## / { printf "  make %-10s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
+
+run: $(STAMP) ## start the bot (DISCORD_TOKEN from .env); without one, offer the console
 	$(BIN)/python -m bot $(ARGS)
 
-console: $(STAMP)
-	$(BIN)/python -m bot console
+console: $(STAMP) ## try the commands offline, in this terminal (ARGS="--moderator" for more rights)
+	$(BIN)/python -m bot console $(ARGS)
 
-lint: $(STAMP)
+lint: $(STAMP) ## ruff: lint and format check
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-typecheck: $(STAMP)
+typecheck: $(STAMP) ## mypy --strict
 	$(BIN)/mypy
 
-unit: $(STAMP)
-	$(BIN)/python -m pytest
+unit: $(STAMP) ## the test suite (one test: make unit ARGS="tests/cli/test_run.py -k dns")
+	$(BIN)/python -m pytest $(ARGS)
 
-test: lint typecheck unit
+test: lint typecheck unit ## lint, type checks and the whole test suite
 
-test-min: $(MIN_STAMP)
+test-min: $(MIN_STAMP) ## the Discord tests against the lowest versions pyproject allows
 	$(MIN_VENV)/bin/python -m pytest -p no:cacheprovider $(DISCORD_TESTS)
 
-bench: $(STAMP)
+bench: $(STAMP) ## the figures the issues name, each beside its target
 	$(BIN)/python -m tests.bench
 
-clean:
+clean: ## remove the venvs and the tools' caches
 	rm -rf $(VENV) $(MIN_VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis

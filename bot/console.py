@@ -2,7 +2,9 @@
 
 It calls the very functions the cogs call (``quote_reply``, ``section_reply``,
 ``add_reply``, …) and prints the embeds they build, so what you read here is what
-Discord would show. Buttons become numbered choices.
+Discord would show. Buttons become numbered choices; attached files are saved in a
+folder the console names. The commands are those of ``bot.commands.SPECS``, each
+with its handler in ``COMMANDS``.
 """
 
 from __future__ import annotations
@@ -10,17 +12,21 @@ from __future__ import annotations
 import logging
 import re
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TextIO
 
 import discord
 
-from bot.core.errors import InvalidInput, UserError
+from bot.commands import SPECS, CommandSpec
+from bot.core.errors import Forbidden, InvalidInput, UserError
+from bot.core.plan.service import sections_per_session
 from bot.exts.about import about_reply
 from bot.exts.plan import actions as plan
 from bot.exts.prompts import (
     add_reply,
+    as_member,
     export_reply,
     list_reply,
     random_reply,
@@ -32,54 +38,93 @@ from bot.exts.search import search_reply
 from bot.exts.sections import section_reply
 from bot.services import Caller, Services
 from bot.ui.errors import describe
-from bot.ui.render import Reply, Screen
-from bot.ui.spoilers import Guard, guard_for
+from bot.ui.render import Attachment, Reply, Screen
+from bot.ui.spoilers import guard_for
 
 log = logging.getLogger(__name__)
 
-HELP = """\
-Commands (as on Discord; options as name: value):
-  /quote QUERY [speaker: NAME]      /section NAME       /search QUERY      /about
-  /prompt add TEXT [section: S]     /prompt random [section: S]
-  /prompt list [section: S] [author: ID] [all: yes]
-  /prompt remove NUMBER             /prompt restore NUMBER      /prompt export
-  /plan show    /plan due AT (ISO-8601)
-  /plan set CHANNEL every: day|weekday|week [day: mon..sun] at: HH:MM tz: ZONE
-            [start: YYYY-MM-DD] [per_session: N] [essay: ID]
-  /plan pause   /plan resume   /plan skip   /plan stop   /plan guard on|off
-Under a reply with buttons, type a button's number to press it.  /help  /quit"""
+Handler = Callable[[Services, Caller, dict[str, str]], Awaitable[Reply]]
 
 
 @dataclass(frozen=True, slots=True)
-class Spec:
-    first: str | None  # the option filled by text before any "name:"
-    options: tuple[str, ...]
+class Command:
+    """A command of ``bot.commands.SPECS`` and the reply function that answers it here."""
+
+    spec: CommandSpec
+    run: Handler
 
 
-SPECS: dict[str, Spec] = {
-    "quote": Spec("query", ("speaker",)),
-    "section": Spec("name", ()),
-    "search": Spec("query", ()),
-    "about": Spec(None, ()),
-    "prompt add": Spec("text", ("section",)),
-    "prompt random": Spec("section", ()),
-    "prompt list": Spec("section", ("author", "all")),
-    "prompt remove": Spec("number", ()),
-    "prompt restore": Spec("number", ()),
-    "prompt export": Spec(None, ()),
-    "plan show": Spec(None, ()),
-    "plan due": Spec("at", ()),
-    "plan set": Spec("channel", ("every", "day", "at", "tz", "start", "per_session", "essay")),
-    "plan pause": Spec(None, ()),
-    "plan resume": Spec(None, ()),
-    "plan skip": Spec(None, ()),
-    "plan stop": Spec(None, ()),
-    "plan guard": Spec("on", ()),
+# Look-ups answer behind the server's spoiler guard, as on Discord.
+
+
+async def _quote(s: Services, c: Caller, v: dict[str, str]) -> Reply:
+    guard = await guard_for(s, c.guild)
+    return quote_reply(s, _need(v, "query"), v.get("speaker"), guard)
+
+
+async def _section(s: Services, c: Caller, v: dict[str, str]) -> Reply:
+    return section_reply(s, _need(v, "name"), await guard_for(s, c.guild))
+
+
+async def _search(s: Services, c: Caller, v: dict[str, str]) -> Reply:
+    return search_reply(s, _need(v, "query"), await guard_for(s, c.guild))
+
+
+def _plan_set(s: Services, c: Caller, v: dict[str, str]) -> Awaitable[Reply]:
+    return plan.start_reply(
+        s,
+        c,
+        channel=_need(v, "channel").removeprefix("<#").removesuffix(">"),
+        every=_need(v, "every"),
+        at=_need(v, "at"),
+        tz=_need(v, "tz"),
+        day=v.get("day"),
+        start=v.get("start"),
+        per_session=sections_per_session(v.get("per-session")),
+        essay=v.get("essay"),
+    )
+
+
+def _about(s: Services, c: Caller, v: dict[str, str]) -> Awaitable[Reply]:
+    return _now(about_reply(s))
+
+
+def _prompt_list(s: Services, c: Caller, v: dict[str, str]) -> Awaitable[Reply]:
+    everything = v.get("all", "").lower() in ("yes", "true", "1")
+    return list_reply(s, c, v.get("section"), v.get("author"), include_removed=everything)
+
+
+_HANDLERS: dict[str, Handler] = {
+    "quote": _quote,
+    "section": _section,
+    "search": _search,
+    "about": _about,
+    "prompt add": lambda s, c, v: add_reply(s, c, _need(v, "text"), v.get("section")),
+    "prompt random": lambda s, c, v: random_reply(s, c, v.get("section")),
+    "prompt list": _prompt_list,
+    "prompt remove": lambda s, c, v: remove_reply(s, as_member(c), _number(v)),
+    "prompt restore": lambda s, c, v: restore_reply(s, as_member(c), _number(v)),
+    "prompts-admin remove": lambda s, c, v: remove_reply(s, _moderator(c), _number(v)),
+    "prompts-admin restore": lambda s, c, v: restore_reply(s, _moderator(c), _number(v)),
+    "prompts-admin export": lambda s, c, v: export_reply(s, _moderator(c)),
+    "plan show": lambda s, c, v: plan.show_reply(s, c),
+    "plan due": lambda s, c, v: plan.due_at_reply(s, c, _need(v, "at")),
+    "plan set": _plan_set,
+    "plan pause": lambda s, c, v: plan.pause_reply(s, c),
+    "plan resume": lambda s, c, v: plan.resume_reply(s, c),
+    "plan skip": lambda s, c, v: plan.skip_reply(s, c),
+    "plan stop": lambda s, c, v: plan.stop_reply(s, c),
+    "plan guard": lambda s, c, v: plan.guard_reply(s, c, _switch(_need(v, "on"))),
 }
-GROUPS = {
-    "prompt": "Which /prompt? add, random, list, remove, restore or export.",
-    "plan": "Which /plan? show, due, set, pause, resume, skip, stop or guard.",
-}
+#: Every command of the registry, in its order, with the handler that answers it here.
+COMMANDS: dict[str, Command] = {name: Command(SPECS[name], _HANDLERS[name]) for name in SPECS}
+GROUPS = sorted({name.split()[0] for name in COMMANDS if " " in name})
+
+HELP = (
+    "Commands (as on Discord; options as name: value):\n"
+    + "\n".join(f"  {command.spec.usage()}" for command in COMMANDS.values())
+    + "\nUnder a reply with buttons, type a button's number to press it.  /help  /quit"
+)
 
 
 def parse(line: str) -> tuple[str, dict[str, str]]:
@@ -91,14 +136,16 @@ def parse(line: str) -> tuple[str, dict[str, str]]:
     name = words[0].lower()
     rest = body[len(words[0]) :].strip()
     if name in GROUPS:
+        actions = ", ".join(n.split()[1] for n in COMMANDS if n.startswith(f"{name} "))
         if len(words) < 2:
-            raise InvalidInput(GROUPS[name])
+            raise InvalidInput(f"Which /{name}? {actions}.")
         name = f"{name} {words[1].lower()}"
         rest = rest[len(words[1]) :].strip()
-    spec = SPECS.get(name)
-    if spec is None:
+    command = COMMANDS.get(name)
+    if command is None:
         raise InvalidInput(f"Unknown command /{name}. /help lists them.")
-    names = ((spec.first,) if spec.first else ()) + spec.options
+    spec = command.spec
+    names = tuple(option.name for option in spec.all_options)
     marker = re.compile(r"(?:^|\s)(" + "|".join(map(re.escape, names)) + r"):") if names else None
     values: dict[str, str] = {}
     pieces = marker.split(rest) if marker else [rest]
@@ -106,14 +153,15 @@ def parse(line: str) -> tuple[str, dict[str, str]]:
     if head:
         if spec.first is None:
             raise InvalidInput(f"/{name} takes no text.")
-        values[spec.first] = head
+        values[spec.first.name] = head
     for key, value in zip(pieces[1::2], pieces[2::2], strict=True):
         values[key] = value.strip()
     return name, values
 
 
-def render(reply: Reply) -> str:
-    """A reply as plain text: content, embed, attachments, buttons."""
+def render(reply: Reply, files: Sequence[str] | None = None) -> str:
+    """A reply as plain text: content, embed, attachments (or ``files``: what became of them),
+    buttons."""
     lines: list[str] = []
     if reply.ephemeral:
         lines.append("(only you can see this)")
@@ -122,8 +170,11 @@ def render(reply: Reply) -> str:
     embed = reply.current_embed()
     if embed is not None:
         lines.extend(render_embed(embed))
-    for attachment in reply.files:
-        lines.append(f"[attachment {attachment.filename}, {len(attachment.data)} bytes]")
+    if files is not None:
+        lines.extend(files)
+    else:
+        for attachment in reply.files:
+            lines.append(f"[attachment {attachment.filename}, {len(attachment.data)} bytes]")
     if reply.thread_name:
         lines.append(f"[a thread opens on this message: {reply.thread_name}]")
     if reply.screen is not None:
@@ -158,55 +209,23 @@ def render_buttons(screen: Screen) -> str:
 class Console:
     """One person's session: the same replies as Discord, printed."""
 
-    def __init__(self, services: Services, caller: Caller, out: TextIO = sys.stdout) -> None:
+    def __init__(
+        self,
+        services: Services,
+        caller: Caller,
+        *,
+        exports: Path,
+        out: TextIO = sys.stdout,
+    ) -> None:
         self.services = services
         self.caller = caller
         self.out = out
+        self.exports = exports  # where a reply's files (the export's CSV and JSON) are saved
         self.screen: Screen | None = None
 
     async def reply_to(self, line: str) -> Reply:
         name, values = parse(line)
-        s, c = self.services, self.caller
-        handlers: dict[str, Callable[[], Awaitable[Reply]]] = {
-            "quote": _guarded(
-                s, c, lambda g: quote_reply(s, _need(values, "query"), values.get("speaker"), g)
-            ),
-            "section": _guarded(s, c, lambda g: section_reply(s, _need(values, "name"), g)),
-            "search": _guarded(s, c, lambda g: search_reply(s, _need(values, "query"), g)),
-            "about": _now(lambda: about_reply(s)),
-            "prompt add": lambda: add_reply(s, c, _need(values, "text"), values.get("section")),
-            "prompt random": lambda: random_reply(s, c, values.get("section")),
-            "prompt list": lambda: list_reply(
-                s,
-                c,
-                values.get("section"),
-                values.get("author"),
-                include_removed=values.get("all", "").lower() in ("yes", "true", "1"),
-            ),
-            "prompt remove": lambda: remove_reply(s, c, _number(values)),
-            "prompt restore": lambda: restore_reply(s, c, _number(values)),
-            "prompt export": lambda: export_reply(s, c),
-            "plan show": lambda: plan.show_reply(s, c),
-            "plan due": lambda: plan.due_at_reply(s, c, _need(values, "at")),
-            "plan set": lambda: plan.start_reply(
-                s,
-                c,
-                channel=_need(values, "channel").removeprefix("<#").removesuffix(">"),
-                every=_need(values, "every"),
-                at=_need(values, "at"),
-                tz=_need(values, "tz"),
-                day=values.get("day"),
-                start=values.get("start"),
-                per_session=_count(values.get("per_session", "1")),
-                essay=values.get("essay"),
-            ),
-            "plan pause": lambda: plan.pause_reply(s, c),
-            "plan resume": lambda: plan.resume_reply(s, c),
-            "plan skip": lambda: plan.skip_reply(s, c),
-            "plan stop": lambda: plan.stop_reply(s, c),
-            "plan guard": lambda: plan.guard_reply(s, c, _switch(_need(values, "on"))),
-        }
-        return await handlers[name]()
+        return await COMMANDS[name].run(self.services, self.caller, values)
 
     async def handle(self, line: str) -> bool:
         """Act on one line; ``False`` when the session should end."""
@@ -247,28 +266,43 @@ class Console:
     def show(self, reply: Reply) -> None:
         if reply.screen is not None:
             self.screen = reply.screen
-        self.print(render(reply))
+        self.print(render(reply, self.save(reply.files) if reply.files else None))
+
+    def save(self, files: Sequence[Attachment]) -> list[str]:
+        """Write what Discord would attach into the exports folder; one line per file."""
+        lines: list[str] = []
+        for attachment in files:
+            path = (self.exports / attachment.filename).resolve()
+            try:
+                self.exports.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(attachment.data)
+            except OSError as exc:
+                lines.append(f"[could not save {path}: {exc.strerror or exc}]")
+            else:
+                lines.append(f"[saved {path}, {len(attachment.data)} bytes]")
+        return lines
 
     def print(self, text: str) -> None:
         print(text, file=self.out, flush=True)
 
 
-def _now(make: Callable[[], Reply]) -> Callable[[], Awaitable[Reply]]:
-    async def run() -> Reply:
-        return make()
-
-    return run
+async def _now(reply: Reply) -> Reply:
+    """A reply built synchronously, as an awaitable like the prompt commands' replies."""
+    return reply
 
 
-def _guarded(
-    services: Services, caller: Caller, make: Callable[[Guard | None], Reply]
-) -> Callable[[], Awaitable[Reply]]:
-    """A look-up answered behind the server's spoiler guard, as on Discord."""
+def _moderator(caller: Caller) -> Caller:
+    """``/prompts-admin`` as Discord has it: for members with Manage Messages only."""
+    if not caller.can_moderate:
+        raise Forbidden("/prompts-admin is for moderators: start the console with --moderator.")
+    return caller
 
-    async def run() -> Reply:
-        return make(await guard_for(services, caller.guild))
 
-    return run
+def _switch(raw: str) -> bool:
+    value = raw.strip().lower()
+    if value not in ("on", "off"):
+        raise InvalidInput("Say on or off, e.g. /plan guard off.")
+    return value == "on"
 
 
 def _need(values: dict[str, str], name: str) -> str:
@@ -283,16 +317,3 @@ def _number(values: dict[str, str]) -> int:
     if not raw.isdigit():
         raise InvalidInput("Give the prompt's number, e.g. /prompt remove 3.")
     return int(raw)
-
-
-def _count(raw: str) -> int:
-    if not raw.strip().isdigit():
-        raise InvalidInput(f"per_session is a number of sections, like 2; got {raw!r}.")
-    return int(raw.strip())
-
-
-def _switch(raw: str) -> bool:
-    value = raw.strip().lower()
-    if value not in ("on", "off"):
-        raise InvalidInput("Say on or off, e.g. /plan guard off.")
-    return value == "on"

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-from bot.app import Closer
 from bot.core.library import load_library
+from bot.core.model import SeedProblem
 from bot.core.plan.service import PlanService
 from bot.core.plan.store import PlanStore
 from bot.core.prompts import PromptService, PromptStore, load_builtin_prompts
@@ -13,16 +16,34 @@ from bot.core.search import SearchIndex
 from bot.services import Services
 from bot.settings import Settings
 
+if TYPE_CHECKING:  # the one-shot CLI commands import this module: no discord.py for them
+    from bot.app import Closer
+
 log = logging.getLogger(__name__)
+
+
+class StartupError(Exception):
+    """The bot or the console cannot start; the message is one line for the operator."""
+
+
+def no_essays(seeds_dir: Path, problems: Sequence[SeedProblem]) -> str:
+    """One line for an empty library: where we looked and why nothing loaded."""
+    folder = str(seeds_dir)
+    why = "; ".join(p.reason if p.path == folder else str(p) for p in problems)
+    return f"no essay could be loaded from {seeds_dir} ({why or 'nothing found'}); check SEEDS_DIR"
 
 
 async def open_services(settings: Settings) -> tuple[Services, Closer]:
     """The index (from the seeds) and the prompt service (database opened and migrated).
 
-    Seed problems are logged and skipped, so one bad file never keeps the bot down;
-    an unusable database raises ``StorageError`` with a message fit for the operator.
+    Seed problems are logged once each and skipped, so one bad file never keeps the
+    bot down; no essay at all raises ``StartupError``, since a bot with nothing to
+    quote would only answer every command with "not found". An unusable database
+    raises ``StorageError`` with a message fit for the operator.
     """
     library = load_library(settings.seeds_dir)
+    if not library.documents:
+        raise StartupError(no_essays(settings.seeds_dir, library.problems))
     for problem in library.problems:
         log.warning("seed problem: %s", problem)
     index = SearchIndex.build(library)

@@ -42,6 +42,8 @@ class SettingsError(ValueError):
 
 
 _LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+#: Seconds to wait for Discord to answer at start-up before saying it cannot be reached.
+DEFAULT_DISCORD_TIMEOUT = 20.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,8 +55,12 @@ class Settings:
     log_level: str
     #: ``postgresql://…``: share one PostgreSQL database between processes (else SQLite)
     database_url: SecretStr | None = None
-    #: the shards this process runs (``SHARD_COUNT``/``SHARD_IDS``); None: discord.py decides
-    shards: ShardRange | None = None
+    #: the bot's total shards and the ones this process runs; None: discord.py decides
+    shard_count: int | None = None
+    shard_ids: tuple[int, ...] | None = None
+    #: Another Discord API (e.g. the fake Discord of the end-to-end tests); ``None``: the real one.
+    discord_api_base: str | None = None
+    discord_timeout: float = DEFAULT_DISCORD_TIMEOUT
 
     @classmethod
     def load(
@@ -94,8 +100,18 @@ class Settings:
             seeds_dir=Path(get("SEEDS_DIR", "seeds")),
             log_level=level,
             database_url=SecretStr(url) if url else None,
-            shards=shards,
+            shard_count=shards.count if shards else None,
+            shard_ids=shards.ids if shards else None,
+            discord_api_base=_api_base(get("DISCORD_API_BASE")),
+            discord_timeout=_seconds("DISCORD_TIMEOUT", get("DISCORD_TIMEOUT")),
         )
+
+    @property
+    def shards(self) -> ShardRange | None:
+        """This process's shards, when ``SHARD_COUNT`` is set."""
+        if self.shard_count is None:
+            return None
+        return ShardRange(self.shard_count, self.shard_ids or tuple(range(self.shard_count)))
 
     @property
     def database(self) -> Path | str:
@@ -107,3 +123,23 @@ class Settings:
     @property
     def log_level_number(self) -> int:
         return logging.getLevelNamesMapping()[self.log_level]
+
+
+def _api_base(raw: str) -> str | None:
+    if not raw:
+        return None
+    if not raw.startswith(("http://", "https://")):
+        raise SettingsError(f"DISCORD_API_BASE must be an http(s) URL, got {raw!r}")
+    return raw.rstrip("/")
+
+
+def _seconds(name: str, raw: str) -> float:
+    if not raw:
+        return DEFAULT_DISCORD_TIMEOUT
+    try:
+        value = float(raw)
+    except ValueError:
+        value = 0.0
+    if not 0 < value <= 600:
+        raise SettingsError(f"{name} must be a number of seconds (0-600), got {raw!r}")
+    return value

@@ -17,6 +17,7 @@ from tests.fakediscord import FakeDiscord
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
+ROUND_TRIP = 0.08  # seconds: an ordinary connection to Discord
 
 
 @pytest.fixture(scope="session")
@@ -33,8 +34,12 @@ def essay(library: Library) -> Document:
 
 @pytest.fixture
 async def fake() -> AsyncIterator[FakeDiscord]:
-    """The one fake Discord (REST and gateway on 127.0.0.1), for a test of its own."""
-    async with FakeDiscord() as fake:
+    """The one fake Discord (REST and gateway on 127.0.0.1), for a test of its own.
+
+    An ordinary round trip away, as Discord is: what the bot does while its
+    requests are on their way is part of what the tests see.
+    """
+    async with FakeDiscord(round_trip=ROUND_TRIP) as fake:
         yield fake
 
 

@@ -25,7 +25,7 @@ def console_for(services: Services, *, moderator: bool) -> tuple[Console, io.Str
     caller = Caller(
         user="7", guild="1", channel=None, can_moderate=moderator, can_manage_guild=moderator
     )
-    return Console(services, caller, out=out), out
+    return Console(services, caller, out=out, exports=Path("unused-exports")), out
 
 
 def test_plan_set_parses_its_options() -> None:
@@ -37,7 +37,7 @@ def test_plan_set_parses_its_options() -> None:
 
 async def test_a_moderator_runs_the_plan_from_the_console(services: Services) -> None:
     console, out = console_for(services, moderator=True)
-    await console.handle("/plan set 55 every: day at: 19:00 tz: Europe/Paris per_session: 2")
+    await console.handle("/plan set 55 every: day at: 19:00 tz: Europe/Paris per-session: 2")
     text = out.getvalue()
     assert "Reading plan started: " in text
     assert "every day at 19:00 (Europe/Paris) in <#55>" in text
@@ -74,6 +74,6 @@ async def test_members_see_the_plan_but_cannot_change_it(services: Services) -> 
         await member.handle(line)
     assert out.getvalue().count("Only moderators (Manage Server)") == 4
     await moderator.handle("/plan set 1 every: day at: 1:00 tz: Paris")
-    await moderator.handle("/plan set 1 every: day at: 1:00 tz: UTC per_session: two")
+    await moderator.handle("/plan set 1 every: day at: 1:00 tz: UTC per-session: two")
     await member.handle("/plan show")
     assert out.getvalue().count("every weekday (Mon–Fri) at 08:00 (Asia/Tokyo)") == 2

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
-import os
 import sys
 import textwrap
 from collections.abc import Callable, Sequence
@@ -12,10 +10,22 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bot.core.errors import StorageError, UserError
+from bot.cli._output import FAILED, Failure, print_json
+from bot.commands import SPECS, add_cli_arguments
+from bot.core.errors import NotFound
 from bot.core.library import load_library
-from bot.core.model import Library
-from bot.core.search import PassageHit, QuoteHit, SearchIndex, SectionHit, validate_query
+from bot.core.model import Library, Section
+from bot.core.search import (
+    WEAK_MATCH,
+    PassageHit,
+    QuoteHit,
+    SearchIndex,
+    SectionHit,
+    validate_query,
+)
+from bot.core.text import quoted
+from bot.runtime import no_essays
+from bot.settings import Settings
 
 
 def add_parsers(sub: Any) -> None:
@@ -24,17 +34,16 @@ def add_parsers(sub: Any) -> None:
     _add_seeds_option(export)
     export.set_defaults(func=run_export)
 
-    quote = sub.add_parser("quote", help="find a quotation (spoken, pull quote or sentence)")
-    _add_search_options(quote)
-    quote.add_argument("--speaker", default=None, help="only quotes by this speaker (fuzzy)")
+    quote = _search_parser(sub, "quote")
     quote.set_defaults(func=run_quote)
 
-    section = sub.add_parser("section", help="find a section by number, title or content")
-    _add_search_options(section)
+    section = _search_parser(sub, "section")
+    section.add_argument(
+        "--paragraphs", action="store_true", help="print each section's paragraphs too"
+    )
     section.set_defaults(func=run_section)
 
-    search = sub.add_parser("search", help="find the paragraphs that best match")
-    _add_search_options(search)
+    search = _search_parser(sub, "search")
     search.set_defaults(func=run_search)
 
 
@@ -47,10 +56,11 @@ def _add_seeds_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _add_search_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "query", metavar="QUERY", nargs="+", help="words to look for (typos and all)"
-    )
+def _search_parser(sub: Any, name: str) -> argparse.ArgumentParser:
+    """The command's options from the registry, then what every search prints with."""
+    spec = SPECS[name]
+    parser: argparse.ArgumentParser = sub.add_parser(name, help=spec.help)
+    add_cli_arguments(parser, spec)
     parser.add_argument("--json", action="store_true", help="machine-readable output")
     parser.add_argument(
         "--guild",
@@ -64,23 +74,38 @@ def _add_search_options(parser: argparse.ArgumentParser) -> None:
         help="at most N results (default: 10 with --json, else 3)",
     )
     _add_seeds_option(parser)
+    return parser
 
 
-def load_for_cli(args: argparse.Namespace) -> Library:
+def seeds_dir(args: argparse.Namespace) -> Path:
+    """``--seeds``, else ``SEEDS_DIR`` from the settings (``.env`` plus the environment)."""
+    seeds: Path | None = args.seeds
+    return seeds if seeds is not None else Settings.load().seeds_dir
+
+
+def load_for_cli(seeds: Path) -> Library:
     """The library, with every seed problem reported on stderr (one line each)."""
-    seeds = args.seeds or Path(os.environ.get("SEEDS_DIR") or "seeds")
     library = load_library(seeds)
-    for problem in library.problems:
-        print(f"warning: {problem}", file=sys.stderr)
+    if library.documents:
+        for problem in library.problems:
+            print(f"warning: {problem}", file=sys.stderr)
     return library
 
 
+def require_essays(seeds: Path, library: Library) -> None:
+    """No essay at all is a failure, said once: why each file (or the folder) was refused."""
+    if not library.documents:
+        raise Failure(no_essays(seeds, library.problems), FAILED)
+
+
 def run_export(args: argparse.Namespace) -> int:
-    library = load_for_cli(args)
+    seeds = seeds_dir(args)
+    library = load_for_cli(seeds)
     if args.json:
-        json.dump(library.to_json(), sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
-        return 0 if library.documents else 1
+        print_json(library.to_json())
+    require_essays(seeds, library)
+    if args.json:
+        return 0
     for doc in library.documents:
         print(doc.title)
         if doc.subtitle:
@@ -96,55 +121,48 @@ def run_export(args: argparse.Namespace) -> int:
             who = quote.speaker or ("pull quote" if quote.kind == "pull" else "—")
             print(f"  [{quote.kind}] {who}: {quote.text}  (§ {quote.section} ¶ {quote.paragraph})")
         print()
-    return 0 if library.documents else 1
+    return 0
 
 
 Hit = QuoteHit | SectionHit | PassageHit
 
 
 def _run_search(
-    args: argparse.Namespace, find: Callable[[SearchIndex, str, int], Sequence[Hit]]
+    args: argparse.Namespace,
+    words: Sequence[str],
+    find: Callable[[SearchIndex, str, int], Sequence[Hit]],
+    what: str = "passage",
 ) -> int:
     """Shared shape of quote/section/search: validate, load, search, print.
 
     The query is checked before the essays are loaded, so a refused query
     answers at once (exit 2) and a missing library is a failure (exit 1).
+    Refusals from the index (``UserError``) reach ``main``, which prints them.
     """
     limit = args.limit if args.limit is not None else (10 if args.json else 3)
-    try:
-        query = validate_query(" ".join(args.query))
-    except UserError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    library = load_for_cli(args)
-    if not library.documents:
-        print("error: no essay could be loaded", file=sys.stderr)
-        return 1
+    query = validate_query(" ".join(words))
+    seeds = seeds_dir(args)
+    library = load_for_cli(seeds)
+    require_essays(seeds, library)
     index = SearchIndex.build(library)
-    try:
-        hits = find(index, query, limit)
-    except UserError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    try:
-        ahead = _ahead_marks(args, hits)
-    except UserError as exc:  # a bad --guild (exit 2) or an unusable database (exit 1)
-        print(f"error: {exc}", file=sys.stderr)
-        return 1 if isinstance(exc, StorageError) else 2
+    hits = find(index, query, limit)
+    ahead = _ahead_marks(args, hits)
     if args.json:
-        shown = [h.to_json() for h in hits]
+        shown = [_hit_json(hit, library, args) for hit in hits]
         for row, mark in zip(shown, ahead or (), strict=False):
             row["ahead"] = mark
-        json.dump(shown, sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
+        print_json(shown)
         return 0
     if not hits:
-        print(no_match_message(query, index.suggestions(query)))
+        print(no_match_message(query, index.suggestions(query), what))
         return 0
     several = len(library.documents) > 1
+    if any(isinstance(h, PassageHit) and not h.confident for h in hits):
+        print(WEAK_MATCH + "\n")
     marks = ahead or [False] * len(hits)
     texts = [
-        _render(hit, several) + ("\n    (ahead of the server's reading plan)" if mark else "")
+        _render(hit, several, library, args)
+        + ("\n    (ahead of the server's reading plan)" if mark else "")
         for hit, mark in zip(hits, marks, strict=True)
     ]
     print("\n\n".join(texts))
@@ -168,9 +186,21 @@ def _section_of(hit: Hit) -> int:
     return hit.number if isinstance(hit, SectionHit) else hit.section
 
 
-def no_match_message(query: str, suggestions: Sequence[str]) -> str:
+def _hit_json(hit: Hit, library: Library, args: argparse.Namespace) -> dict[str, Any]:
+    data = hit.to_json()
+    if isinstance(hit, SectionHit) and getattr(args, "paragraphs", False):
+        data["paragraphs"] = [p.text for p in _section(library, hit).paragraphs]
+    return data
+
+
+def _section(library: Library, hit: SectionHit) -> Section:
+    (doc,) = [d for d in library.documents if d.id == hit.document]
+    return doc.section(hit.number)
+
+
+def no_match_message(query: str, suggestions: Sequence[str], what: str = "passage") -> str:
     """The text answer to a query that found nothing: what was asked, and what might work."""
-    message = f'No passage matches "{query}".'
+    message = f'No {what} matches "{query}".'
     if suggestions:
         quoted = [f'"{s}"' for s in suggestions]
         options = quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
@@ -185,19 +215,20 @@ def _cite(section: int, title: str, paragraph: int | None, document: str, severa
     return f"{where} [{document}]" if several else where
 
 
-def _render(hit: Hit, several: bool) -> str:
+def _render(hit: Hit, several: bool, library: Library, args: argparse.Namespace) -> str:
     if isinstance(hit, QuoteHit):
         who = hit.speaker or ("pull quote" if hit.kind == "pull" else "from the text")
         cite = _cite(hit.section, hit.section_title, hit.paragraph, hit.document, several)
-        text = hit.text if hit.kind == "passage" else f"“{hit.text.strip('“”')}”"
+        text = hit.text if hit.kind == "passage" else quoted(hit.text)
         body = _wrap(text)
         return f"{body}\n    — {who} · {cite} · score {hit.score:.0f}"
     if isinstance(hit, SectionHit):
-        return (
-            f"§ {hit.number} {hit.title}"
-            + (f" [{hit.document}]" if several else "")
-            + (f"  (score {hit.score:.0f})")
-        )
+        head = f"§ {hit.number} {hit.title}" + (f" [{hit.document}]" if several else "")
+        head += f"  (score {hit.score:.0f})"
+        if not getattr(args, "paragraphs", False):
+            return head
+        paragraphs = _section(library, hit).paragraphs
+        return "\n\n".join([head, *(_wrap(f"¶ {p.number} {p.text}") for p in paragraphs)])
     cite = _cite(hit.section, hit.section_title, hit.paragraph, hit.document, several)
     return f"{cite}  (score {hit.score:.0f})\n{_wrap(hit.text)}"
 
@@ -207,12 +238,30 @@ def _wrap(text: str) -> str:
 
 
 def run_quote(args: argparse.Namespace) -> int:
-    return _run_search(args, lambda ix, q, n: ix.quotes(q, speaker=args.speaker, limit=n))
+    return _run_search(
+        args, args.query, lambda ix, q, n: ix.quotes(q, speaker=args.speaker, limit=n)
+    )
 
 
 def run_section(args: argparse.Namespace) -> int:
-    return _run_search(args, lambda ix, q, n: ix.sections(q, limit=n))
+    return _run_search(args, args.name, find_sections, "section")
+
+
+def find_sections(index: SearchIndex, query: str, limit: int) -> list[SectionHit]:
+    """What ``/section`` accepts and refuses, as a ranked list.
+
+    Like the console and Discord: what ``resolve_section`` refuses ("There is no
+    section 99; …", a number several essays share, a name like nothing) is an error,
+    unless other words would find something, which the no-match message offers.
+    """
+    try:
+        index.resolve_section(query)
+    except NotFound:
+        if not index.suggestions(query):
+            raise
+        return []
+    return index.sections(query, limit=limit)
 
 
 def run_search(args: argparse.Namespace) -> int:
-    return _run_search(args, lambda ix, q, n: ix.passages(q, limit=n))
+    return _run_search(args, args.query, lambda ix, q, n: ix.passages(q, limit=n))

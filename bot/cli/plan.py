@@ -1,8 +1,9 @@
 """``python -m bot plan set|show|due``: a server's reading plan, offline.
 
 The same ``PlanService`` as the bot's plan cog, on the database named by
-``DATABASE_PATH``. Exit codes: 0 done, 2 refused (one line on stderr, nothing stored),
-1 the database or settings failed.
+``DATABASE_PATH``. Options come from
+``bot.commands.SPECS``, as for the console. Exit codes are ``bot.cli._output``'s:
+0 done, 2 refused (one line on stderr, nothing stored), 1 the database failed.
 """
 
 from __future__ import annotations
@@ -10,22 +11,21 @@ from __future__ import annotations
 import argparse
 import asyncio
 import dataclasses
-import json
-import sys
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bot.core.errors import InvalidInput, StorageError, UserError
+from bot.cli._output import print_json
+from bot.commands import SPECS, add_cli_arguments
+from bot.core.errors import InvalidInput
 from bot.core.plan.model import PlanView
-from bot.core.plan.service import DueReport, ReadingPoint
+from bot.core.plan.service import DueReport, ReadingPoint, sections_per_session
 from bot.core.plan.service import reading_point as read_point
 from bot.core.plan.store import PlanStore
-from bot.core.plan.times import DAYS, EVERY
 from bot.core.prompt_store import PromptStore
 from bot.services import Services
-from bot.settings import Settings, SettingsError
+from bot.settings import Settings
 
 Action = Callable[[Services, argparse.Namespace], Awaitable[int]]
 
@@ -33,30 +33,22 @@ Action = Callable[[Services, argparse.Namespace], Awaitable[int]]
 def add_parsers(sub: Any) -> None:
     plan = sub.add_parser("plan", help="the server's reading plan: set, show, due")
     actions = plan.add_subparsers(dest="plan_action", metavar="ACTION", required=True)
-
-    start = _action(actions, "set", "create or replace the plan (moderators)", _set)
-    start.add_argument("--user", required=True, help="id of the member acting")
-    start.add_argument("--channel", required=True, help="channel the sessions are posted in")
-    start.add_argument("--every", required=True, choices=EVERY, help="the rhythm")
-    start.add_argument("--day", choices=DAYS, help="the day, for --every week")
-    start.add_argument("--at", required=True, help="local time, HH:MM (24-hour clock)")
-    start.add_argument("--tz", required=True, help="IANA time zone, e.g. Europe/Paris")
-    start.add_argument("--start", help="first day, YYYY-MM-DD (default: today there)")
-    start.add_argument("--per-session", type=int, default=1, help="sections per session")
-    start.add_argument("--essay", help="which essay, when several are loaded")
-    start.add_argument(
-        "--moderator", action="store_true", help="act with moderator rights (Manage Server)"
-    )
-
-    _action(actions, "show", "the plan, its sessions and their status", _show)
-
-    due = _action(actions, "due", "what would be posted at an instant (posts nothing)", _due)
-    due.add_argument("--at", required=True, help="the instant, ISO-8601 (default zone: UTC)")
+    handlers: dict[str, Action] = {"set": _set, "show": _show, "due": _due}
+    for name, handler in handlers.items():
+        parser = _action(actions, name, handler)
+        if name == "set":
+            parser.add_argument(
+                "--moderator", action="store_true", help="act with moderator rights (Manage Server)"
+            )
 
 
-def _action(actions: Any, name: str, help_text: str, run: Action) -> argparse.ArgumentParser:
-    parser: argparse.ArgumentParser = actions.add_parser(name, help=help_text)
+def _action(actions: Any, name: str, run: Action) -> argparse.ArgumentParser:
+    """One ``plan`` action: its options from the registry, then the server and who acts."""
+    spec = SPECS[f"plan {name}"]
+    parser: argparse.ArgumentParser = actions.add_parser(name, help=spec.help)
+    add_cli_arguments(parser, spec)
     parser.add_argument("--guild", required=True, help="server id")
+    parser.add_argument("--user", help="id of the member acting (plan set)")
     parser.add_argument("--json", action="store_true", help="machine-readable output")
     parser.add_argument("--seeds", type=Path, help="folder of essays (default: $SEEDS_DIR)")
     parser.set_defaults(func=lambda args: _run(args, run))
@@ -64,21 +56,14 @@ def _action(actions: Any, name: str, help_text: str, run: Action) -> argparse.Ar
 
 
 def _run(args: argparse.Namespace, action: Action) -> int:
-    try:
-        settings = Settings.load()
-    except SettingsError as exc:
-        return _fail(str(exc), 1)
+    """Check what can be checked before the database opens; ``main`` reports refusals."""
+    settings = Settings.load()
     if args.seeds is not None:
         settings = dataclasses.replace(settings, seeds_dir=args.seeds)
-    try:
-        for option in ("guild", "user", "channel"):
-            if getattr(args, option, None) is not None:
-                setattr(args, option, snowflake(getattr(args, option), f"--{option}"))
-        return asyncio.run(_with_services(settings, args, action))
-    except StorageError as exc:
-        return _fail(str(exc), 1)
-    except UserError as exc:
-        return _fail(str(exc), 2)
+    for option in ("guild", "user", "channel"):
+        if getattr(args, option, None) is not None:
+            setattr(args, option, snowflake(getattr(args, option), f"--{option}"))
+    return asyncio.run(_with_services(settings, args, action))
 
 
 async def _with_services(settings: Settings, args: argparse.Namespace, action: Action) -> int:
@@ -94,15 +79,15 @@ async def _with_services(settings: Settings, args: argparse.Namespace, action: A
 async def _set(services: Services, args: argparse.Namespace) -> int:
     view = await services.plans.set_plan(
         guild=args.guild,
-        user=args.user,
+        user=_needed(args, "user"),
         moderator=args.moderator,
-        channel=args.channel,
-        every=args.every,
+        channel=_needed(args, "channel"),
+        every=_needed(args, "every"),
         day=args.day,
-        at=args.at,
-        tz=args.tz,
+        at=_needed(args, "at"),
+        tz=_needed(args, "tz"),
         start=args.start,
-        per_session=args.per_session,
+        per_session=sections_per_session(getattr(args, "per-session")),
         essay=args.essay,
         now=datetime.now(UTC),
     )
@@ -116,9 +101,9 @@ async def _show(services: Services, args: argparse.Namespace) -> int:
 
 
 async def _due(services: Services, args: argparse.Namespace) -> int:
-    report = await services.plans.due(args.guild, parse_instant(args.at))
+    report = await services.plans.due(args.guild, parse_instant(_needed(args, "at")))
     if args.json:
-        _print_json(report.to_json())
+        print_json(report.to_json())
     else:
         print(describe_due(report))
     return 0
@@ -126,10 +111,7 @@ async def _due(services: Services, args: argparse.Namespace) -> int:
 
 def reading_point(guild: str) -> ReadingPoint | None:
     """The server's reading point now, from the database in ``DATABASE_PATH``."""
-    try:
-        settings = Settings.load()
-    except SettingsError as exc:
-        raise StorageError(str(exc)) from exc
+    settings = Settings.load()
 
     async def read() -> ReadingPoint | None:
         store = await PromptStore.open(settings.database)
@@ -186,14 +168,9 @@ def describe_due(report: DueReport) -> str:
 
 def _print_view(args: argparse.Namespace, view: PlanView) -> None:
     if args.json:
-        _print_json(view.to_json())
+        print_json(view.to_json())
     else:
         print(describe(view))
-
-
-def _print_json(data: object) -> None:
-    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
-    sys.stdout.write("\n")
 
 
 def snowflake(raw: str, option: str) -> str:
@@ -204,6 +181,8 @@ def snowflake(raw: str, option: str) -> str:
     return value
 
 
-def _fail(message: str, code: int) -> int:
-    print(f"error: {message}", file=sys.stderr)
-    return code
+def _needed(args: argparse.Namespace, option: str) -> str:
+    value: str | None = getattr(args, option)
+    if value is None or not value.strip():
+        raise InvalidInput(f"plan {args.plan_action} needs --{option}.")
+    return value

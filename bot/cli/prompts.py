@@ -2,21 +2,22 @@
 
 The same ``PromptService`` as the bot, on the database named by ``DATABASE_PATH``
 (environment or ``.env``), acting as ``--user`` in ``--guild``. Exit codes: 0 done,
-2 refused (one line on stderr, nothing stored), 1 the database or settings failed.
+2 refused (one line on stderr, nothing stored), 1 the database or the essays failed.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
-from bot.cli.content import load_for_cli
-from bot.core.errors import InvalidInput, StorageError, UserError
+from bot.cli._output import REFUSED, Failure, print_json
+from bot.cli.content import load_for_cli, require_essays
+from bot.commands import SPECS, add_cli_arguments
+from bot.core.errors import InvalidInput
 from bot.core.model import Library
 from bot.core.prompts import (
     Prompt,
@@ -25,7 +26,7 @@ from bot.core.prompts import (
     load_builtin_prompts,
 )
 from bot.core.search import SearchIndex
-from bot.settings import Settings, SettingsError
+from bot.settings import Settings
 
 Action = Callable[[PromptService, argparse.Namespace], Awaitable[int]]
 
@@ -33,32 +34,33 @@ Action = Callable[[PromptService, argparse.Namespace], Awaitable[int]]
 def add_parsers(sub: Any) -> None:
     prompt = sub.add_parser("prompt", help="discussion prompts: add, random, list, remove, …")
     actions = prompt.add_subparsers(dest="prompt_action", metavar="ACTION", required=True)
-
-    add = _action(actions, "add", "propose a prompt (linked to its best passage)", _add)
-    add.add_argument("text", help="the prompt, 10-1000 characters")
-    add.add_argument("--section", help="section number or title to link it to")
-
-    draw = _action(actions, "random", "draw a prompt and log it as posted", _random)
-    draw.add_argument("--section", help="draw only from this section")
-
-    listing = _action(actions, "list", "this server's prompts, newest first", _list)
-    listing.add_argument("--section", help="only prompts about this section")
-    listing.add_argument("--author", help="only prompts by this user id")
-    listing.add_argument("--all", action="store_true", help="include removed prompts")
-
-    for name, verb in (("remove", "remove (soft delete)"), ("restore", "restore")):
-        change = _action(actions, name, f"{verb} a prompt by number", _change)
-        change.add_argument("number", help="the prompt's number in this server")
-        change.add_argument(
-            "--moderator", action="store_true", help="act with moderator rights (any author)"
-        )
-
-    export = _action(actions, "export", "this server's prompts and log as CSV (or --json)", _export)
-    export.add_argument("--output", type=Path, help="write to this file instead of stdout")
+    handlers: dict[str, Action] = {
+        "add": _add,
+        "random": _random,
+        "list": _list,
+        "remove": _change,
+        "restore": _change,
+        "export": _export,
+    }
+    for name, handler in handlers.items():
+        parser = _action(actions, name, handler)
+        if name in ("remove", "restore"):
+            parser.add_argument(
+                "--moderator", action="store_true", help="act with moderator rights (any author)"
+            )
+        if name == "export":
+            parser.add_argument("--output", type=Path, help="write to this file instead of stdout")
 
 
-def _action(actions: Any, name: str, help_text: str, run: Action) -> argparse.ArgumentParser:
-    parser: argparse.ArgumentParser = actions.add_parser(name, help=help_text)
+def _action(actions: Any, name: str, run: Action) -> argparse.ArgumentParser:
+    """One ``prompt`` action: its options from the registry, then who acts and where.
+
+    ``export`` is a moderator's command on Discord (``/prompts-admin export``); here,
+    where nobody needs hiding from, it is a ``prompt`` action like the others.
+    """
+    spec = SPECS.get(f"prompt {name}") or SPECS[f"prompts-admin {name}"]
+    parser: argparse.ArgumentParser = actions.add_parser(name, help=spec.help)
+    add_cli_arguments(parser, spec)
     parser.add_argument("--guild", required=True, help="server id")
     parser.add_argument("--user", required=True, help="id of the member acting")
     parser.add_argument("--channel", help="channel id, for the log")
@@ -69,28 +71,21 @@ def _action(actions: Any, name: str, help_text: str, run: Action) -> argparse.Ar
 
 
 def _run(args: argparse.Namespace, action: Action) -> int:
-    try:
-        settings = Settings.load()
-    except SettingsError as exc:
-        return _fail(str(exc), 1)
-    try:
-        args.guild = _snowflake(args.guild, "--guild")
-        args.user = _snowflake(args.user, "--user")
-        if args.channel is not None:
-            args.channel = _snowflake(args.channel, "--channel")
-    except InvalidInput as exc:
-        return _fail(str(exc), 2)
-    try:
-        return asyncio.run(_with_service(settings, args, action))
-    except StorageError as exc:
-        return _fail(str(exc), 1)
-    except UserError as exc:
-        return _fail(str(exc), 2)
+    """Check what can be checked before the database opens; ``main`` reports refusals."""
+    settings = Settings.load()
+    args.guild = _snowflake(args.guild, "--guild")
+    args.user = _snowflake(args.user, "--user")
+    if args.channel is not None:
+        args.channel = _snowflake(args.channel, "--channel")
+    if getattr(args, "output", None) is not None:
+        _check_output(args.output)
+    return asyncio.run(_with_service(settings, args, action))
 
 
 def load_reading(seeds: Path) -> tuple[Library, SearchIndex]:
     """The essays and their index, as the bot loads them (tests swap in a prebuilt one)."""
-    library = load_for_cli(argparse.Namespace(seeds=seeds))
+    library = load_for_cli(seeds)
+    require_essays(seeds, library)
     return library, SearchIndex.build(library)
 
 
@@ -134,7 +129,7 @@ async def _list(service: PromptService, args: argparse.Namespace) -> int:
         guild=args.guild, section=args.section, author=args.author, include_removed=args.all
     )
     if args.json:
-        _print_json([p.to_json() for p in prompts])
+        print_json([p.to_json() for p in prompts])
         return 0
     if not prompts:
         print("No prompts.")
@@ -164,21 +159,27 @@ async def _export(service: PromptService, args: argparse.Namespace) -> int:
     data = as_json if args.json else as_csv
     if args.output is None:
         sys.stdout.write(data.decode("utf-8"))
-    else:
+        return 0
+    try:
         args.output.write_bytes(data)
+    except OSError as exc:
+        raise Failure(f"cannot write {args.output}: {exc.strerror or exc}", REFUSED) from None
     return 0
+
+
+def _check_output(path: Path) -> None:
+    """Refuse an ``--output`` that cannot be a file before anything else is done."""
+    if path.is_dir():
+        raise Failure(f"--output {path} is a folder; name a file in it", REFUSED)
+    if not path.parent.is_dir():
+        raise Failure(f"--output {path}: the folder {path.parent} does not exist", REFUSED)
 
 
 def _show(args: argparse.Namespace, prompt: Prompt, line: str | None) -> None:
     if args.json:
-        _print_json(prompt.to_json())
+        print_json(prompt.to_json())
     elif line is not None:
         print(line)
-
-
-def _print_json(data: object) -> None:
-    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
-    sys.stdout.write("\n")
 
 
 def _name(prompt: Prompt) -> str:
@@ -205,8 +206,3 @@ def _number(raw: str) -> int:
     if not (value.isascii() and value.isdigit()):
         raise InvalidInput(f"A prompt number is digits, like 12; got {raw!r}.")
     return int(value)
-
-
-def _fail(message: str, code: int) -> int:
-    print(f"error: {message}", file=sys.stderr)
-    return code

@@ -10,18 +10,27 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import getpass
 import logging
-import os
 import signal
 import sys
-from typing import Any, TextIO
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
+from urllib.parse import urlsplit
 
+from bot.cli._output import FAILED, REFUSED
+from bot.cli._terminal import ask
 from bot.core.errors import StorageError
-from bot.services import Caller
-from bot.settings import Settings, SettingsError
+from bot.services import Caller, Services
+from bot.settings import Settings
+
+if TYPE_CHECKING:
+    from bot.app import Closer
+    from bot.console import Console
 
 log = logging.getLogger(__name__)
 
+DISCORD_API = "https://discord.com/api/v10"
 NO_TOKEN = (
     "No Discord token is set. To get one: open https://discord.com/developers/applications, "
     "create an application, open its Bot tab, press Reset Token, and put it in .env as "
@@ -32,6 +41,8 @@ NO_TOKEN_LINE = (
     "error: DISCORD_TOKEN is not set (see .env.example); `python -m bot console` works without one"
 )
 REJECTED = "error: Discord rejected the token in DISCORD_TOKEN; reset it in the developer portal"
+#: The server the console's prompts belong to unless ``--guild`` says otherwise.
+CONSOLE_GUILD = "0"
 
 
 def add_parsers(sub: Any) -> None:
@@ -41,17 +52,24 @@ def add_parsers(sub: Any) -> None:
     )
     run.set_defaults(func=cmd_run)
     console = sub.add_parser("console", help="try the commands offline, in this terminal")
-    console.add_argument("--guild", default="0", help="server id the prompts belong to")
-    console.add_argument("--user", default="0", help="your user id, as the prompts' author")
+    console.add_argument(
+        "--guild", default=CONSOLE_GUILD, help="server id the prompts belong to (default: 0)"
+    )
+    console.add_argument(
+        "--user", default=None, help="your name, as the prompts' author (default: your login)"
+    )
+    console.add_argument(
+        "--moderator",
+        action="store_true",
+        help="act with moderator rights: remove anyone's prompts, export",
+    )
+    console.add_argument(
+        "--exports",
+        type=Path,
+        default=None,
+        help="folder for /prompts-admin export files (default: exports/ beside the database)",
+    )
     console.set_defaults(func=cmd_console)
-
-
-def load_settings() -> Settings | None:
-    try:
-        return Settings.load()
-    except SettingsError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return None
 
 
 def setup_logging(settings: Settings) -> None:
@@ -61,79 +79,155 @@ def setup_logging(settings: Settings) -> None:
     logging.getLogger("discord.http").setLevel(logging.WARNING)
 
 
-def apply_api_base(environ: dict[str, str] | None = None) -> str | None:
-    """Point discord.py at another API base (``DISCORD_API_BASE``): for end-to-end tests only."""
-    import discord
-
-    base = (os.environ if environ is None else environ).get("DISCORD_API_BASE", "").strip()
-    if not base:
-        return None
-    if not base.startswith(("http://", "https://")):
-        raise SettingsError(f"DISCORD_API_BASE must be an http(s) URL, got {base!r}")
-    discord.http.Route.BASE = base.rstrip("/")
-    return discord.http.Route.BASE
+# --- the bot --------------------------------------------------------------------------
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    settings = load_settings()
-    if settings is None:
-        return 2
-    try:
-        base = apply_api_base()
-    except SettingsError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+    settings = Settings.load()
     setup_logging(settings)
-    if base is not None:
-        log.warning("using a non-Discord API at %s (DISCORD_API_BASE)", base)
     if not settings.discord_token:
         if sys.stdin.isatty() and sys.stdout.isatty():
-            print(NO_TOKEN)
-            answer = input("Open the offline console instead? [Y/n] ").strip().lower()
-            if answer in ("", "y", "yes"):
-                return asyncio.run(
-                    console_session(settings, Caller(user="0", guild="0", channel=None))
-                )
-            return 2
+            return _offer_console(settings)
         print(NO_TOKEN_LINE, file=sys.stderr)
-        return 2
-    return asyncio.run(serve(settings, sync=bool(getattr(args, "sync", False)), api_base=base))
+        return REFUSED
+    return asyncio.run(serve(settings, sync=bool(getattr(args, "sync", False))))
 
 
-async def point_gateway(api_base: str) -> None:
-    """Ask ``<api_base>/gateway`` where the gateway is, as discord.py did before 2.4.
+def _offer_console(settings: Settings) -> int:
+    print(NO_TOKEN)
+    try:
+        answer = ask("Open the offline console instead? [Y/n] ").strip().lower()
+    except (EOFError, KeyboardInterrupt):
+        print()
+        return REFUSED
+    if answer not in ("", "y", "yes"):
+        return REFUSED
+    return run_console(settings, console_caller(None, CONSOLE_GUILD, moderator=False), None)
 
-    discord.py now dials its built-in gateway address, so an API base alone would send
-    the REST calls to the fake Discord and the websocket to the real one.
+
+def api_base(settings: Settings) -> str:
+    """Where discord.py's REST calls go: Discord, or ``DISCORD_API_BASE`` (a fake Discord)."""
+    import discord
+
+    if settings.discord_api_base is not None:
+        discord.http.Route.BASE = settings.discord_api_base
+    return str(discord.http.Route.BASE)
+
+
+async def reach_discord(base: str, seconds: float, *, point_gateway: bool) -> None:
+    """Ask ``<base>/gateway`` where the gateway is: proof that Discord can be reached.
+
+    Done before anything else, with a time limit, so an unreachable Discord is one
+    line at start-up instead of a traceback minutes later. With a fake Discord the
+    answer also points discord.py's gateway there (since 2.4 it dials its built-in
+    address, so an API base alone would send the websocket to the real Discord).
     """
     import aiohttp
     import yarl
     from discord.gateway import DiscordWebSocket
 
-    try:
-        async with (
-            aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=10)) as session,
-            session.get(f"{api_base}/gateway") as response,
-        ):
-            response.raise_for_status()
-            url = (await response.json())["url"]
-    except (aiohttp.ClientError, TimeoutError, ValueError, KeyError, TypeError) as exc:
-        log.warning("could not ask %s/gateway for the gateway: %s", api_base, exc)
-        return
+    async with (
+        aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=seconds)) as session,
+        session.get(f"{base}/gateway") as response,
+    ):
+        if not point_gateway:
+            return  # any answer at all: Discord is there; the login says the rest
+        response.raise_for_status()
+        try:
+            url = str((await response.json(content_type=None))["url"])
+        except (ValueError, KeyError, TypeError) as exc:
+            raise aiohttp.ClientPayloadError(f"no gateway address in the answer ({exc})") from exc
     DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(url)
     log.warning("using a non-Discord gateway at %s", url)
 
 
-async def serve(settings: Settings, *, sync: bool, api_base: str | None = None) -> int:
+def unreachable(exc: BaseException, base: str, timeout: float) -> str | None:
+    """One line saying why Discord could not be reached and what to check, or ``None``."""
+    import aiohttp
+
+    where = urlsplit(base).netloc or base
+    custom = base != DISCORD_API
+    check_base = ", and DISCORD_API_BASE" if custom else ""
+    if isinstance(exc, aiohttp.ClientConnectorDNSError):
+        return (
+            f"cannot reach Discord: the name {urlsplit(base).hostname} could not be resolved; "
+            f"check the network connection and DNS{check_base}"
+        )
+    if isinstance(exc, aiohttp.ClientConnectorError) and isinstance(
+        exc.os_error, ConnectionRefusedError
+    ):
+        return (
+            f"cannot reach Discord: {where} refused the connection; "
+            f"check the network connection, proxy or firewall{check_base}"
+        )
+    if isinstance(exc, TimeoutError):
+        return (
+            f"cannot reach Discord: {where} did not answer within {timeout:g} s; "
+            "check the network connection, or raise DISCORD_TIMEOUT"
+        )
+    if isinstance(exc, aiohttp.ClientResponseError):
+        return f"Discord answered {exc.status} {exc.message} at {base}/gateway; try again later"
+    if isinstance(exc, aiohttp.ClientError | OSError):
+        return f"cannot reach Discord at {where} ({exc}); check the network connection{check_base}"
+    return None
+
+
+async def serve(settings: Settings, *, sync: bool) -> int:
+    """The bot's whole life: local checks, then Discord, then run until a signal.
+
+    The essays and the database are opened first, so a bad ``DATABASE_PATH`` or an
+    empty seeds folder is reported before any connection is made.
+    """
+    from bot.runtime import StartupError, open_services
+
+    try:
+        services, close = await open_services(settings)
+    except (StorageError, StartupError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return FAILED
+    close_once = _once(close)
+    try:
+        return await _connect(settings, sync, services, close_once)
+    finally:
+        await close_once()
+
+
+def _once(close: Closer) -> Closer:
+    """The bot closes the services on shutdown, ``serve`` when it never got that far."""
+    done = False
+
+    async def run() -> None:
+        nonlocal done
+        if not done:
+            done = True
+            await close()
+
+    return run
+
+
+async def _connect(settings: Settings, sync: bool, services: Services, close: Closer) -> int:
     import discord
 
     from bot.app import EssayBot
-    from bot.runtime import open_services
 
-    if api_base is not None:
-        await point_gateway(api_base)
+    base = api_base(settings)
+    if settings.discord_api_base is not None:
+        log.warning("using a non-Discord API at %s (DISCORD_API_BASE)", base)
+    try:
+        await reach_discord(
+            base, settings.discord_timeout, point_gateway=settings.discord_api_base is not None
+        )
+    except Exception as exc:
+        message = unreachable(exc, base, settings.discord_timeout)
+        if message is None:
+            raise
+        print(f"error: {message}", file=sys.stderr)
+        return FAILED
 
-    bot = EssayBot(settings, open_services=open_services, force_sync=sync)
+    async def opened(_: Settings) -> tuple[Services, Closer]:
+        return services, close
+
+    bot = EssayBot(settings, open_services=opened, force_sync=sync)
     loop = asyncio.get_running_loop()
     closing: list[asyncio.Task[None]] = []
 
@@ -149,64 +243,122 @@ async def serve(settings: Settings, *, sync: bool, api_base: str | None = None) 
             await bot.start(settings.discord_token.get_secret_value())
     except discord.LoginFailure:
         print(REJECTED, file=sys.stderr)
-        return 1
+        return FAILED
     except discord.PrivilegedIntentsRequired:
         print(
             "error: the bot asked for an intent the developer portal has not enabled",
             file=sys.stderr,
         )
-        return 1
-    except StorageError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+        return FAILED
+    except Exception as exc:
+        message = unreachable(exc, base, settings.discord_timeout)
+        if message is None:
+            raise
+        print(f"error: {message}", file=sys.stderr)
+        return FAILED
     finally:
         if closing:
             await asyncio.gather(*closing, return_exceptions=True)
     return 0
 
 
-def cmd_console(args: argparse.Namespace) -> int:
-    settings = load_settings()
-    if settings is None:
-        return 2
-    setup_logging(settings)
-    caller = Caller(
-        user=args.user, guild=args.guild, channel=None, can_moderate=True, can_manage_guild=True
+# --- the console ----------------------------------------------------------------------
+
+
+def console_caller(user: str | None, guild: str, *, moderator: bool) -> Caller:
+    """The console's member: a name, not an id, so nobody mistakes it for a Discord user."""
+    name = (user or _login_name()).strip() or "console"
+    return Caller(
+        user=name, guild=guild, channel=None, can_moderate=moderator, can_manage_guild=moderator
     )
-    return asyncio.run(console_session(settings, caller))
 
 
-async def console_session(
-    settings: Settings, caller: Caller, stdin: TextIO | None = None, out: TextIO | None = None
+def _login_name() -> str:
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):  # no login name in this environment
+        return "console"
+
+
+def cmd_console(args: argparse.Namespace) -> int:
+    settings = Settings.load()
+    setup_logging(settings)
+    caller = console_caller(args.user, args.guild, moderator=args.moderator)
+    return run_console(settings, caller, args.exports)
+
+
+def banner(caller: Caller, exports: Path, settings: Settings) -> str:
+    """Who the console acts as, with which rights, and where its files go."""
+    if caller.can_moderate:
+        rights = (
+            "with moderator rights (--moderator): /prompts-admin removes any prompt and exports"
+        )
+    else:
+        rights = (
+            "without moderator rights: /prompt remove takes only your own prompts "
+            "(start with --moderator for /prompts-admin)"
+        )
+    return (
+        f"essay-bot console: you are {caller.user}, a local member of server {caller.guild}, "
+        f"{rights}.\nPrompts are kept in {settings.database_path}; "
+        f"/prompts-admin export writes to {exports.resolve()}/.\n"
+        "Ctrl-D or /quit leaves."
+    )
+
+
+def run_console(
+    settings: Settings,
+    caller: Caller,
+    exports: Path | None,
+    stdin: TextIO | None = None,
+    out: TextIO | None = None,
 ) -> int:
+    """The console, however it was started: the same banner, rights and exits.
+
+    Lines are read in the main thread, outside the event loop, so Ctrl-C interrupts
+    the prompt at once (a reader thread would hold the process until Enter); each
+    command then runs to completion on one long-lived loop.
+    """
     from bot.console import HELP, Console
-    from bot.runtime import open_services
+    from bot.runtime import StartupError, open_services
 
     if settings.log_level_number > logging.DEBUG:
         # Start-up INFO lines would land in the middle of the conversation.
         logging.getLogger().setLevel(max(settings.log_level_number, logging.WARNING))
-    try:
-        services, close = await open_services(settings)
-    except StorageError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+    folder = exports if exports is not None else settings.database_path.parent / "exports"
     source = sys.stdin if stdin is None else stdin
-    console = Console(services, caller, out=sys.stdout if out is None else out)
-    interactive = source.isatty()
-    try:
-        console.print(HELP)
-        while True:
-            if interactive:
-                try:
-                    line = await asyncio.to_thread(input, "> ")
-                except EOFError:
-                    break
-            else:
-                line = source.readline()
-                if not line:
-                    break
-            if not await console.handle(line):
-                break
-    finally:
-        await close()
+    with asyncio.Runner() as runner:
+        try:
+            services, close = runner.run(open_services(settings))
+        except (StorageError, StartupError) as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return FAILED
+        except KeyboardInterrupt:
+            return 130
+        console = Console(services, caller, out=sys.stdout if out is None else out, exports=folder)
+        try:
+            console.print(banner(caller, folder, settings))
+            console.print(HELP)
+            _converse(runner, console, source)
+        finally:
+            runner.run(_call(close))
     return 0
+
+
+async def _call(close: Closer) -> None:
+    await close()
+
+
+def _converse(runner: asyncio.Runner, console: Console, source: TextIO) -> None:
+    interactive = source is sys.stdin and source.isatty()
+    try:
+        while True:
+            line = ask("> ") if interactive else source.readline()
+            if not line and not interactive:
+                break
+            if not runner.run(console.handle(line)):
+                break
+    except EOFError:  # Ctrl-D at the prompt
+        console.print("")
+    except KeyboardInterrupt:  # Ctrl-C at the prompt, or during a command
+        console.print("")

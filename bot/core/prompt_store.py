@@ -102,6 +102,9 @@ _COLUMNS = (
     "created_at, updated_at"
 )
 _EVENT_COLUMNS = "guild, number, builtin, kind, actor, channel, at"
+#: Every number a prompt can have (an INTEGER column on both backends): any other
+#: number names no prompt, and is answered so without asking the database.
+_NUMBERS = range(1, 2**31)
 #: ``LIMIT`` when the caller wants every row: SQLite has no ``LIMIT ALL`` and refuses NULL.
 _NO_LIMIT = 2**63 - 1
 
@@ -290,6 +293,8 @@ class PromptStore:
         self, guild: str, number: int, status: Status, actor: str, channel: str | None
     ) -> Prompt:
         kind: EventKind = "removed" if status == "removed" else "restored"
+        if number not in _NUMBERS:
+            raise NotFound(f"This server has no prompt #{number}.")
 
         async def op(tx: Tx) -> Prompt:
             now = _now()
@@ -340,6 +345,8 @@ class PromptStore:
     # -- reads --
 
     async def get(self, guild: str, number: int) -> Prompt | None:
+        if number not in _NUMBERS:
+            return None
         rows = await self.db.fetch(
             f"SELECT {_COLUMNS} FROM prompts WHERE guild = ? AND number = ?", (guild, number)
         )

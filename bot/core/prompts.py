@@ -35,7 +35,7 @@ from bot.core.prompt_store import (
     text_key,
 )
 from bot.core.search import SearchIndex
-from bot.core.text import clean_user_text
+from bot.core.text import clean_user_text, shorten
 
 __all__ = [
     "BUILTIN_AUTHOR",
@@ -119,14 +119,16 @@ class BuiltinPromptError(ValueError):
 def load_builtin_prompts(
     seeds_dir: Path,
 ) -> tuple[tuple[BuiltinPrompt, ...], tuple[SeedProblem, ...]]:
-    """Every ``<essay>.prompts.json`` in the seeds folder; a bad file is reported, not fatal."""
+    """Every ``<essay>.prompts.json`` in the seeds folder; a bad file is reported, not fatal.
+
+    The problems are returned, not logged: the caller reports each once.
+    """
     prompts: list[BuiltinPrompt] = []
     problems: list[SeedProblem] = []
     for path in sorted(seeds_dir.glob(f"*{BUILTIN_SUFFIX}")):
         try:
             prompts.extend(parse_builtin_prompts(path))
         except BuiltinPromptError as exc:
-            log.warning("skipping built-in prompts %s: %s", path, exc)
             problems.append(SeedProblem(str(path), str(exc)))
     return tuple(prompts), tuple(problems)
 
@@ -356,7 +358,8 @@ class PromptService:
         """``(csv, json)`` of this server's prompts and their whole log.
 
         The CSV has one row per event with its prompt beside it (a spreadsheet of the
-        log); the JSON has the prompts, each with its events, and the built-in posts.
+        log), its status the one the prompt had just after that event; the JSON has
+        the prompts, each with its events, and the built-in posts.
         """
         prompts = await self.store.list(guild, include_removed=True)
         events = await self.store.events(guild)
@@ -364,12 +367,17 @@ class PromptService:
         buffer = io.StringIO()
         writer = csv.writer(buffer)
         writer.writerow(_CSV_HEADER)
+        status_now: dict[int, str] = {}  # each prompt's status as the log replays
         for event in events:
             prompt = (
                 by_number.get(event.number)
                 if event.number is not None
                 else self._builtin_prompt(event.builtin, guild)
             )
+            status: str = prompt.status if prompt else ""
+            if event.number is not None:
+                status = _STATUS_AFTER.get(event.kind, status_now.get(event.number, status))
+                status_now[event.number] = status
             writer.writerow(
                 _csv_safe(
                     [
@@ -379,7 +387,7 @@ class PromptService:
                         event.channel or "",
                         event.number if event.number is not None else "",
                         event.builtin or "",
-                        prompt.status if prompt else "",
+                        status,
                         prompt.author if prompt else "",
                         _blank(prompt.section if prompt else None),
                         _blank(prompt.paragraph if prompt else None),
@@ -522,11 +530,7 @@ class PromptService:
 
 def _link_query(text: str) -> str:
     """The prompt cut to what retrieval accepts, at a word boundary."""
-    if len(text) <= _LINK_QUERY_LENGTH:
-        return text
-    cut = text[:_LINK_QUERY_LENGTH]
-    space = cut.rfind(" ")
-    return cut[:space] if space > _LINK_QUERY_LENGTH // 2 else cut
+    return shorten(text, _LINK_QUERY_LENGTH, mark="")
 
 
 _CSV_HEADER = (
@@ -542,6 +546,8 @@ _CSV_HEADER = (
     "paragraph",
     "text",
 )
+#: The status an event leaves its prompt in; a "posted" event leaves it as it was.
+_STATUS_AFTER = {"submitted": "open", "removed": "removed", "restored": "open"}
 
 
 def _blank(value: int | None) -> str | int:

@@ -11,7 +11,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.core.search import MAX_CHOICE_CHARS, MAX_QUERY_CHARS, QuoteHit, validate_query
-from bot.core.text import clean_user_text
+from bot.core.text import clean_user_text, quoted
 from bot.services import Services
 from bot.ui.host import Host
 from bot.ui.render import (
@@ -39,8 +39,8 @@ def speaker_label(hit: QuoteHit) -> str:
 
 
 def quote_embed(services: Services, hit: QuoteHit) -> discord.Embed:
-    text, _ = cut(escape(hit.text), EMBED_DESCRIPTION - 2)
-    embed = discord.Embed(description=f"“{text}”", colour=COLOUR)
+    text, _ = cut(escape(hit.text.strip()), EMBED_DESCRIPTION - 2)
+    embed = discord.Embed(description=quoted(text), colour=COLOUR)
     embed.set_author(name=cut(speaker_label(hit), AUTHOR_NAME)[0])
     doc = services.document(hit.document)
     embed.set_footer(text=citation(doc, hit.section, hit.section_title, hit.paragraph))

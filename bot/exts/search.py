@@ -10,7 +10,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.core.search import MAX_QUERY_CHARS, PassageHit, validate_query
+from bot.core.search import MAX_QUERY_CHARS, WEAK_MATCH, PassageHit, validate_query
 from bot.services import Services
 from bot.ui.host import Host
 from bot.ui.render import (
@@ -69,6 +69,8 @@ class SearchScreen(Pager):
         doc = self.services.document(hit.document)
         footer = citation(doc, hit.section, hit.section_title, hit.paragraph)
         embed.set_footer(text=f"{footer} · result {number + 1} of {len(self.hits)}")
+        if not hit.confident:
+            embed.set_author(name=WEAK_MATCH)
         return embed
 
     def page_extra(self, number: int) -> list[Button]:

@@ -9,7 +9,6 @@ drive with ``press``.
 from __future__ import annotations
 
 import abc
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -17,6 +16,7 @@ import discord
 
 from bot.core.model import Document
 from bot.core.search import Choice
+from bot.core.text import ELLIPSIS, shorten
 
 # Discord's documented limits (https://discord.com/developers/docs/resources/message#embed-object-embed-limits).
 EMBED_TITLE = 256
@@ -31,10 +31,7 @@ MESSAGE_CONTENT = 2000
 CHOICES = 25
 BUTTON_LABEL = 80
 
-ELLIPSIS = "…"
 COLOUR = discord.Colour.from_rgb(0x3B, 0x6E, 0xA5)
-
-_SENTENCE_END = re.compile(r"(?<=[.!?…:;»”\"')\]])\s+")
 
 
 def escape(text: str) -> str:
@@ -45,28 +42,15 @@ def escape(text: str) -> str:
 def cut(text: str, limit: int, sentences: Sequence[str] = ()) -> tuple[str, bool]:
     """``text`` within ``limit`` characters, cut after a whole sentence where possible.
 
-    Returns the text and whether anything was cut; a cut text ends with "…". A
-    sentence boundary keeps a quotation meaningful; when even the first sentence
-    is too long the cut falls on a word boundary instead.
+    Returns the text and whether anything was cut (see ``bot.core.text.shorten``,
+    the one truncation rule); a cut never leaves half of a markdown escape behind.
     """
     if len(text) <= limit:
         return text, False
-    budget = limit - len(ELLIPSIS)
-    parts = list(sentences) if sentences else _SENTENCE_END.split(text)
-    kept = ""
-    for part in parts:
-        candidate = f"{kept} {part}" if kept else part
-        if len(candidate) > budget:
-            break
-        kept = candidate
-    if not kept:
-        head = text[:budget]
-        space = head.rfind(" ")
-        kept = head[:space] if space > budget // 2 else head
-    kept = kept.rstrip()
-    if kept.endswith("\\"):  # never leave half of a markdown escape behind
-        kept = kept[:-1]
-    return kept + ELLIPSIS, True
+    shown = shorten(text, limit, sentences=list(sentences))
+    if shown[: -len(ELLIPSIS)].endswith("\\"):
+        shown = shown[: -len(ELLIPSIS) - 1] + ELLIPSIS
+    return shown, True
 
 
 def cut_escaped(text: str, limit: int) -> tuple[str, bool]:

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from tests.bench._common import ms, percentile, table
 from tests.e2e._bot import bot_process, bot_running
-from tests.e2e._plan import lateness, plant, posts_by_key, spread, statuses
+from tests.e2e._plan import lateness, plant, posts_by_key, spread, statuses, stopped
 from tests.fakediscord import FakeDiscord
 
 GUILDS = 5
@@ -84,8 +84,7 @@ async def _restarts() -> tuple[int, int, int, int, str]:
                 # A session still open after this is counted as neither posted nor marked.
                 with contextlib.suppress(TimeoutError):
                     await fake.wait_until(settled, within=wait + 30)
-                process.send_signal(signal.SIGTERM)
-                process.wait(30)
+                assert await stopped(process) == 0
             counts = posts_by_key(fake)
             final = statuses(database)
             duplicates = sum(max(0, counts[p.key] - 1) for p in planted)
@@ -102,6 +101,7 @@ async def _restarts() -> tuple[int, int, int, int, str]:
                     "SELECT count(*) FROM plan_sessions WHERE attempts > 1"
                 ).fetchone()
             outcome += f"; {again} claimed again after a kill between intent and record"
+            outcome += " (late = posted a minute or more after due)"
             return RESTARTS, len(planted), duplicates, lost, outcome
 
 
@@ -134,4 +134,4 @@ def run() -> None:
             ],
         )
     )
-    print(f"sessions after the restarts: {outcome} (late: posted a minute or more after due)")
+    print(f"sessions after the restarts: {outcome}")

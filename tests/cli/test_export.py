@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.cli._process import bot_env, run_bot
 from tests.conftest import ROOT, SEEDS
 
 
@@ -48,8 +49,7 @@ def test_export_outline_and_a_bad_seed_beside_a_good_one(tmp_path: Path) -> None
     result = run(seeds=tmp_path)
     assert result.returncode == 0
     assert "§ 7 Further Consolidation" in result.stdout
-    assert "broken.txt: the file is empty" in result.stderr
-    assert "Traceback" not in result.stderr
+    assert result.stderr == f"warning: {tmp_path / 'broken.txt'}: the file is empty\n"
 
 
 def test_export_with_nothing_to_export(tmp_path: Path) -> None:
@@ -76,3 +76,25 @@ def test_a_reader_that_goes_away_is_no_error() -> None:
         os.close(write_end)
     assert result.returncode == 0
     assert "Traceback" not in result.stderr
+
+
+def test_export_reads_seeds_dir_from_dotenv_like_every_command(tmp_path: Path) -> None:
+    seeds = tmp_path / "essays"
+    seeds.mkdir()
+    (seeds / "only.txt").write_bytes((SEEDS / "azerbaijani-turkish-relations.txt").read_bytes())
+    (tmp_path / ".env").write_text(f"SEEDS_DIR={seeds}\n")
+    env = bot_env(tmp_path)
+    del env["SEEDS_DIR"]
+    done = run_bot(tmp_path, "export", "--json", env=env)
+    assert done.returncode == 0, done.stderr
+    assert [d["id"] for d in json.loads(done.stdout)["documents"]] == ["only"]
+
+
+def test_no_essays_with_json_is_a_json_error_exit_1(tmp_path: Path) -> None:
+    result = run("--json", seeds=tmp_path)
+    assert result.returncode == 1
+    (line,) = result.stderr.splitlines()
+    assert json.loads(line) == {
+        "error": f"no essay could be loaded from {tmp_path} "
+        "(no essays (*.txt) in the seeds folder); check SEEDS_DIR"
+    }

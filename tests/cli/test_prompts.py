@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import sqlite3
 import subprocess
@@ -16,6 +18,7 @@ from bot.cli import main
 from bot.cli import prompts as cli
 from bot.core.model import Library
 from bot.core.search import SearchIndex
+from tests.cli._process import no_traceback, run_bot
 
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS = ROOT / "seeds"
@@ -199,3 +202,61 @@ def test_database_path_comes_from_dotenv_and_the_real_command_runs(tmp_path: Pat
     assert result.returncode == 0, result.stderr
     check_shape(json.loads(result.stdout))
     assert (tmp_path / "from-dotenv.sqlite3").exists()
+
+
+@pytest.mark.parametrize("where", ["missing folder", "a folder", "unwritable"])
+@pytest.mark.parametrize("json_flag", [(), ("--json",)])
+def test_export_to_a_place_that_cannot_take_a_file_is_one_line_exit_2(
+    tmp_path: Path, where: str, json_flag: tuple[str, ...]
+) -> None:
+    targets = {
+        "missing folder": (tmp_path / "absent" / "prompts.csv", "does not exist"),
+        "a folder": (tmp_path, "is a folder"),
+        # a file no one may write, root included (a chmod'ed folder would not stop root)
+        "unwritable": (Path("/proc/version"), "cannot write"),
+    }
+    target, message = targets[where]
+    who = ("--guild", G, "--user", U)
+    done = run_bot(tmp_path, "prompt", "export", *who, "--output", str(target), *json_flag)
+    assert (done.returncode, done.stdout) == (2, "")
+    (line,) = done.stderr.splitlines()
+    error = json.loads(line)["error"] if json_flag else line.removeprefix("error: ")
+    assert message in error
+    assert str(target) in error
+    assert no_traceback(done)
+
+
+def test_export_to_a_file_writes_it(tmp_path: Path) -> None:
+    who = ("--guild", G, "--user", U)
+    assert run_bot(tmp_path, "prompt", "add", "Who gains from the pipeline?", *who).returncode == 0
+    done = run_bot(tmp_path, "prompt", "export", *who, "--output", str(tmp_path / "p.csv"))
+    assert done.returncode == 0, done.stderr
+    assert "Who gains from the pipeline?" in (tmp_path / "p.csv").read_text()
+
+
+def test_refusals_with_json_are_json_on_stderr(
+    db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(capsys, "remove", "7", "--guild", G, "--user", U, "--json")
+    assert (code, out) == (2, "")
+    assert json.loads(err) == {"error": "This server has no prompt #7."}
+    code, out, err = run(capsys, "list", "--guild", "my-server", "--user", U, "--json")
+    assert (code, out) == (2, "")
+    assert json.loads(err) == {"error": "--guild must be a Discord id (digits), got 'my-server'."}
+
+
+def test_export_csv_rows_show_the_status_after_each_event(
+    db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    who = ("--guild", G, "--user", U)
+    assert run(capsys, "add", "Does a shared anthem make a shared memory?", *who)[0] == 0
+    assert run(capsys, "remove", "1", *who)[0] == 0
+    assert run(capsys, "restore", "1", *who)[0] == 0
+    code, out, _ = run(capsys, "export", *who)
+    assert code == 0
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [(r["event"], r["status"]) for r in rows] == [
+        ("submitted", "open"),
+        ("removed", "removed"),
+        ("restored", "open"),
+    ]

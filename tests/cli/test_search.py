@@ -8,7 +8,10 @@ import sys
 
 import pytest
 
+from bot import __version__
 from bot.cli import main
+from bot.core.model import Document
+from bot.core.search import WEAK_MATCH
 from tests.conftest import ROOT, SEEDS
 
 
@@ -22,16 +25,18 @@ def test_quote_json_contract(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "quote", "ataturk joy sorrow", "--json")
     assert code == 0
     hits = json.loads(out)
-    assert hits[0] == {
+    top = dict(hits[0])
+    score = top.pop("score")
+    assert top == {
         "kind": "spoken",
         "speaker": "Atatürk",
         "text": "Azerbaijan’s joy is our joy; its sorrow is our sorrow.",
         "section": 1,
         "section_title": "Introduction",
         "paragraph": 7,
-        "score": hits[0]["score"],
     }
-    assert 0 <= hits[0]["score"] <= 100
+    assert isinstance(score, float)
+    assert 0 <= score <= 100
     assert [h["score"] for h in hits] == sorted((h["score"] for h in hits), reverse=True)
 
 
@@ -51,7 +56,15 @@ def test_section_and_search_json_contract(capsys: pytest.CaptureFixture[str]) ->
     code, out, _ = run(capsys, "search", "3650", "--json")
     assert code == 0
     top = json.loads(out)[0]
-    assert set(top) == {"kind", "section", "section_title", "paragraph", "text", "score"}
+    assert set(top) == {
+        "kind",
+        "section",
+        "section_title",
+        "paragraph",
+        "text",
+        "score",
+        "confident",
+    }
     assert (top["kind"], top["section"], top["paragraph"]) == ("passage", 4, 2)
     assert "3,650" in top["text"]
 
@@ -113,3 +126,94 @@ def test_as_a_process() -> None:
     assert json.loads(result.stdout) == [
         {"number": 3, "title": "Societal Dialogue", "score": 100.0}
     ]
+
+
+def test_a_weakly_matched_question_says_it_is_a_guess(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, _ = run(
+        capsys, "search", "what", "do", "you", "think", "about", "football", "today?"
+    )
+    assert code == 0
+    assert out.startswith(WEAK_MATCH)
+    assert "§ " in out
+
+
+@pytest.mark.parametrize("json_flag", [(), ("--json",)])
+def test_section_99_is_no_section_exit_2_as_in_the_console(
+    capsys: pytest.CaptureFixture[str], json_flag: tuple[str, ...]
+) -> None:
+    code, out, err = run(capsys, "section", "99", *json_flag)
+    assert (code, out) == (2, "")
+    message = "There is no section 99; sections run from 1 to 7."
+    if json_flag:
+        assert json.loads(err) == {"error": message}
+    else:
+        assert err == f"error: {message}\n"
+
+
+def test_a_name_like_no_section_is_refused_as_in_the_console(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, err = run(capsys, "section", "qqqq zzzz xxxx")
+    assert (code, out) == (2, "")
+    assert err.startswith("error: No section matches")
+
+
+def test_section_can_print_its_paragraphs(
+    capsys: pytest.CaptureFixture[str], essay: Document
+) -> None:
+    section = essay.section(3)
+    code, out, _ = run(capsys, "section", "3", "--paragraphs")
+    assert code == 0
+    assert out.startswith(f"§ 3 {section.title}")
+    flat = " ".join(out.split())
+    for paragraph in section.paragraphs:
+        assert f"¶ {paragraph.number} {' '.join(paragraph.text.split())}" in flat
+    code, out, _ = run(capsys, "section", "3", "--paragraphs", "--json")
+    (hit,) = json.loads(out)
+    assert hit["paragraphs"] == [p.text for p in section.paragraphs]
+
+
+def exit_code(argv: list[str]) -> int:
+    """``main``'s result, or the code argparse exits with on a usage error."""
+    try:
+        return main(argv)
+    except SystemExit as exit_:
+        return int(str(exit_.code))
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (("quote", "   "), "Type a few words"),
+        (("quote", "joy", "--speaker", "Napoleon"), "No speaker matches"),
+        (("section", "99"), "There is no section 99"),
+        (("search", "joy", "--limit", "many"), "invalid int value"),
+        (("search",), "the following arguments are required: QUERY"),
+    ],
+)
+def test_json_errors_are_json_on_stderr_with_the_same_exit_codes(
+    capsys: pytest.CaptureFixture[str], argv: tuple[str, ...], message: str
+) -> None:
+    text_code = exit_code([*argv, "--seeds", str(SEEDS)])
+    _, text_err = capsys.readouterr()
+    json_code = exit_code([*argv, "--seeds", str(SEEDS), "--json"])
+    out, err = capsys.readouterr()
+    assert text_code == json_code == 2
+    assert message in text_err
+    assert out == ""
+    (line,) = err.splitlines()
+    assert message in json.loads(line)["error"]
+
+
+def test_version() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "--version"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+        check=False,
+    )
+    assert (result.returncode, result.stdout) == (0, f"essay-bot {__version__}\n")

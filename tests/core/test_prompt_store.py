@@ -20,7 +20,7 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -33,17 +33,11 @@ from bot.core.db import Dialect, is_postgres_url
 from bot.core.errors import InvalidInput, NotFound, StorageError
 from bot.core.prompt_store import Migration, PromptStore, load_migrations, text_key
 from tests import pgserver
+from tests.core.conftest import OpenStore
 
 ROOT = Path(__file__).resolve().parents[2]
 LATEST = len(load_migrations())
 Target = str | Path
-
-
-@pytest.fixture
-async def store(db_target: Target) -> AsyncIterator[PromptStore]:
-    opened = await PromptStore.open(db_target)
-    yield opened
-    await opened.close()
 
 
 def raw(path: Path) -> sqlite3.Connection:
@@ -75,9 +69,11 @@ async def add(store: PromptStore, guild: str, text: str, author: str = "100") ->
 # --- schema and basics --------------------------------------------------------------------
 
 
-async def test_open_creates_the_folder_and_the_latest_schema_in_wal_mode(tmp_path: Path) -> None:
+async def test_open_creates_the_folder_and_the_latest_schema_in_wal_mode(
+    tmp_path: Path, open_store: OpenStore
+) -> None:
     path = tmp_path / "deep" / "er" / "prompts.sqlite3"
-    store = await PromptStore.open(path)
+    store = await open_store(path)
     await store.close()
     with raw(path) as conn:
         assert conn.execute("PRAGMA user_version").fetchone()[0] == LATEST == 3
@@ -197,9 +193,9 @@ async def test_list_filters_and_pages_newest_first(store: PromptStore) -> None:
 
 
 async def test_500_concurrent_adds_from_20_servers_are_each_stored_once_without_gaps(
-    db_target: Target,
+    db_target: Target, open_store: OpenStore
 ) -> None:
-    store = await PromptStore.open(db_target)
+    store = await open_store(db_target)
     jobs = [(f"g{i % 20}", f"u{i % 50}", f"proposal {i} from a busy day") for i in range(500)]
     results = await asyncio.gather(
         *(store.add(guild=g, channel=None, author=u, text=t) for g, u, t in jobs)
@@ -231,9 +227,11 @@ async def test_the_same_text_proposed_at_once_becomes_one_prompt(store: PromptSt
     assert await store.count("A") == 2
 
 
-async def test_two_stores_on_one_database_share_gapless_numbering(db_target: Target) -> None:
+async def test_two_stores_on_one_database_share_gapless_numbering(
+    db_target: Target, open_store: OpenStore
+) -> None:
     """The bot and the CLI (or two bot processes) may write at the same time."""
-    first, second = await PromptStore.open(db_target), await PromptStore.open(db_target)
+    first, second = await open_store(db_target), await open_store(db_target)
     results = await asyncio.gather(
         *(
             (first if i % 2 else second).add(
@@ -330,9 +328,11 @@ async def schema_version(target: Target) -> int:
     return int((await query(target, "SELECT max(version) FROM essay_bot_schema"))[0][0])
 
 
-async def test_a_version_1_database_with_data_upgrades_in_place(db_target: Target) -> None:
+async def test_a_version_1_database_with_data_upgrades_in_place(
+    db_target: Target, open_store: OpenStore
+) -> None:
     steps = load_migrations(dialect=dialect(db_target))
-    old = await PromptStore.open(db_target, migrations=steps[:1])
+    old = await open_store(db_target, migrations=steps[:1])
     await add(old, "A", "an old prompt from version one")
     await add(old, "A", "another old prompt, later removed")
     await add(old, "B", "a prompt in a second server")
@@ -340,7 +340,7 @@ async def test_a_version_1_database_with_data_upgrades_in_place(db_target: Targe
     await old.close()
     assert await schema_version(db_target) == 1
 
-    store = await PromptStore.open(db_target)
+    store = await open_store(db_target)
     assert [(p.number, p.status) for p in await store.list("A", include_removed=True)] == [
         (2, "removed"),
         (1, "open"),
@@ -384,8 +384,10 @@ async def tables(target: Target) -> set[str]:
     }
 
 
-async def test_a_failing_migration_changes_nothing(db_target: Target) -> None:
-    store = await PromptStore.open(db_target)
+async def test_a_failing_migration_changes_nothing(
+    db_target: Target, open_store: OpenStore
+) -> None:
+    store = await open_store(db_target)
     await add(store, "A", "data that must survive a bad upgrade")
     await store.close()
     broken = Migration(
@@ -395,7 +397,7 @@ async def test_a_failing_migration_changes_nothing(db_target: Target) -> None:
     )
     steps = load_migrations(dialect=dialect(db_target))
     with pytest.raises(StorageError):
-        await PromptStore.open(db_target, migrations=(*steps, broken))
+        await open_store(db_target, migrations=(*steps, broken))
     assert await schema_version(db_target) == LATEST
     assert "half" not in await tables(db_target)
     assert (await query(db_target, "SELECT count(*) FROM prompts"))[0][0] == 1
@@ -422,18 +424,22 @@ def test_migration_statements_are_split_by_sqlite_so_triggers_stay_whole(tmp_pat
 # --- databases that cannot be used ------------------------------------------------------
 
 
-async def test_a_newer_database_is_refused_and_left_untouched(tmp_path: Path) -> None:
+async def test_a_newer_database_is_refused_and_left_untouched(
+    tmp_path: Path, open_store: OpenStore
+) -> None:
     path = tmp_path / "new.sqlite3"
     with raw(path) as conn:
         conn.execute("CREATE TABLE future (x)")
         conn.execute(f"PRAGMA user_version = {LATEST + 5}")
     before = path.read_bytes()
     with pytest.raises(StorageError, match=rf"newer essay-bot \(schema {LATEST + 5}"):
-        await PromptStore.open(path)
+        await open_store(path)
     assert path.read_bytes() == before
 
 
-async def test_a_newer_postgresql_database_is_refused_and_left_untouched(pg_url: str) -> None:
+async def test_a_newer_postgresql_database_is_refused_and_left_untouched(
+    pg_url: str, open_store: OpenStore
+) -> None:
     conn = await asyncpg.connect(pg_url)
     await conn.execute(
         "CREATE TABLE essay_bot_schema (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
@@ -444,7 +450,7 @@ async def test_a_newer_postgresql_database_is_refused_and_left_untouched(pg_url:
     )
     await conn.close()
     with pytest.raises(StorageError, match=rf"newer essay-bot \(schema {LATEST + 5}"):
-        await PromptStore.open(pg_url)
+        await open_store(pg_url)
     assert await tables(pg_url) == {"essay_bot_schema"}
     assert await query(pg_url, "SELECT version, name FROM essay_bot_schema") == [
         (LATEST + 5, "future.sql")
@@ -452,30 +458,34 @@ async def test_a_newer_postgresql_database_is_refused_and_left_untouched(pg_url:
 
 
 async def test_an_unreachable_or_missing_postgresql_database_is_reported(
-    postgres: pgserver.Server,
+    postgres: pgserver.Server, open_store: OpenStore
 ) -> None:
     with socket.socket() as sock:  # a port nothing listens on
         sock.bind(("127.0.0.1", 0))
         closed = sock.getsockname()[1]
     with pytest.raises(StorageError, match=r"Cannot reach the PostgreSQL database at 127\.0\.0\.1"):
-        await PromptStore.open(f"postgresql://bot:secret@127.0.0.1:{closed}/essays")
+        await open_store(f"postgresql://bot:secret@127.0.0.1:{closed}/essays")
     with pytest.raises(StorageError, match="does not exist") as missing:
-        await PromptStore.open(postgres.url_for("no_such_database"))
+        await open_store(postgres.url_for("no_such_database"))
     assert "secret" not in str(missing.value)
 
 
-async def test_a_file_that_is_not_a_database_is_refused(tmp_path: Path) -> None:
+async def test_a_file_that_is_not_a_database_is_refused(
+    tmp_path: Path, open_store: OpenStore
+) -> None:
     path = tmp_path / "junk.sqlite3"
     path.write_bytes(b"this is a text file, not a database\n" * 200)
     before = path.read_bytes()
     with pytest.raises(StorageError, match="damaged or not a database"):
-        await PromptStore.open(path)
+        await open_store(path)
     assert path.read_bytes() == before
 
 
-async def test_a_database_with_damaged_pages_is_refused_at_startup(tmp_path: Path) -> None:
+async def test_a_database_with_damaged_pages_is_refused_at_startup(
+    tmp_path: Path, open_store: OpenStore
+) -> None:
     path = tmp_path / "p.sqlite3"
-    store = await PromptStore.open(path)
+    store = await open_store(path)
     for i in range(300):
         await add(store, "A", f"a prompt to fill a few pages {i} " + "x" * 200)
     await store.close()
@@ -485,7 +495,7 @@ async def test_a_database_with_damaged_pages_is_refused_at_startup(tmp_path: Pat
     data[3 * page : 5 * page] = b"\xff" * (2 * page)
     path.write_bytes(bytes(data))
     with pytest.raises(StorageError, match="damaged"):
-        await PromptStore.open(path)
+        await open_store(path)
 
 
 @contextmanager
@@ -501,10 +511,10 @@ def write_lock(path: Path) -> Iterator[None]:
 
 
 async def test_a_lock_held_past_the_timeout_fails_the_command_and_writes_nothing(
-    tmp_path: Path,
+    tmp_path: Path, open_store: OpenStore
 ) -> None:
     path = tmp_path / "p.sqlite3"
-    store = await PromptStore.open(path, busy_timeout=0.1)
+    store = await open_store(path, busy_timeout=0.1)
     await add(store, "A", "the one prompt before the lock")
     with write_lock(path):
         with pytest.raises(StorageError, match="locked by another program"):
@@ -517,57 +527,71 @@ async def test_a_lock_held_past_the_timeout_fails_the_command_and_writes_nothing
     await store.close()
 
 
-async def test_a_lock_held_at_startup_is_reported_at_startup(tmp_path: Path) -> None:
+async def test_a_lock_held_at_startup_is_reported_at_startup(
+    tmp_path: Path, open_store: OpenStore
+) -> None:
     path = tmp_path / "p.sqlite3"
-    await (await PromptStore.open(path)).close()
+    await (await open_store(path)).close()
     with write_lock(path), pytest.raises(StorageError, match="locked"):
-        await PromptStore.open(path, busy_timeout=0.1)
+        await open_store(path, busy_timeout=0.1)
 
 
-def _open_unprivileged(path: Path, reply: Connection) -> None:
-    """In a forked child: drop root (root may write any file), try to open, report."""
+def _open_unprivileged(path: Path, migrations: tuple[Migration, ...], reply: Connection) -> None:
+    """In a forked child: drop root (root may write any file), try to open, report.
+
+    The migrations come from the parent: once unprivileged, the child may not read
+    the checkout at all (a clone in a folder only its owner can read), and it needs
+    nothing from it, since every module it runs was imported before the fork.
+    """
     if os.geteuid() == 0:
         os.setgid(65534)
         os.setuid(65534)
     try:
-        asyncio.run(PromptStore.open(path, busy_timeout=0.2))
+        asyncio.run(PromptStore.open(path, busy_timeout=0.2, migrations=migrations))
     except StorageError as exc:
         reply.send(str(exc))
         os._exit(3)
+    except BaseException as exc:  # anything else: say what, for the assertion message
+        reply.send(f"unexpected {exc!r}")
+        os._exit(4)
     reply.send("")
     os._exit(0)
 
 
 async def _fill(path: Path) -> None:
     store = await PromptStore.open(path)
-    await add(store, "A", "written while the file was writable")
-    await store.close()
+    try:
+        await add(store, "A", "written while the file was writable")
+    finally:
+        await store.close()
 
 
 def test_a_read_only_database_is_reported_at_startup() -> None:
-    # pytest's tmp_path is private to root; the unprivileged child must reach the file
+    # pytest's tmp_path may be private to its owner; the unprivileged child must reach the file
     folder = Path(tempfile.mkdtemp(prefix="prompts-ro-"))
-    folder.chmod(0o777)  # only the file is read-only, not the folder
-    path = folder / "ro.sqlite3"
-    asyncio.run(_fill(path))
-    path.chmod(0o444)
-    before = path.read_bytes()
-    receive, send = multiprocessing.Pipe(duplex=False)
-    child = multiprocessing.get_context("fork").Process(
-        target=_open_unprivileged, args=(path, send)
-    )
-    child.start()
-    child.join(30)
-    assert child.exitcode == 3
-    message = receive.recv()
-    assert "read-only" in message
-    assert "\n" not in message
-    assert path.read_bytes() == before
-    shutil.rmtree(folder)
+    try:
+        folder.chmod(0o777)  # only the file is read-only, not the folder
+        path = folder / "ro.sqlite3"
+        asyncio.run(_fill(path))
+        path.chmod(0o444)
+        before = path.read_bytes()
+        receive, send = multiprocessing.Pipe(duplex=False)
+        child = multiprocessing.get_context("fork").Process(
+            target=_open_unprivileged, args=(path, load_migrations(), send)
+        )
+        child.start()
+        child.join(30)
+        message = receive.recv() if receive.poll(1) else "(no answer)"
+        assert child.exitcode == 3, message
+        assert "read-only" in message
+        assert "\n" not in message
+        assert path.read_bytes() == before
+    finally:
+        shutil.rmtree(folder)
 
 
-async def test_a_closed_store_refuses_politely(db_target: Target) -> None:
-    store = await PromptStore.open(db_target)
+async def test_a_closed_store_refuses_politely(db_target: Target, open_store: OpenStore) -> None:
+    store = await open_store(db_target)
     await store.close()
     with pytest.raises(StorageError, match="closed"):
         await store.add(guild="A", channel=None, author="1", text="too late for this one")
@@ -575,8 +599,8 @@ async def test_a_closed_store_refuses_politely(db_target: Target) -> None:
         await store.list("A")
 
 
-async def test_an_unwritable_folder_is_reported(tmp_path: Path) -> None:
+async def test_an_unwritable_folder_is_reported(tmp_path: Path, open_store: OpenStore) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
     with pytest.raises(StorageError, match="Cannot create the folder"):
-        await PromptStore.open(blocker / "sub" / "p.sqlite3")
+        await open_store(blocker / "sub" / "p.sqlite3")

@@ -8,7 +8,6 @@ import json
 import random
 import re
 from collections import Counter
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -34,13 +33,6 @@ BUILTINS = (
     BuiltinPrompt(f"{DOC}/bridges", DOC, 1, "Who should maintain a bridge that two towns share?"),
     BuiltinPrompt(f"{DOC}/pipes", DOC, 2, "Does a pipeline make neighbours closer or warier?", 1),
 )
-
-
-@pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[PromptStore]:
-    opened = await PromptStore.open(tmp_path / "prompts.sqlite3")
-    yield opened
-    await opened.close()
 
 
 def make_library() -> Library:
@@ -419,6 +411,26 @@ async def test_export_has_this_servers_prompts_and_whole_log_and_nothing_else(
     assert prompt["text"].startswith("=HYPERLINK")  # JSON keeps the text exact
     assert [e["kind"] for e in prompt["events"]][:3] == ["submitted", "removed", "restored"]
     assert len(data["builtin_posts"]) == len(builtin_rows)
+
+
+async def test_each_csv_row_shows_the_status_after_its_event(service: PromptService) -> None:
+    """A spreadsheet of the log: read row by row, it tells the prompt's story."""
+    await propose(service, "Can a shared song outlast a quarrel?")
+    await service.remove(guild="G1", number=1, actor="100", can_moderate=False)
+    await service.store.log_posted(guild="G1", number=1, actor="9", channel=None)
+    await service.restore(guild="G1", number=1, actor="100", can_moderate=False)
+    await service.store.log_posted(guild="G1", number=1, actor="9", channel=None)
+    await service.remove(guild="G1", number=1, actor="100", can_moderate=False)
+    as_csv, _ = await service.export(guild="G1")
+    rows = list(csv.DictReader(io.StringIO(as_csv.decode("utf-8"))))
+    assert [(r["event"], r["status"]) for r in rows] == [
+        ("submitted", "open"),
+        ("removed", "removed"),
+        ("posted", "removed"),
+        ("restored", "open"),
+        ("posted", "open"),
+        ("removed", "removed"),
+    ]
 
 
 # --- built-in prompts file ---------------------------------------------------------------

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -21,11 +20,9 @@ def index(library: Library) -> SearchIndex:
 
 
 @pytest.fixture
-async def service(tmp_path: Path, index: SearchIndex) -> AsyncIterator[PromptService]:
-    store = await PromptStore.open(tmp_path / "p.sqlite3")
+def service(store: PromptStore, index: SearchIndex) -> PromptService:
     builtins, _ = load_builtin_prompts(SEEDS)
-    yield PromptService(store, index, builtins)
-    await store.close()
+    return PromptService(store, index, builtins)
 
 
 async def test_every_built_in_prompt_is_kept_and_linked(

@@ -6,8 +6,11 @@ days writes the times it needs into the database, which is all the timer ever re
 
 from __future__ import annotations
 
+import asyncio
 import random
+import signal
 import sqlite3
+import subprocess
 from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -78,6 +81,18 @@ def _assign(database: Path, dues: list[datetime]) -> list[Planted]:
                 (plan, number),
             )
     return planted
+
+
+async def stopped(process: subprocess.Popen[bytes], within: float = 30.0) -> int:
+    """SIGTERM, then wait for the exit without blocking the loop the fake Discord runs on."""
+    process.send_signal(signal.SIGTERM)
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + within
+    while process.poll() is None:
+        if loop.time() > deadline:
+            raise TimeoutError(f"the bot did not exit within {within} s of SIGTERM")
+        await asyncio.sleep(0.05)
+    return process.returncode
 
 
 def spread(count: int, start: datetime, seconds: float, rng: random.Random) -> list[datetime]:

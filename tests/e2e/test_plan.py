@@ -14,11 +14,15 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from tests.e2e._bot import bot_process
-from tests.e2e._plan import plant, posts_by_key, spread, statuses
+from tests.e2e._plan import plant, posts_by_key, spread, statuses, stopped
 from tests.fakediscord import FakeDiscord
 
 BOOT = 60.0
 DONE = {"posted", "late", "skipped"}
+
+
+def logs(folder: Path) -> list[tuple[str, str]]:
+    return [(p.name, p.read_text(errors="replace")) for p in sorted(folder.glob("*.log"))]
 
 
 async def test_sessions_seconds_apart_are_posted_once_across_sigkill_restarts(
@@ -45,8 +49,10 @@ async def test_sessions_seconds_apart_are_posted_once_across_sigkill_restarts(
 
             await fake.wait_ready(BOOT, after=boots)
             await fake.wait_until(settled, within=30)
-            process.send_signal(signal.SIGTERM)
-            process.wait(30)
+            assert await stopped(process) == 0
+        assert not [
+            name for name, text in await asyncio.to_thread(logs, tmp_path) if "Traceback" in text
+        ]
         counts = posts_by_key(fake)
         assert boots >= 3, "too few restarts to prove anything"
         assert {p.key: counts[p.key] for p in planted} == {p.key: 1 for p in planted}

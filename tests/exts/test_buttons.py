@@ -14,11 +14,10 @@ from pathlib import Path
 import pytest
 
 from bot.ui import views
+from tests.conftest import ROUND_TRIP
 from tests.exts.documents import long_document
 from tests.exts.harness import EPHEMERAL, UPDATE_MESSAGE, Answer, Harness, bot_over, buttons
 from tests.fakediscord import JSON, FakeDiscord, Interaction
-
-ROUND_TRIP = 0.08
 
 
 @pytest.fixture

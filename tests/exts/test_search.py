@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from bot.core.search import SearchIndex
+from bot.core.search import WEAK_MATCH, SearchIndex
 from tests.exts.harness import EPHEMERAL, Harness, button, buttons
 
 
@@ -34,3 +34,12 @@ async def test_blank_query_is_refused(harness: Harness) -> None:
     answer = await harness.answer(harness.slash("search", {"query": "\u200b \u202e"}))
     assert answer.data["flags"] & EPHEMERAL
     assert answer.data["content"] == "Type a few words to search for."
+
+
+async def test_a_weakly_matched_question_says_it_is_a_guess(
+    harness: Harness, index: SearchIndex
+) -> None:
+    question = "what do you think of the bridge these days?"
+    assert not index.passages(question)[0].confident
+    first = (await harness.answer(harness.slash("search", {"query": question}))).data
+    assert first["embeds"][0]["author"]["name"] == WEAK_MATCH

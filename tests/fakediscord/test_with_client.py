@@ -146,7 +146,6 @@ async def test_slash_command_answered_without_pings(fake: FakeDiscord, bot: Mini
     assert message["mentions"] == []
     assert message["mention_everyone"] is False
     assert record.latency is not None
-    assert record.latency < 3
 
 
 async def test_autocomplete_answered(fake: FakeDiscord, bot: MiniBot) -> None:

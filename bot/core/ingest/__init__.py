@@ -28,9 +28,9 @@ from bot.core.ingest._layout import (
 )
 from bot.core.ingest._quotes import find_quotations
 from bot.core.ingest._reader import read_seed
-from bot.core.ingest._sentences import sentence_spans, split_sentences
 from bot.core.ingest.errors import IngestError
 from bot.core.model import Document, Paragraph, Quote, Section
+from bot.core.text import sentence_spans, split_sentences
 
 __all__ = ["IngestError", "ingest_file", "ingest_text"]
 

@@ -368,6 +368,15 @@ def _names(documents: tuple[Document, ...]) -> str:
     return ", ".join(d.id for d in documents)
 
 
+def sections_per_session(raw: str | None) -> int:
+    """``--per-session`` / ``per-session:``: a whole number of sections, 1 when left out."""
+    if raw is None:
+        return 1
+    if not raw.strip().isdigit():
+        raise InvalidInput(f"Sections per session is a number, like 2; got {raw!r}.")
+    return int(raw.strip())
+
+
 def _parse_date(typed: str) -> date:
     try:
         return date.fromisoformat(typed.strip())

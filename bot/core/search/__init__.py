@@ -10,20 +10,23 @@ from bot.core.search.hits import (
     MAX_CHOICE_CHARS,
     MAX_CHOICES,
     MAX_QUERY_CHARS,
+    WEAK_MATCH,
     Choice,
     PassageHit,
     QuoteHit,
     SectionHit,
     validate_query,
 )
-from bot.core.search.index import SCORE_FLOOR, SearchIndex
+from bot.core.search.index import SearchIndex
 from bot.core.search.text import fold
+from bot.core.search.tuning import SCORE_FLOOR
 
 __all__ = [
     "MAX_CHOICES",
     "MAX_CHOICE_CHARS",
     "MAX_QUERY_CHARS",
     "SCORE_FLOOR",
+    "WEAK_MATCH",
     "Choice",
     "PassageHit",
     "QuoteHit",

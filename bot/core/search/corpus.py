@@ -27,19 +27,14 @@ import numpy.typing as npt
 from rapidfuzz import fuzz
 
 from bot.core.search.lexicon import Expansion, Lexicon
-
-K1 = 1.2
-B = 0.75
-
-# How the final 0-100 score is made up; coverage dominates so that a passage
-# missing a rare query word cannot win on phrasing alone.
-W_COVERAGE = 0.70
-W_DENSITY = 0.15
-W_PHRASE = 0.15
-# When a unit is made of finer ones (a paragraph of sentences), this share of
-# its coverage is that of its best part: words found together in one sentence
-# answer a question better than the same words scattered over a paragraph.
-W_FOCUS = 0.5
+from bot.core.search.tuning import (
+    K1,
+    W_COVERAGE,
+    W_DENSITY,
+    W_FOCUS,
+    W_PHRASE,
+    B,
+)
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int32]
@@ -61,6 +56,8 @@ class Query:
     # it for a short query; for a long question or prompt, only as much as its
     # weightiest few words weigh (see ``index.ENOUGH_WORDS``). None: all of it.
     enough: float | None = None
+    # The query word each entry of ``words`` stands for, as typed (folded).
+    words_typed: tuple[str, ...] = ()
 
     @property
     def total(self) -> float:
@@ -148,6 +145,38 @@ class Corpus:
         needed = query.needed
         return coverage / needed, bm25 / needed
 
+    def scores(
+        self,
+        query: Query,
+        *,
+        mask: BoolArray | None = None,
+        keep: int = 30,
+        focus: FloatArray | None = None,
+    ) -> tuple[FloatArray, FloatArray, FloatArray]:
+        """Score, coverage and strength of every unit (score 0: not eligible).
+
+        Only the ``keep`` best units by lexical score get the (costlier) phrase
+        score; the others are scored without it. ``focus``, if given, is each
+        unit's coverage by its best part (see ``W_FOCUS``).
+        """
+        coverage, strength = self.lexical(query)
+        if focus is not None:
+            coverage = (1.0 - W_FOCUS) * coverage + W_FOCUS * focus
+        density = np.minimum(strength, 1.0)
+        lexical = W_COVERAGE * coverage + W_DENSITY * density
+        eligible = lexical > 0.0
+        if mask is not None:
+            eligible &= mask
+        scores = np.where(eligible, lexical, 0.0)
+        units = np.flatnonzero(eligible)
+        if len(units) > keep:
+            units = units[np.argpartition(-scores[units], keep - 1)[:keep]]
+        scores[units] += W_PHRASE * np.array(
+            [fuzz.partial_ratio(query.folded, self.folded[u]) / 100.0 for u in units],
+            dtype=np.float64,
+        )
+        return 100.0 * query.specificity * scores, coverage, strength
+
     def rank(
         self,
         query: Query,
@@ -156,34 +185,9 @@ class Corpus:
         keep: int = 30,
         focus: FloatArray | None = None,
     ) -> Ranked:
-        """The ``keep`` best units by lexical score, re-scored with the phrase score.
-
-        ``focus``, if given, is each unit's coverage by its best part (see
-        ``W_FOCUS``).
-        """
-        coverage, strength = self.lexical(query)
-        if focus is not None:
-            coverage = (1.0 - W_FOCUS) * coverage + W_FOCUS * focus
-        density = np.minimum(strength, 1.0)
-        prelim = (W_COVERAGE * coverage + W_DENSITY * density) / (W_COVERAGE + W_DENSITY)
-        eligible = prelim > 0.0
-        if mask is not None:
-            eligible &= mask
-        units = np.flatnonzero(eligible).astype(np.int32)
-        if len(units) > keep:
-            top = np.argpartition(-prelim[units], keep - 1)[:keep]
-            units = units[top]
-        phrase = np.array(
-            [fuzz.partial_ratio(query.folded, self.folded[u]) / 100.0 for u in units],
-            dtype=np.float64,
-        )
-        scores = (
-            100.0
-            * query.specificity
-            * (W_COVERAGE * coverage[units] + W_DENSITY * density[units] + W_PHRASE * phrase)
-        )
-        order = np.lexsort((units, -strength[units], -scores))
-        return Ranked(units[order], scores[order], coverage[units][order], strength[units][order])
+        """The ``keep`` best units, re-scored with the phrase score, best first."""
+        scores, coverage, strength = self.scores(query, mask=mask, keep=keep, focus=focus)
+        return order(scores, coverage, strength, keep)
 
     def coverage_of(self, query: Query, unit: int) -> float:
         """Coverage of one unit, without scoring the whole corpus."""
@@ -200,3 +204,15 @@ class Corpus:
                     best = max(best, word_weight * e.similarity)
             earned += best
         return earned / query.needed
+
+
+def order(scores: FloatArray, coverage: FloatArray, strength: FloatArray, keep: int) -> Ranked:
+    """The ``keep`` best units with a score above 0, best first.
+
+    Ties are broken by strength (uncapped BM25), then by unit number.
+    """
+    units = np.flatnonzero(scores > 0.0).astype(np.int32)
+    if len(units) > keep:
+        units = units[np.argpartition(-scores[units], keep - 1)[:keep]]
+    ordered = units[np.lexsort((units, -strength[units], -scores[units]))]
+    return Ranked(ordered, scores[ordered], coverage[ordered], strength[ordered])

@@ -17,6 +17,9 @@ MAX_QUERY_CHARS = 300
 MAX_CHOICES = 25
 MAX_CHOICE_CHARS = 100
 
+# What a front end says above passages that are a guess (``PassageHit.confident``).
+WEAK_MATCH = "No passage answers this closely; these come nearest."
+
 HitKind = Literal["spoken", "pull", "passage"]
 
 
@@ -82,6 +85,9 @@ class PassageHit:
     paragraph: int
     text: str
     score: float
+    # False when no passage matched well and these are the best there are for
+    # a question (see ``SearchIndex.passages``): front ends say it is a guess.
+    confident: bool = True
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -91,6 +97,7 @@ class PassageHit:
             "paragraph": self.paragraph,
             "text": self.text,
             "score": _score(self.score),
+            "confident": self.confident,
         }
 
 

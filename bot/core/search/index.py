@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import logging
 import re
-from bisect import bisect_left
 from collections import OrderedDict
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Mapping
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -22,7 +20,8 @@ from rapidfuzz.utils import default_process
 
 from bot.core.errors import InvalidInput, NotFound
 from bot.core.model import Document, Library
-from bot.core.search.corpus import BoolArray, Corpus, FloatArray, Query
+from bot.core.search import build as builders
+from bot.core.search.corpus import BoolArray, FloatArray, IntArray, Query, order
 from bot.core.search.hits import (
     MAX_CHOICE_CHARS,
     MAX_CHOICES,
@@ -33,88 +32,37 @@ from bot.core.search.hits import (
     SectionHit,
     validate_query,
 )
-from bot.core.search.lexicon import MIN_PREFIX_LEN, Expansion, Lexicon, max_edits
-from bot.core.search.preview import shorten, trim_around
-from bot.core.search.text import Token, analyse, fold, terms, tokens
-from bot.core.text import clean_user_text
+from bot.core.search.lexicon import Expansion, language_frequency, max_edits
+from bot.core.search.preview import trim_around
+from bot.core.search.ranking import PassageRanker, PassageScores
+from bot.core.search.text import Token, fold, terms, tokens
+from bot.core.search.tuning import (
+    COMPLETE_FLOOR,
+    CONTENT_FACTOR,
+    ENOUGH_WORDS,
+    MIN_PREFIX_LEN,
+    QUESTION_FLOOR,
+    QUESTION_WORDS,
+    REAL_WORD_ZIPF,
+    RERANK,
+    SCORE_FLOOR,
+    SPECIFIC_IDF,
+    SPECIFIC_SHARE,
+    STEM_SIMILARITY,
+    SUGGEST_CUTOFF,
+    WEAK_HITS,
+)
+from bot.core.search.words import is_content, stem
+from bot.core.text import clean_user_text, shorten
 
 log = logging.getLogger(__name__)
 
-# Below this a hit is a guess, not an answer; see ``suggestions``.
-SCORE_FLOOR = 45.0
-# Autocomplete shows weaker candidates: the user is still typing.
-COMPLETE_FLOOR = 20.0
-# A section found by its content ranks below one found by its title.
-CONTENT_FACTOR = 0.85
-# A query whose most specific word has an idf below this (a word in more than
-# about one sentence in eight) is scored down in proportion: "the" or "of the
-# and" match everything equally, which is no answer; words of one or two
-# letters never count as specific (numbers do). In a very short text every
-# word is common, so the bar is lowered to a share of the rarest word's idf.
-SPECIFIC_IDF = 2.0
-SPECIFIC_SHARE = 0.35
-# A long query (a question, a discussion prompt) counts as fully covered by a
-# passage holding as much weight as its this-many weightiest words: past that,
-# its other words are ways of asking, not words the passage must contain. Words
-# absent from the text weigh most, so off-topic chatter still falls short.
-ENOUGH_WORDS = 4
-# How many lexical candidates get the (costlier) phrase score.
-RERANK = 30
 MAX_LIMIT = 50
 # Quote candidates whose token spans are kept for autocomplete previews.
 SPAN_CACHE = 4096
-# How closely a title or speaker must resemble a failed query to be suggested.
-SUGGEST_CUTOFF = 70.0
 
 _SECTION_NUMBER = re.compile(r"(?:§|sec(?:tion)?\.?|part|chapter|ch\.?)?\s*(\d{1,4})\.?")
-PUNCTUATION = "\"'“”‘’()[]{}.,;:!?—–-…"
 _KIND_ORDER: dict[HitKind, int] = {"spoken": 0, "pull": 1, "passage": 2}
-
-
-@dataclass(frozen=True, slots=True)
-class _QuoteUnit:
-    kind: HitKind
-    speaker: int  # index into SearchIndex._speakers, -1 for none
-    text: str
-    doc: int
-    section: int
-    paragraph: int
-
-
-@dataclass(frozen=True, slots=True)
-class _ParagraphUnit:
-    doc: int
-    section: int
-    paragraph: int
-    text: str
-
-
-def _sentences(text: str, sentences: tuple[str, ...]) -> tuple[str, ...]:
-    return sentences if sentences else (text,)
-
-
-class _PrefixIndex:
-    """Which labels have a word starting with the last word typed.
-
-    Autocomplete's answer to a first letter or a common word, which the rankers
-    rightly refuse: the member is still typing, so show something. The words are
-    sorted once at build time, so a keystroke is a bisection, not a scan of every
-    label (thousands on a shelf of essays).
-    """
-
-    def __init__(self, labels: Sequence[str]) -> None:
-        pairs = sorted({(word, i) for i, label in enumerate(labels) for word in label.split()})
-        self._words = [word for word, _ in pairs]
-        self._ids = [i for _, i in pairs]
-
-    def matching(self, typed: str) -> list[int]:
-        words = terms(typed, compounds=False)
-        if not words:
-            return []
-        head = words[-1]
-        lo = bisect_left(self._words, head)
-        hi = bisect_left(self._words, head + "\U0010ffff", lo)
-        return sorted(set(self._ids[lo:hi]))
 
 
 def _check_limit(limit: int) -> None:
@@ -127,203 +75,107 @@ class SearchIndex:
 
     library: Library
 
-    def __init__(self, library: Library) -> None:
-        """Use ``SearchIndex.build``; this precomputes everything a query needs."""
+    def __init__(
+        self, library: Library, bridges: Mapping[str, Collection[str]] | None = None
+    ) -> None:
+        """Use ``SearchIndex.build``; this precomputes everything a query needs.
+
+        ``bridges`` (stem → related stems) let a question's words the text
+        lacks read as words it has; see ``lexicon.Lexicon``.
+        """
         self.library = library
         docs = library.documents
         self._doc_ids = [d.id for d in docs]
-
-        # Speakers, in order of first appearance.
-        self._speakers: list[str] = []
-        speaker_ids: dict[str, int] = {}
-        for doc in docs:
-            for quote in doc.quotes:
-                if quote.speaker and quote.speaker not in speaker_ids:
-                    speaker_ids[quote.speaker] = len(self._speakers)
-                    self._speakers.append(quote.speaker)
-        self._speaker_terms = [terms(s, compounds=False) for s in self._speakers]
-        self._speaker_folded = [" ".join(t) for t in self._speaker_terms]
-
-        # Quote candidates: every quote, then every sentence of the body.
-        quotes: list[_QuoteUnit] = []
-        for d, doc in enumerate(docs):
-            for quote in doc.quotes:
-                speaker = -1 if quote.speaker is None else speaker_ids[quote.speaker]
-                kind: HitKind = quote.kind
-                quotes.append(
-                    _QuoteUnit(kind, speaker, quote.text, d, quote.section, quote.paragraph)
-                )
-        first_sentence = len(quotes)
-        for d, doc in enumerate(docs):
-            for section in doc.sections:
-                for para in section.paragraphs:
-                    for sentence in _sentences(para.text, para.sentences):
-                        quotes.append(
-                            _QuoteUnit("passage", -1, sentence, d, section.number, para.number)
-                        )
-        paragraphs = [
-            _ParagraphUnit(d, s.number, p.number, p.text)
-            for d, doc in enumerate(docs)
-            for s in doc.sections
-            for p in s.paragraphs
-        ]
-        sections = [(d, s) for d, doc in enumerate(docs) for s in doc.sections]
-        self._quote_units = quotes
-        self._paragraph_units = paragraphs
-        self._section_units = [(d, s.number, s.title) for d, s in sections]
-
-        # Each text is tokenised once; sections reuse their paragraphs' terms.
-        quote_analysis = [analyse(u.text) for u in quotes]
-        paragraph_analysis = [analyse(p.text) for p in paragraphs]
-        title_analysis = [analyse(s.title) for _, s in sections]
-        quote_terms = [
-            terms_ + (self._speaker_terms[u.speaker] if u.speaker >= 0 else [])
-            for (terms_, _), u in zip(quote_analysis, quotes, strict=True)
-        ]
-        paragraph_terms = [t for t, _ in paragraph_analysis]
-        title_terms = [t for t, _ in title_analysis]
-        section_terms: list[list[str]] = [list(t) for t in title_terms]
-        section_folded: list[list[str]] = [[f] for _, f in title_analysis]
-        section_of = {(d, s.number): i for i, (d, s) in enumerate(sections)}
-        for p, (terms_, folded) in zip(paragraphs, paragraph_analysis, strict=True):
-            i = section_of[(p.doc, p.section)]
-            section_terms[i].extend(terms_)
-            section_folded[i].append(folded)
-        # Rarity is judged over sentences: the finest unit, so a word common in
-        # every paragraph but in few sentences still counts as fairly specific.
-        self.lexicon = Lexicon(
-            quote_terms[first_sentence:],
-            extra_terms=[t for ts in quote_terms[:first_sentence] + title_terms for t in ts]
-            + [t for ts in paragraph_terms for t in ts],
-        )
-        self.lexicon.precompute()
-        self._surface = self._surface_forms()
-
-        self._quote_folded = [f for _, f in quote_analysis]
-        self._quotes = Corpus(
-            self.lexicon,
-            quote_terms,
-            [
-                (self._speaker_folded[u.speaker] + " " + f) if u.speaker >= 0 else f
-                for u, f in zip(quotes, self._quote_folded, strict=True)
-            ],
-        )
-        self._paragraphs = Corpus(self.lexicon, paragraph_terms, [f for _, f in paragraph_analysis])
-        self._titles = Corpus(self.lexicon, title_terms, [f for _, f in title_analysis])
-        self._sections = Corpus(self.lexicon, section_terms, [" ".join(f) for f in section_folded])
-        self._q_doc = np.array([u.doc for u in quotes], dtype=np.int32)
-        self._q_speaker = np.array([u.speaker for u in quotes], dtype=np.int32)
-        self._p_doc = np.array([p.doc for p in paragraphs], dtype=np.int32)
-        self._p_section = np.array([p.section for p in paragraphs], dtype=np.int32)
-        self._containing = self._containing_sentences(first_sentence)
-        # Body sentences were listed in the paragraphs' order, so each paragraph's
-        # sentences are one run of quote candidates, starting at these offsets.
-        per_paragraph = [
-            len(_sentences(p.text, p.sentences))
-            for d in docs
-            for s in d.sections
-            for p in s.paragraphs
-        ]
-        self._first_sentence = first_sentence
-        self._sentence_starts = np.cumsum([0, *per_paragraph[:-1]], dtype=np.int64)
-        self._title_choices = self._section_choices()
-        self._title_prefixes = _PrefixIndex([folded for folded, _ in self._title_choices])
-        self._quote_ids = [i for i, u in enumerate(quotes) if u.kind != "passage"]
-        self._quote_prefixes = _PrefixIndex([self._quotes.folded[i] for i in self._quote_ids])
-        # Spans of the first quote candidates (all of them for an essay or
-        # two) are computed now; beyond that, for whichever autocomplete shows.
-        self._prebuilt_spans = [tokens(u.text.strip()) for u in quotes[:SPAN_CACHE]]
-        self._span_cache: OrderedDict[int, list[Token]] = OrderedDict()
+        who = builders.speakers(docs)
+        self._speakers, self._speaker_terms, self._speaker_folded = who.names, who.terms, who.folded
+        self._quote_units, self._first_sentence = builders.quote_units(docs, who)
+        self._paragraph_units = builders.paragraph_units(docs)
+        self._section_units = builders.section_units(docs)
+        self._build_corpora(who, bridges)
+        self._build_filters()
+        self._build_autocomplete()
+        self._ranker: PassageRanker | None = None
         log.info(
             "search index: %d documents, %d quote candidates, %d paragraphs, %d terms",
             len(docs),
-            len(quotes),
-            len(paragraphs),
+            len(self._quote_units),
+            len(self._paragraph_units),
             len(self.lexicon),
         )
 
     @classmethod
-    def build(cls, library: Library) -> SearchIndex:
-        return cls(library)
+    def build(
+        cls, library: Library, bridges: Mapping[str, Collection[str]] | None = None
+    ) -> SearchIndex:
+        return cls(library, bridges)
 
     # ----------------------------------------------------------------- building
 
-    def _surface_forms(self) -> dict[str, str]:
-        """A printed spelling of each term, so a did-you-mean reads like the essay."""
-        surface: dict[str, str] = {}
-        printed = dict.fromkeys(w for text in self._all_texts() for w in text.split())
-        for raw in printed:
-            word = raw.strip(PUNCTUATION)
-            if word:
-                found = terms(word, compounds=False)
-                if len(found) == 1 and found[0] not in surface and fold(word) == found[0]:
-                    surface[found[0]] = word
-        return surface
+    def _build_corpora(
+        self, who: builders.Speakers, bridges: Mapping[str, Collection[str]] | None
+    ) -> None:
+        """The lexicon, the four corpora, and what ranking quotes and did-you-mean need."""
+        corpora = builders.corpora(
+            self._quote_units,
+            self._first_sentence,
+            self._paragraph_units,
+            self._section_units,
+            who,
+            bridges,
+        )
+        self.lexicon = corpora.lexicon
+        self._quotes, self._paragraphs = corpora.quotes, corpora.paragraphs
+        self._titles, self._sections = corpora.titles, corpora.sections
+        self._quote_folded = corpora.quote_folded
+        self._containing = builders.containing_sentences(
+            self._quote_units,
+            self._quote_folded,
+            self._first_sentence,
+            self._paragraph_units,
+            self._paragraphs.folded,
+        )
+        self._surface = builders.surface_forms(self.library, self._speakers)
 
-    def _all_texts(self) -> Iterator[str]:
-        for doc in self.library.documents:
-            for section in doc.sections:
-                yield section.title
-                for para in section.paragraphs:
-                    yield para.text
-        yield from self._speakers
+    def _build_filters(self) -> None:
+        """Per-unit arrays for the speaker, document and section filters and sentence runs."""
+        self._q_speaker = np.array([u.speaker for u in self._quote_units], dtype=np.int32)
+        self._p_doc = np.array([p.doc for p in self._paragraph_units], dtype=np.int32)
+        self._p_section = np.array([p.section for p in self._paragraph_units], dtype=np.int32)
+        counts = builders.sentence_counts(self.library.documents)
+        self._sentence_starts = np.cumsum([0, *counts[:-1]], dtype=np.int64)
 
-    def _containing_sentences(self, first_sentence: int) -> dict[int, list[int]]:
-        """For each body sentence, the quotes that share words with it.
-
-        A quote and the sentences it was taken from share their words, and a
-        match on the quote should come first; this map lets ranking enforce that.
-        A quote may sit inside one sentence or span several, so the relation is
-        an overlap of their places in the paragraph's folded text.
-        """
-        paragraph_text = {
-            (p.doc, p.section, p.paragraph): self._paragraphs.folded[i]
-            for i, p in enumerate(self._paragraph_units)
-        }
-        spans: dict[tuple[int, int, int], list[tuple[int, int, int]]] = {}
-        cursor: dict[tuple[int, int, int], int] = {}
-        for i in range(first_sentence, len(self._quote_units)):
-            u = self._quote_units[i]
-            place = (u.doc, u.section, u.paragraph)
-            text = self._quote_folded[i]
-            at = paragraph_text[place].find(text, cursor.get(place, 0))
-            if at >= 0:
-                cursor[place] = at + len(text)
-                spans.setdefault(place, []).append((at, at + len(text), i))
-        containing: dict[int, list[int]] = {}
-        for q in range(first_sentence):
-            u = self._quote_units[q]
-            place = (u.doc, u.section, u.paragraph)
-            text = self._quote_folded[q]
-            at = paragraph_text.get(place, "").find(text) if text else -1
-            if at < 0:
-                continue
-            for start, end, sentence in spans.get(place, ()):
-                if start < at + len(text) and at < end:
-                    containing.setdefault(sentence, []).append(q)
-        return containing
-
-    def _section_choices(self) -> list[tuple[str, Choice]]:
-        several = len(self.library.documents) > 1
-        out = []
-        for d, number, title in self._section_units:
-            label = f"§ {number} · {title}"
-            if several:
-                label += f" ({self.library.documents[d].title})"
-            out.append(
-                (
-                    fold(title),
-                    Choice(shorten(label, MAX_CHOICE_CHARS), shorten(title, MAX_CHOICE_CHARS)),
-                )
-            )
-        return out
+    def _build_autocomplete(self) -> None:
+        """Section choices, word prefixes, and the token spans previews are trimmed around."""
+        self._title_choices = builders.section_choices(self.library, self._section_units)
+        self._title_prefixes = builders.PrefixIndex([folded for folded, _ in self._title_choices])
+        self._quote_ids = [i for i, u in enumerate(self._quote_units) if u.kind != "passage"]
+        self._quote_prefixes = builders.PrefixIndex(
+            [self._quotes.folded[i] for i in self._quote_ids]
+        )
+        # Spans of the first quote candidates (all of them for an essay or
+        # two) are computed now; beyond that, for whichever autocomplete shows.
+        self._prebuilt_spans = [tokens(u.text.strip()) for u in self._quote_units[:SPAN_CACHE]]
+        self._span_cache: OrderedDict[int, list[Token]] = OrderedDict()
 
     # ----------------------------------------------------------------- queries
 
     def _query(self, text: str) -> Query:
-        words = list(dict.fromkeys(terms(text, compounds=False)))
+        typed = list(dict.fromkeys(terms(text, compounds=False)))
+        # Function words say how a query asks, not what about: left out when it
+        # has anything else (the phrase score still sees them).
+        words = [w for w in typed if is_content(w)] or typed
+        # A question is typed in whole words: a real word it holds that the
+        # text lacks is another word, not a typo ("promise" is not "prominent").
+        question = len(typed) >= QUESTION_WORDS
         expansions = tuple(
-            tuple(self._expand(w, still_typing=i == len(words) - 1)) for i, w in enumerate(words)
+            tuple(
+                self._expand(
+                    w,
+                    still_typing=i == len(words) - 1,
+                    typos=not (question and language_frequency(w) >= REAL_WORD_ZIPF),
+                )
+            )
+            for i, w in enumerate(words)
         )
         weights = tuple(
             self.lexicon.weight(w, list(e)) for w, e in zip(words, expansions, strict=True)
@@ -340,9 +192,11 @@ class SearchIndex:
         bar = min(SPECIFIC_IDF, SPECIFIC_SHARE * self.lexicon.max_idf)
         specificity = min(1.0, known / bar)
         enough = sum(sorted(weights, reverse=True)[:ENOUGH_WORDS])
-        return Query(" ".join(words), expansions, weights, matched, specificity, enough)
+        return Query(
+            " ".join(typed), expansions, weights, matched, specificity, enough, tuple(words)
+        )
 
-    def _expand(self, word: str, *, still_typing: bool) -> list[Expansion]:
+    def _expand(self, word: str, *, still_typing: bool, typos: bool = True) -> list[Expansion]:
         """A query word's readings; a finished, common word keeps only itself.
 
         Only the last word may be half-typed, so an earlier word found exactly
@@ -350,13 +204,20 @@ class SearchIndex:
         "states"); and a very common word (idf below 1) needs none at all:
         its variants cannot change the ranking, only slow it down.
         """
-        expansions = self.lexicon.expand(word)
+        expansions = self.lexicon.expand(word, typos=typos)
         exact = self.lexicon.ids.get(word)
         if still_typing or exact is None:
             return expansions
         if self.lexicon.idf[exact] < 1.0:
             return [e for e in expansions if e.term == exact]
-        return [e for e in expansions if len(self.lexicon.terms[e.term]) - len(word) <= 2]
+        root = stem(word)
+        return [
+            e
+            for e in expansions
+            if not self.lexicon.terms[e.term].startswith(word)
+            or len(self.lexicon.terms[e.term]) - len(word) <= 2
+            or stem(self.lexicon.terms[e.term]) == root
+        ]
 
     def _doc(self, index: int) -> Document:
         return self.library.documents[index]
@@ -464,8 +325,7 @@ class SearchIndex:
             return owners[0]
         hits = self.sections(text, limit=1)
         if not hits:
-            shown = text if len(text) <= 60 else text[:59] + "…"
-            raise NotFound(f"No section matches “{shown}”.")
+            raise NotFound(f"No section matches “{shorten(text, 60)}”.")
         return hits[0]
 
     def _numbered_sections(self, text: str) -> list[SectionHit]:
@@ -504,8 +364,8 @@ class SearchIndex:
         )
         hits = []
         for unit, score in ordered:
-            d, number, title = self._section_units[unit]
-            hits.append(SectionHit(self._doc_ids[d], number, title, min(100.0, score)))
+            s = self._section_units[unit]
+            hits.append(SectionHit(self._doc_ids[s.doc], s.number, s.title, min(100.0, score)))
         return hits
 
     def passages(
@@ -516,53 +376,120 @@ class SearchIndex:
         section: int | None = None,
         limit: int = 10,
     ) -> list[PassageHit]:
-        """Best matching paragraphs of the body, optionally within one document or section."""
+        """Best matching paragraphs of the body, optionally within one document or section.
+
+        A question is never left empty-handed (see ``_is_question``): when no
+        paragraph reaches the score floor it gets its best few, marked as not
+        ``confident``.
+        """
         _check_limit(limit)
-        q = self._query(validate_query(query))
+        text = validate_query(query)
+        q = self._query(text)
+        mask = self._passage_mask(document, section)
+        if q.empty or not any(is_content(w) for w in q.words_typed):
+            return []
+        keep = max(RERANK, 3 * limit)
+        scores, coverage, strength = self._passage_scores(q, text, mask, keep)
+        final = scores.paragraphs if self._ranker is None else self._ranker.score(scores)
+        ranked = order(np.where(scores.eligible, final, 0.0), coverage, strength, keep)
+        confident = bool(len(ranked.scores) and ranked.scores[0] >= SCORE_FLOOR)
+        question = self._is_question(text, q)
+        if not confident and not question:
+            return []
+        floor = QUESTION_FLOOR if question else SCORE_FLOOR
+        hits = [
+            self._passage_hit(int(unit), float(score), confident)
+            for unit, score in zip(ranked.units, ranked.scores, strict=True)
+            if not confident or score >= floor
+        ]
+        return hits[: limit if confident else min(limit, WEAK_HITS)]
+
+    def _passage_mask(self, document: str | None, section: int | None) -> BoolArray | None:
+        """The paragraphs a document or section filter leaves (None: all of them)."""
         mask: BoolArray | None = None
+        docs = self.library.documents
         if document is not None:
             if document not in self._doc_ids:
                 raise NotFound(f'There is no document "{document}".')
             mask = self._p_doc == self._doc_ids.index(document)
+            docs = (self._doc(self._doc_ids.index(document)),)
         if section is not None:
-            docs = (
-                self.library.documents
-                if document is None
-                else [self._doc(self._doc_ids.index(document))]
-            )
             if not any(1 <= section <= len(doc.sections) for doc in docs):
                 raise NotFound(f"There is no section {section}.")
             in_section = self._p_section == section
             mask = in_section if mask is None else mask & in_section
-        if q.empty:
-            return []
-        ranked = self._paragraphs.rank(
-            q, mask=mask, keep=max(RERANK, 3 * limit), focus=self._sentence_focus(q)
-        )
-        hits = []
-        for unit, score in zip(ranked.units, ranked.scores, strict=True):
-            if score < SCORE_FLOOR:
-                break
-            p = self._paragraph_units[int(unit)]
-            hits.append(
-                PassageHit(
-                    document=self._doc_ids[p.doc],
-                    section=p.section,
-                    section_title=self._section_title(p.doc, p.section),
-                    paragraph=p.paragraph,
-                    text=p.text,
-                    score=min(100.0, float(score)),
-                )
-            )
-        return hits[:limit]
+        return mask
 
-    def _sentence_focus(self, query: Query) -> FloatArray | None:
-        """Each paragraph's coverage by its best sentence (see ``corpus.W_FOCUS``)."""
-        if not self._paragraph_units:
-            return None
-        coverage, _ = self._quotes.lexical(query)
-        sentences = coverage[self._first_sentence :]
-        return np.maximum.reduceat(sentences, self._sentence_starts)
+    def _passage_hit(self, unit: int, score: float, confident: bool) -> PassageHit:
+        p = self._paragraph_units[unit]
+        return PassageHit(
+            document=self._doc_ids[p.doc],
+            section=p.section,
+            section_title=self._section_title(p.doc, p.section),
+            paragraph=p.paragraph,
+            text=p.text,
+            score=min(100.0, score),
+            confident=confident,
+        )
+
+    def _is_question(self, text: str, query: Query) -> bool:
+        """Whether a query is a question or prompt that shares a content word with the text.
+
+        Such a query is never left empty-handed: below the score floor it still
+        gets its best passages, marked as a weak match. A short keyword query
+        that matches nothing well gets nothing (and a did-you-mean) instead.
+        Only the word itself or its stem counts, not a typo reading: "cook"
+        is not about "took".
+        """
+        typed = terms(text, compounds=False)
+        if len(typed) < QUESTION_WORDS and "?" not in text:
+            return False
+        return any(
+            is_content(word) and any(e.similarity >= STEM_SIMILARITY for e in expansions)
+            for word, expansions in zip(query.words_typed, query.words, strict=True)
+        )
+
+    def _passage_scores(
+        self, query: Query, text: str, mask: BoolArray | None, keep: int
+    ) -> tuple[PassageScores, FloatArray, FloatArray]:
+        """Every paragraph's lexical score (what an attached ranker starts from),
+        coverage and strength (which break ties)."""
+        sentences, _ = self._quotes.lexical(query)
+        sentences = sentences[self._first_sentence :]
+        focus = (
+            np.maximum.reduceat(sentences, self._sentence_starts) if self._paragraph_units else None
+        )
+        paragraphs, coverage, strength = self._paragraphs.scores(
+            query, mask=mask, keep=keep, focus=focus
+        )
+        eligible = np.ones(self._paragraphs.size, dtype=np.bool_) if mask is None else mask
+        return PassageScores(text, paragraphs, sentences, eligible), coverage, strength
+
+    # ----------------------------------------------------------------- other rankers
+
+    def use_ranker(self, ranker: PassageRanker | None) -> None:
+        """Attach (or, with None, detach) a ranker that re-scores /search's paragraphs."""
+        self._ranker = ranker
+
+    @property
+    def ranker_name(self) -> str | None:
+        """The attached ranker's name, for /about; None when search is lexical only."""
+        return None if self._ranker is None else self._ranker.name
+
+    def paragraph_texts(self) -> list[str]:
+        """Every paragraph of the library, in the unit order of ``PassageScores``."""
+        return [p.text for p in self._paragraph_units]
+
+    def sentence_texts(self) -> list[str]:
+        """Every body sentence, in the unit order of ``PassageScores.sentences``."""
+        return [u.text for u in self._quote_units[self._first_sentence :]]
+
+    def sentence_paragraphs(self) -> IntArray:
+        """For each body sentence, the number of its paragraph in ``paragraph_texts``."""
+        counts = np.diff(
+            np.append(self._sentence_starts, len(self._quote_units) - self._first_sentence)
+        )
+        return np.repeat(np.arange(len(self._paragraph_units), dtype=np.int32), counts)
 
     # ----------------------------------------------------------------- speakers
 
@@ -598,11 +525,6 @@ class SearchIndex:
             return matches
         best = process.extractOne(folded, self._speaker_folded, scorer=fuzz.WRatio, score_cutoff=85)
         return [] if best is None else [best[2]]
-
-    def resolve_speaker(self, name: str) -> str | None:
-        """The one speaker ``name`` means, or None if it means none or several."""
-        matches = self._speaker_matches(name)
-        return self._speakers[matches[0]] if len(matches) == 1 else None
 
     def _one_speaker(self, name: str) -> int:
         cleaned = clean_user_text(name)
@@ -694,12 +616,14 @@ class SearchIndex:
         if numbered:
             units = [
                 i
-                for i, (d, n, _) in enumerate(self._section_units)
-                if any(h.number == n and h.document == self._doc_ids[d] for h in numbered)
+                for i, u in enumerate(self._section_units)
+                if any(
+                    h.number == u.number and h.document == self._doc_ids[u.doc] for h in numbered
+                )
             ]
         else:
             ranked = self._rank_sections(self._query(text))
-            keyed = {(self._doc_ids[d], n): i for i, (d, n, _) in enumerate(self._section_units)}
+            keyed = {(self._doc_ids[u.doc], u.number): i for i, u in enumerate(self._section_units)}
             units = [keyed[(h.document, h.number)] for h in ranked if h.score >= COMPLETE_FLOOR]
         if not units:
             units = self._title_prefixes.matching(text)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import bisect
 import math
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -22,34 +22,26 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 from wordfreq import zipf_frequency
 
-# Words this short are matched exactly or as a prefix only: one edit turns
-# "war" into "was" or "far", which is a different word, not a typo.
-MIN_FUZZY_LEN = 4
-# Typing two letters of a word is not yet a word to look for.
-MIN_PREFIX_LEN = 3
-# The shortest prefix that may itself carry a typo (`cavus` → `çavuşoglu`).
-MIN_FUZZY_PREFIX_LEN = 5
-# What a word absent from the text weighs, as a share of the rarest word's idf.
-UNKNOWN_WORD_WEIGHT = 0.75
+from bot.core.search.tuning import (
+    BRIDGE_SIMILARITY,
+    COMMON_FLOOR,
+    COMMON_FROM,
+    COMMON_TO,
+    MAX_EXPANSIONS,
+    MIN_FUZZY_LEN,
+    MIN_FUZZY_PREFIX_LEN,
+    MIN_PREFIX_LEN,
+    REAL_WORD_ZIPF,
+    STEM_SIMILARITY,
+    UNKNOWN_WORD_WEIGHT,
+)
+from bot.core.search.words import is_content, stem
+
 # Words whose expansions are remembered.
 EXPANSION_CACHE = 4096
-# Cap on the expansions of one word, so a short prefix cannot flood a query.
-MAX_EXPANSIONS = 12
 # The language whose general word frequencies (wordfreq's Zipf scale: 7 is "the",
 # 3 is once per million words) temper what a word is worth.
 LANGUAGE = "en"
-# A word's idf is measured on one essay, where "how", "should" or "know" may
-# occur once or never: an essay states, it does not ask. So a word frequent in
-# the language at large weighs less: from COMMON_FROM up it loses weight, down
-# to COMMON_FLOOR of its idf at COMMON_TO ("the", "of").
-COMMON_FROM = 4.5
-COMMON_TO = 7.0
-COMMON_FLOOR = 0.1
-# A typed word at least this frequent in the language is a word, not a typo,
-# even if the text lacks it: "cook" is no misspelt "took", nor "your" "four".
-# Its typo readings must keep its first letter (variants such as "defence" →
-# "defense" or "centres" → "centers" do; real-word confusions mostly do not).
-REAL_WORD_ZIPF = 3.0
 
 
 @lru_cache(maxsize=1 << 14)
@@ -103,13 +95,20 @@ def _prefix_similarity(query_len: int, term_len: int) -> float:
 class Lexicon:
     """Sorted vocabulary, inverse document frequencies and word expansion."""
 
-    def __init__(self, units: Iterable[list[str]], extra_terms: Iterable[str] = ()) -> None:
+    def __init__(
+        self,
+        units: Iterable[list[str]],
+        extra_terms: Iterable[str] = (),
+        bridges: Mapping[str, Collection[str]] | None = None,
+    ) -> None:
         """Build from the term lists of the units that define rarity (sentences).
 
         ``extra_terms`` (titles, speaker names) join the vocabulary with the
         rarity of a word seen once, so they can be found even if the body never
-        uses them.
+        uses them. ``bridges`` maps a Snowball stem to the stems of words that
+        may mean the same (see ``bridges``): a query word also reads as those.
         """
+        self.bridges = bridges
         df: dict[str, int] = {}
         count = 0
         for unit_terms in units:
@@ -127,10 +126,13 @@ class Lexicon:
             dtype=np.float64,
         )
         self.max_idf = float(self.idf.max()) if len(self.terms) else 1.0
-        self._lengths = np.array([len(t) for t in self.terms], dtype=np.int32)
+        # Terms by Snowball stem, so a word finds its other inflections.
+        self.stems: dict[str, list[int]] = {}
+        for i, term in enumerate(self.terms):
+            self.stems.setdefault(stem(term), []).append(i)
         # Truncations of every term, by length, for typo-tolerant prefixes.
         self._heads: dict[int, list[str]] = {}
-        self._expansions: OrderedDict[str, tuple[Expansion, ...]] = OrderedDict()
+        self._expansions: OrderedDict[tuple[str, bool], tuple[Expansion, ...]] = OrderedDict()
 
     def __len__(self) -> int:
         return len(self.terms)
@@ -152,77 +154,106 @@ class Lexicon:
         hi = bisect.bisect_left(self.terms, word + "\uffff")
         return range(lo, hi)
 
-    def expand(self, word: str) -> list[Expansion]:
+    def expand(self, word: str, *, typos: bool = True) -> list[Expansion]:
         """The terms ``word`` may stand for, best first, at most ``MAX_EXPANSIONS``.
 
+        Without ``typos``, a word absent from the text is not read as a
+        misspelling of another (a question's "started" is not "stated").
         Memoised (bounded): autocomplete asks again for every earlier word of
         the query at each keystroke, and members ask about the same names.
         """
-        cached = self._expansions.get(word)
+        key = (word, typos)
+        cached = self._expansions.get(key)
         if cached is not None:
-            self._expansions.move_to_end(word)
+            self._expansions.move_to_end(key)
             return list(cached)
-        expansions = self._expand(word)
+        expansions = self._expand(word, typos)
         if len(self._expansions) >= EXPANSION_CACHE:
             self._expansions.popitem(last=False)
-        self._expansions[word] = tuple(expansions)
+        self._expansions[key] = tuple(expansions)
         return expansions
 
     def clear_cache(self) -> None:
         """Forget memoised expansions (benchmarks use this to time cold queries)."""
         self._expansions.clear()
 
-    def _expand(self, word: str) -> list[Expansion]:
-        found: dict[int, float] = {}
+    def _expand(self, word: str, typos: bool) -> list[Expansion]:
+        """Every reading of ``word``, each term at its best similarity, best first.
 
-        def offer(term: int, similarity: float) -> None:
+        In turn: the word itself, its other inflections (same Snowball stem),
+        bridged words (only for a word the text lacks in every inflection),
+        longer words it begins, and (``typos``, for a word the text lacks) words
+        one or two edits away, whole or as a prefix.
+        """
+        found: dict[int, float] = {}
+        exact = self.ids.get(word)
+        if exact is not None:
+            found[exact] = 1.0
+        self._offer(found, self._inflections(word))
+        self._offer(found, self._prefixes(word, exact))
+        if exact is None and typos:
+            self._offer(found, self._typos(word))
+        ranked = sorted(found.items(), key=lambda item: (-item[1], item[0]))
+        return [Expansion(t, s) for t, s in ranked[:MAX_EXPANSIONS]]
+
+    @staticmethod
+    def _offer(found: dict[int, float], readings: Iterable[tuple[int, float]]) -> None:
+        for term, similarity in readings:
             if similarity > found.get(term, 0.0):
                 found[term] = similarity
 
-        exact = self.ids.get(word)
-        if exact is not None:
-            offer(exact, 1.0)
-        if len(word) >= MIN_PREFIX_LEN or word.isdigit():
-            for term in self._prefixed(word):
-                if term == exact:
-                    continue
-                similarity = _prefix_similarity(len(word), len(self.terms[term]))
-                if exact is not None and len(self.terms[term]) - len(word) > 2:
-                    # The word exists as typed, so a longer word starting with it
-                    # is a guess, not an inflection ("the" → "these").
-                    similarity *= 0.6
-                offer(term, similarity)
-        if exact is None:
-            real_word = language_frequency(word) >= REAL_WORD_ZIPF
+    def _inflections(self, word: str) -> list[tuple[int, float]]:
+        """Terms of the same stem; failing any, the terms a bridge leads to."""
+        root = stem(word)
+        same = [(t, STEM_SIMILARITY) for t in self.stems.get(root, ())]
+        if same or word in self.ids or self.bridges is None or not is_content(word):
+            return same
+        return [
+            (term, BRIDGE_SIMILARITY)
+            for related in self.bridges.get(root, ())
+            for term in self.stems.get(related, ())
+        ]
 
-            def plausible(term: int) -> bool:
-                return not real_word or self.terms[term][:1] == word[:1]
+    def _prefixes(self, word: str, exact: int | None) -> Iterator[tuple[int, float]]:
+        """Longer terms that begin with ``word`` (the member may still be typing)."""
+        if len(word) < MIN_PREFIX_LEN and not word.isdigit():
+            return
+        for term in self._prefixed(word):
+            if term == exact:
+                continue
+            similarity = _prefix_similarity(len(word), len(self.terms[term]))
+            if exact is not None and len(self.terms[term]) - len(word) > 2:
+                # The word exists as typed, so a longer word starting with it
+                # is a guess, not an inflection ("the" → "these").
+                similarity *= 0.6
+            yield term, similarity
 
-            edits = max_edits(len(word))
-            if edits and not word.isdigit():
-                for _, distance, term in process.extract(
-                    word, self.terms, scorer=OSA.distance, score_cutoff=edits, limit=None
-                ):
-                    if plausible(term):
-                        offer(
-                            term,
-                            _typo_similarity(int(distance), len(word), len(self.terms[term])),
-                        )
-            if len(word) >= MIN_FUZZY_PREFIX_LEN and not word.isdigit():
-                for _, distance, term in process.extract(
-                    word,
-                    self._head_list(len(word)),
-                    scorer=OSA.distance,
-                    score_cutoff=1,
-                    limit=None,
-                ):
-                    if len(self.terms[term]) > len(word) and plausible(term):
-                        similarity = _prefix_similarity(len(word), len(self.terms[term]))
-                        offer(
-                            term, similarity * _typo_similarity(int(distance), len(word), len(word))
-                        )
-        ranked = sorted(found.items(), key=lambda item: (-item[1], item[0]))
-        return [Expansion(t, s) for t, s in ranked[:MAX_EXPANSIONS]]
+    def _typos(self, word: str) -> Iterator[tuple[int, float]]:
+        """Terms one or two edits away, whole or as a prefix, for a word the text lacks.
+
+        A word common in the language keeps its first letter (see ``REAL_WORD_ZIPF``).
+        """
+        if word.isdigit():
+            return
+        real_word = language_frequency(word) >= REAL_WORD_ZIPF
+
+        def plausible(term: int) -> bool:
+            return not real_word or self.terms[term][:1] == word[:1]
+
+        edits = max_edits(len(word))
+        if edits:
+            for _, distance, term in process.extract(
+                word, self.terms, scorer=OSA.distance, score_cutoff=edits, limit=None
+            ):
+                if plausible(term):
+                    yield term, _typo_similarity(int(distance), len(word), len(self.terms[term]))
+        if len(word) >= MIN_FUZZY_PREFIX_LEN:
+            for _, distance, term in process.extract(
+                word, self._head_list(len(word)), scorer=OSA.distance, score_cutoff=1, limit=None
+            ):
+                if len(self.terms[term]) > len(word) and plausible(term):
+                    similarity = _prefix_similarity(len(word), len(self.terms[term]))
+                    yield term, similarity * _typo_similarity(int(distance), len(word), len(word))
 
     def weight(self, word: str, expansions: list[Expansion]) -> float:
         """What a query word is worth: the idf of the term it most likely means.

@@ -5,19 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 
 from bot.core.search.text import Token, find_terms
-
-ELLIPSIS = "…"
-
-
-def shorten(text: str, width: int) -> str:
-    """``text`` cut at a word boundary to at most ``width`` characters, with an ellipsis."""
-    if len(text) <= width:
-        return text
-    cut = text[: width - 1]
-    space = cut.rfind(" ")
-    if space > width // 2:
-        cut = cut[:space]
-    return cut.rstrip(" ,;:—–-") + ELLIPSIS
+from bot.core.text import ELLIPSIS
 
 
 def trim_around(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.core.ingest._quotes import Mention, find_quotations
-from bot.core.ingest._sentences import sentence_spans
+from bot.core.text import sentence_spans
 
 
 def quotations(*paragraphs: str) -> list[Mention]:

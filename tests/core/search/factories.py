@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 from bot.core.model import Document, Library, Paragraph, Quote, QuoteKind, Section
-
-_SENTENCE_END = re.compile(r"(?<=[.!?”])\s+(?=[A-Z“])")
+from bot.core.text import split_sentences
 
 
 def paragraph(number: int, text: str) -> Paragraph:
-    return Paragraph(number, text, tuple(_SENTENCE_END.split(text)))
+    return Paragraph(number, text, split_sentences(text))
 
 
 def document(

@@ -27,10 +27,8 @@ def test_rare_words_beat_a_paragraph_that_repeats_the_country_names(index: Searc
 
 
 def test_every_quote_of_a_speaker_is_found_by_name_variants(index: SearchIndex) -> None:
-    full = index.resolve_speaker("Mevlüt Çavuşoglu")
-    assert full is not None
     for name in ("cavusoglu", "Çavuşoğlu", "Mevlut Cavusoglu", "CAVUSOGLU"):
-        assert index.resolve_speaker(name) == full
+        assert {h.speaker for h in index.quotes("", speaker=name)} == {"Mevlüt Çavuşoglu"}
     texts = [h.text for h in index.quotes("", speaker="cavusoglu", limit=50)]
     assert "We stand with Azerbaijan in the field and on the table." in texts
 

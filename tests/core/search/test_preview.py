@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from bot.core.search.preview import ELLIPSIS, shorten, trim_around
+from bot.core.search.preview import trim_around
+from bot.core.text import ELLIPSIS
 
 LONG = (
     "In the opening years nothing much happened and the chronicle records mostly weather, "
@@ -42,10 +43,3 @@ def test_match_at_the_very_end() -> None:
     assert preview.startswith(ELLIPSIS)
     assert preview.endswith("involved.")
     assert len(preview) <= 80
-
-
-def test_shorten() -> None:
-    assert shorten("short", 10) == "short"
-    cut = shorten(LONG, 40)
-    assert len(cut) <= 40
-    assert cut.endswith(ELLIPSIS)

@@ -104,3 +104,59 @@ def test_words_together_in_one_sentence_beat_the_same_words_scattered(
     index: SearchIndex,
 ) -> None:
     assert first(index, "How did the public follow the war?") == (3, 2)
+
+
+def test_a_question_sharing_one_word_gets_the_nearest_passages_marked_weak(
+    index: SearchIndex,
+) -> None:
+    hits = index.passages("What are the best shows on television these days, in your opinion?")
+    assert [(h.section, h.paragraph) for h in hits][:1] == [(3, 2)]
+    assert not any(h.confident for h in hits)
+    assert len(hits) <= 3
+
+
+def test_a_short_keyword_query_matching_weakly_gets_nothing(index: SearchIndex) -> None:
+    # The same words as a question would find § 3 ¶ 2, weakly.
+    assert index.passages("television recipes cooking") == []
+    assert first(index, "cooking television shows tonight") == (3, 2)
+
+
+def test_function_and_question_words_never_count_as_content(index: SearchIndex) -> None:
+    # Every word here occurs in § 1 ¶ 1 ("how", "should", "what", "they", "would",
+    # "there"), but none says what the question is about.
+    assert index.passages("How should they, and what would there be?") == []
+
+
+def test_a_question_finds_other_inflections_of_its_words(index: SearchIndex) -> None:
+    hits = index.passages("were the agreements fulfilling their promise")
+    assert (hits[0].section, hits[0].paragraph) == (2, 1)
+    assert hits[0].confident
+    assert first(index, "scholarship") == (2, 2)
+
+
+SEASONS = document(
+    [
+        (
+            "Seasons",
+            [
+                "Soldiers marched north in the rain.",
+                "Grain sold well in the spring.",
+                "The war was long.",
+            ],
+        )
+    ]
+)
+
+
+def test_a_word_bridge_reads_an_absent_word_as_a_word_of_the_text() -> None:
+    question = "What happened in the conflict in spring?"
+    plain = SearchIndex.build(library(SEASONS))
+    assert [h.paragraph for h in plain.passages(question)] == [2]
+    bridged = SearchIndex.build(library(SEASONS), bridges={"conflict": {"war"}})
+    # "conflict" now reads as "war", but below the literal "spring".
+    assert [h.paragraph for h in bridged.passages(question)] == [2, 3]
+
+
+def test_a_word_the_text_has_is_never_read_through_a_bridge() -> None:
+    bridged = SearchIndex.build(library(SEASONS), bridges={"spring": {"soldier"}})
+    assert [h.paragraph for h in bridged.passages("spring")] == [2]
