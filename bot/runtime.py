@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Sequence
 from pathlib import Path
@@ -41,7 +42,7 @@ async def open_services(settings: Settings) -> tuple[Services, Closer]:
     quote would only answer every command with "not found". An unusable database
     raises ``StorageError`` with a message fit for the operator.
     """
-    library = load_library(settings.seeds_dir)
+    library = await asyncio.to_thread(load_library, settings.seeds_dir)
     if not library.documents:
         raise StartupError(no_essays(settings.seeds_dir, library.problems))
     for problem in library.problems:

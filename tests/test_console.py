@@ -221,8 +221,8 @@ def test_no_essays_and_the_console_refuses_to_start(tmp_path: Path) -> None:
     assert code == 1
     assert out == ""
     assert err.strip().splitlines() == [
-        f"error: no essay could be loaded from {empty} (no essays (*.txt) in the seeds folder); "
-        "check SEEDS_DIR"
+        f"error: no essay could be loaded from {empty} "
+        "(no essays (*.pdf or *.txt) in the seeds folder); check SEEDS_DIR"
     ]
 
 

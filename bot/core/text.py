@@ -102,6 +102,13 @@ _ABBREVIATIONS = frozenset(
 )
 
 
+def is_abbreviation(word: str) -> bool:
+    """``word`` (without its full stop) is an abbreviation or an initial: "Mr", "U.S",
+    "W". A full stop after it ends no sentence (nor, in the ingest, a paragraph)."""
+    word = word.casefold()
+    return word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha())
+
+
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) offsets of each sentence in ``text``.
 
@@ -115,8 +122,8 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     for match in _BOUNDARY.finditer(text):
         end = match.start() + len(match.group(1))
         before = text[start:end].rsplit(None, 1)[-1] if text[start:end].strip() else ""
-        word = before.rstrip(".?!…”’\"')]").lstrip("“‘\"'([").casefold()
-        if word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
+        word = before.rstrip(".?!…”’\"')]").lstrip("“‘\"'([")
+        if is_abbreviation(word):
             continue
         if _inside_quotation(text, start, end):
             continue

@@ -96,5 +96,5 @@ def test_no_essays_with_json_is_a_json_error_exit_1(tmp_path: Path) -> None:
     (line,) = result.stderr.splitlines()
     assert json.loads(line) == {
         "error": f"no essay could be loaded from {tmp_path} "
-        "(no essays (*.txt) in the seeds folder); check SEEDS_DIR"
+        "(no essays (*.pdf or *.txt) in the seeds folder); check SEEDS_DIR"
     }

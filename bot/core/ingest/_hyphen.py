@@ -24,13 +24,26 @@ _PREFIXES = frozenset(
     "anti co counter de dis extra hyper il im in inter intra ir mis multi non over post pre "
     "pro re semi sub super trans ultra un under".split()
 )
+#: Words that join the parts of a longer compound ("day-to-day", "up-and-coming").
+_CONNECTORS = frozenset("a and at by for in of on or the to with".split())
+#: Endings that are words of their own too, but after a break are a suffix.
+_SUFFIXES = frozenset(
+    "age ages ance ances ence ences ing ings ion ions ment ments ness ity ities able ible "
+    "ive ives ous ful less ship ships dom hood ism isms ist ists ure ures".split()
+)
 _DASHES = ("—", "–")
 _WORD = re.compile(r"[^\W_]+(?:[’'][^\W_]+)*")
 _POSSESSIVE = re.compile(r"[’']s$")
 #: Zipf frequency from which a joined form is simply an English word.
-_COMMON = 3.0
+_COMMON = 2.5
 #: Zipf frequency from which each half of a break is a word in its own right.
 _STRONG_HALF = 3.5
+#: Zipf frequency below which a joined form is hardly a word at all.
+_RARE = 2.0
+#: Zipf frequency of the commonest words ("so", "would", "old", "well").
+_COMMONEST = 5.5
+#: What splits a token into the pieces a line-end break is decided on.
+_PIECES = re.compile(r"[-—–/]")
 
 
 @lru_cache(maxsize=8192)
@@ -49,6 +62,8 @@ class Evidence:
 
     joined: Counter[str] = field(default_factory=Counter)
     hyphenated: Counter[tuple[str, str]] = field(default_factory=Counter)
+    #: Words written in capitals inside a line (acronyms), not at its start.
+    capitals: Counter[str] = field(default_factory=Counter)
 
     @classmethod
     def from_lines(cls, lines: Iterable[str]) -> Evidence:
@@ -61,8 +76,11 @@ class Evidence:
             broken = tokens[-1].endswith("-") and not tokens[-1].startswith("-")
             start = 1 if previous_broken else 0
             stop = len(tokens) - 1 if broken else len(tokens)
-            for token in tokens[start:stop]:
+            for position, token in enumerate(tokens[start:stop], start=start):
                 evidence.add_token(token)
+                word = _letters(token)
+                if position and len(word) >= 2 and word.isupper():
+                    evidence.capitals[word] += 1
             previous_broken = broken
         return evidence
 
@@ -95,17 +113,50 @@ def join_break(left: str, right: str, evidence: Evidence) -> str:
 
 
 def _join_word(stem: str, first: str, evidence: Evidence) -> str:
-    left_piece = _letters(stem.rsplit("-", 1)[-1])
-    right_piece = _letters(first.split("-", 1)[0])
-    if right_piece.casefold() in _SUSPENDERS and not _is_word(left_piece + right_piece, evidence):
+    left_piece = _letters(_PIECES.split(stem)[-1])
+    right_piece = _letters(_PIECES.split(first)[0])
+    suspended = first.rstrip(",;:").casefold() in _SUSPENDERS
+    if suspended and not _is_word(left_piece + right_piece, evidence):
         return f"{stem}- {first}"  # "nation- and state-building", but "pri-"/"or" is "prior"
     if not left_piece or not right_piece:
         return f"{stem}-{first}"
-    if left_piece[-1].isdigit() or right_piece[0].isdigit() or right_piece[0].isupper():
+    if left_piece[-1].isdigit() or right_piece[0].isdigit():
         return f"{stem}-{first}"
-    return (
-        stem + first if _reads_as_one_word(left_piece, right_piece, evidence) else f"{stem}-{first}"
-    )
+    seen = _document_says(left_piece, right_piece, evidence)
+    if seen is not None:
+        return stem + first if seen else f"{stem}-{first}"
+    if right_piece[0].isupper():
+        return stem + first if _is_name_prefix(left_piece, right_piece) else f"{stem}-{first}"
+    if _breaks_a_compound(stem, first, left_piece, right_piece):
+        return f"{stem}-{first}"
+    return stem + first if _reads_as_one_word(left_piece, right_piece) else f"{stem}-{first}"
+
+
+def _document_says(left: str, right: str, evidence: Evidence) -> bool | None:
+    """Joined (True) or hyphenated (False) as the document writes it elsewhere, if it does."""
+    left, right = left.casefold(), right.casefold()
+    seen_joined = evidence.joined[left + right]
+    seen_hyphenated = evidence.hyphenated[left, right]
+    if seen_joined or seen_hyphenated:
+        return seen_joined >= seen_hyphenated
+    return None
+
+
+def _is_name_prefix(left: str, right: str) -> bool:
+    """ "Mc-"/"Carthyism": a capitalised prefix that names write joined to a capital."""
+    return left[:1].isupper() and len(left) <= 3 and _zipf((left + right).casefold()) >= 2.0
+
+
+def _breaks_a_compound(stem: str, first: str, left: str, right: str) -> bool:
+    """Broken at a hyphen of a longer compound: "carrot-"/"and-stick", "day-to-"/"day".
+
+    The next line goes on with a hyphenated word that the joined piece does not read
+    as ("mod-"/"ern-day" is "modern-day"), or the line ends in a compound whose last
+    piece is a connecting word ("day-to-", "state-of-the-").
+    """
+    if "-" in first.strip("-"):
+        return _zipf(left.casefold()) >= _RARE and _zipf((left + right).casefold()) < _COMMON
+    return "-" in stem and left.casefold() in _CONNECTORS
 
 
 def _is_word(text: str, evidence: Evidence) -> bool:
@@ -113,15 +164,23 @@ def _is_word(text: str, evidence: Evidence) -> bool:
     return bool(evidence.joined[word]) or _zipf(word) >= _COMMON
 
 
-def _reads_as_one_word(left: str, right: str, evidence: Evidence) -> bool:
+def _reads_as_one_word(left: str, right: str) -> bool:
+    """With nothing in the document to go by: the word list decides.
+
+    A joined form the language uses is one word; so is a bound prefix with a word it
+    forms, and a word with a suffix ("link-"/"ages"). A joined form the word list has
+    never seen, of two words, is a compound ("slave-smugglers", "a-dying"). A rare
+    joined form is one word ("neckties", "slaveholder") unless one half is among the
+    commonest words and the other a word in its own right, as in "so-called",
+    "would-be", "old-fashioned" (but "can-"/"dour" is "candour").
+    """
     left, right = left.casefold(), right.casefold()
-    joined = left + right
-    seen_joined = evidence.joined[joined]
-    seen_hyphenated = evidence.hyphenated[left, right]
-    if seen_joined or seen_hyphenated:
-        return seen_joined >= seen_hyphenated
-    frequency = _zipf(joined)
+    frequency = _zipf(left + right)
     if frequency >= _COMMON or (left in _PREFIXES and frequency > 0):
         return True
-    both_words = all(len(p) >= 3 and _zipf(p) >= _STRONG_HALF for p in (left, right))
-    return not both_words
+    if right in _SUFFIXES:
+        return True
+    if frequency == 0:
+        return not all(_zipf(p) >= _COMMON for p in (left, right))
+    common, other = sorted((_zipf(left), _zipf(right)), reverse=True)
+    return common < _COMMONEST or other < _STRONG_HALF

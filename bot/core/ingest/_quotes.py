@@ -23,13 +23,36 @@ _VERBS = (
     "said says stated states declared declares announced announces added adds defined "
     "defines described describes noted notes remarked remarks told tells asserted asserts "
     "claimed claims stressed stresses emphasized emphasised pronounced replied insisted "
-    "warned explained wrote writes proclaimed affirmed recalled"
+    "warned explained wrote writes proclaimed affirmed recalled observed observes argued argues "
+    "answered asked asks concluded admitted commented acknowledged maintained predicted "
+    "promised complained conceded responded suggested suggests recounted reported"
 ).split()
 _VERB = re.compile(r"\b(" + "|".join(_VERBS) + r")\b")
 _PASSIVE = re.compile(
     r"\b(?:" + "|".join(_VERBS) + r"|coined|uttered)\s+by\s+((?:" + _NAME_TOKEN + r"\s?){1,4})"
 )
 _PRONOUNS = frozenset({"he", "she"})
+#: Pronouns that name nobody the registry could know (the author, a crowd).
+_ALL_PRONOUNS = _PRONOUNS | frozenset("i we they you it one".split())
+#: The subject is a pronoun that stands for no named person: no speaker, and no
+#: looking elsewhere for one.
+_NOBODY = "\x00nobody"
+#: How far back (in characters) a pronoun finds the person it stands for.
+_PRONOUN_REACH = 400
+#: Words that name a body of people or an institution, not a person.
+_BODIES = frozenset(
+    "congress senate government bureau committee party union confederation ministry council "
+    "church army navy court department office association university company league "
+    "parliament assembly commission board society institute republic kingdom empire states "
+    "nation nations people press administration cabinet center centre foundation museum "
+    "library hall square street avenue road school college academy airport station bridge "
+    "park".split()
+)
+#: Words before a name that make it an object, not who speaks ("looked at Crummell").
+_OBJECT_MARKERS = frozenset(
+    "at to with by for from of on about against toward towards between among upon into "
+    "than like".split()
+)
 #: Words between a subject and its verb that do not break the link.
 _FILLER = frozenset(
     "had has have also again later then once publicly already repeatedly even just "
@@ -38,7 +61,9 @@ _FILLER = frozenset(
 _TITLES = frozenset(
     "president presidents minister ministers premier chancellor ambassador chairman "
     "chairwoman secretary king queen prince general senator governor mayor leader spokesman "
-    "spokeswoman founder foreign defense defence prime deputy vice state".split()
+    "spokeswoman founder foreign defense defence prime deputy vice state bishop archbishop "
+    "reverend professor captain colonel major lord lady sir judge justice dean emperor duke "
+    "mr mrs miss dr".split()
 )
 _NOT_NAMES = frozenset(
     "the a an this that these those both each every one some any all his her its their our "
@@ -97,9 +122,14 @@ def _trailing_name(text: str) -> str | None:
         run.insert(0, tokens.pop())
     while run and (run[0].casefold() in _TITLES or run[0].casefold() in _NOT_NAMES):
         run.pop(0)
+    if len(run) == 1 and run[0].casefold() in _ALL_PRONOUNS:
+        # "He said": a pronoun that starts its sentence, not a name.
+        tokens.append(run.pop())
     if not run:
-        if tokens and tokens[-1].casefold() in _PRONOUNS:
-            return tokens[-1].casefold()
+        if tokens and tokens[-1].casefold() in _ALL_PRONOUNS:
+            word = tokens[-1].casefold()
+            # "I", "we", "they" speak for no one the text names: no speaker.
+            return word if word in _PRONOUNS else _NOBODY
         return None
     return " ".join(run)
 
@@ -123,14 +153,26 @@ class _Registry:
         }
 
     def plausible(self, name: str) -> bool:
-        if name in _PRONOUNS:
+        """Could be a person: not a pronoun, not a place the text puts things in, not a
+        body of people ("Congress", "the Bureau", "the Confederation")."""
+        if name in _PRONOUNS or name == _NOBODY:
             return False
         tokens = name.split()
+        if any(token.casefold() in _BODIES for token in tokens):
+            return False
         return not (len(tokens) == 1 and tokens[0] in self._places)
 
     def learn(self, name: str, position: int) -> None:
         if not self.plausible(name):
             return
+        if len(name.split()) == 1 and _is_capitalised(name):
+            # A first name the text also gives in full: that person (or, given to two
+            # people, nobody to learn).
+            fuller = self._full_names_before(name, len(self.text))
+            if len(fuller) > 1:
+                return
+            if fuller and not any(p.surname == name for p in self.people.values()):
+                name = fuller[0]
         surname = name.split()[-1]
         for person in self.people.values():
             if person.surname == surname and (
@@ -153,14 +195,40 @@ class _Registry:
                     found.append((match.start(), person))
         return sorted(found, key=lambda item: item[0])
 
+    def _full_names_before(self, first: str, position: int) -> list[str]:
+        """The full name the text gave, before ``position``, to someone it now calls by a
+        first name alone ("Henry Harris, John Harris" ... "said Henry")."""
+        pattern = r"(?<!\w)" + re.escape(first) + r"\s+([A-Z][\w’'-]+)"
+        found = [m.group(1) for m in re.finditer(pattern, self.text[:position])]
+        surnames = {s for s in found if s.casefold() not in _BODIES and s not in self._places}
+        # Two Henrys named before: which one speaks, the text does not say.
+        return sorted(f"{first} {surname}" for surname in surnames)
+
+    def _object_at(self, position: int) -> bool:
+        """The name at ``position`` follows a preposition: an object ("looked at Anna
+        Berg", the surname's mention too), not who acts."""
+        before = self.text[max(0, position - 60) : position].split()
+        while before and _is_capitalised(before[-1]):
+            before.pop()
+        return bool(before) and before[-1].casefold() in _OBJECT_MARKERS
+
     def resolve(
         self, name: str, position: int, mentions: Sequence[tuple[int, Person]]
     ) -> str | None:
+        """The full name of whom ``name`` (a name, a surname, a first name, he or she)
+        stands for at ``position``, or ``None`` when the text does not say."""
+        if name == _NOBODY:
+            return None
         if name in _PRONOUNS:
-            before = [p for pos, p in mentions if pos < position]
-            return before[-1].full_name if before else None
+            return self._resolve_pronoun(position, mentions)
         surname = name.split()[-1]
         matching = [p for p in self.people.values() if p.surname == surname]
+        if len(name.split()) == 1:
+            full = [p for p in self.people.values() if _first_name(p) == name]
+            if full:
+                matching = full
+            elif all(len(p.full_name.split()) == 1 for p in matching):
+                return self._resolve_first_name(name, position, matching)
         if len(matching) == 1:
             return matching[0].full_name
         exact = [p for p in matching if name in p.forms or name == p.full_name]
@@ -168,6 +236,30 @@ class _Registry:
             return exact[0].full_name
         before = [p for pos, p in mentions if pos < position and p in matching]
         return before[-1].full_name if before else None
+
+    def _resolve_pronoun(self, position: int, mentions: Sequence[tuple[int, Person]]) -> str | None:
+        """The person last named as a subject, not long before: not one named as an
+        object, nor one a page back ("He says" of "the modern man")."""
+        before = [
+            p
+            for pos, p in mentions
+            if position - _PRONOUN_REACH < pos < position and not self._object_at(pos)
+        ]
+        return before[-1].full_name if before else None
+
+    def _resolve_first_name(
+        self, name: str, position: int, matching: Sequence[Person]
+    ) -> str | None:
+        """A first name alone ("said Henry"): the one full name the text gave it."""
+        fuller = self._full_names_before(name, position)
+        if fuller:
+            return fuller[0] if len(fuller) == 1 else None
+        return matching[0].full_name if len(matching) == 1 else None
+
+
+def _first_name(person: Person) -> str | None:
+    parts = person.full_name.split()
+    return parts[0] if len(parts) > 1 else None
 
 
 def find_quotations(
@@ -195,6 +287,10 @@ def find_quotations(
             window = paragraph[window_start : match.start()]
             speaker = _speaker_before(window, registry, bases[index] + match.start(), mentions)
             if speaker is None:
+                speaker = _speaker_inverted(
+                    paragraph[match.end() :], registry, bases[index] + match.end(), mentions
+                )
+            if speaker is None:
                 speaker = _speaker_after(
                     paragraph[match.end() :], registry, bases[index] + match.end(), mentions
                 )
@@ -203,7 +299,37 @@ def find_quotations(
     return found
 
 
+#: After a quotation: ``,” said Ada Moss`` or ``,” Ada Moss said`` (or he, she).
+_INVERTED = re.compile(
+    r"^[,]?\s*(?:(?:" + "|".join(_VERBS) + r")\s+((?:" + _NAME_TOKEN + r"\s?){1,4})"
+    r"|((?:" + _NAME_TOKEN + r"\s){1,4})(?:\w+\s){0,2}?(?:" + "|".join(_VERBS) + r")\b)"
+)
+
+
+def _inverted_name(rest: str) -> str | None:
+    """The speaker named right after a quotation that ends in a comma, if any."""
+    match = _INVERTED.match(rest)
+    if not match:
+        return None
+    if match.group(1):
+        return _leading_name(match.group(1))
+    return _trailing_name(match.group(2))
+
+
+def _speaker_inverted(
+    rest: str, registry: _Registry, position: int, mentions: Sequence[tuple[int, Person]]
+) -> str | None:
+    name = _inverted_name(rest)
+    if name is None or not (name in _PRONOUNS or registry.plausible(name)):
+        return None
+    return registry.resolve(name, position, mentions)
+
+
 def _learn_names(registry: _Registry, text: str) -> None:
+    for quote_end in re.finditer(r"[”\"]", text):
+        name = _inverted_name(text[quote_end.end() : quote_end.end() + 80])
+        if name and name not in _PRONOUNS:
+            registry.learn(name, quote_end.end())
     for verb in _VERB.finditer(text):
         line_start = max(text.rfind(".", 0, verb.start()), text.rfind("\n", 0, verb.start()))
         name = _trailing_name(text[line_start + 1 : verb.start()])
@@ -231,7 +357,7 @@ def _learn_names(registry: _Registry, text: str) -> None:
                 break
         while tokens and (tokens[0].casefold() in _TITLES or tokens[0].casefold() in _NOT_NAMES):
             tokens.pop(0)
-        if len(tokens) >= 2:
+        if tokens:
             registry.learn(" ".join(tokens), match.start(1))
 
 

@@ -33,4 +33,19 @@ def decode_seed(data: bytes, name: str) -> str:
     controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\n\r\t\f")
     if controls > max(8, len(text) // 200):
         raise IngestError(f"{name}: looks like a binary file, not extracted text")
-    return unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    # A soft hyphen prints only where a line breaks.
+    text = text.replace("\xad\n", "-\n").replace("\xad", "")
+    return normalize_glyphs(text)
+
+
+#: Typesetters' ligature glyphs, as the letters they stand for (some producers'
+#: extractions keep them: "ﬁrst", "eﬀort", also in a title or an author's name).
+_LIGATURES = str.maketrans(
+    {"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st"}
+)
+
+
+def normalize_glyphs(text: str) -> str:
+    """NFC, with ligature glyphs spelt out."""
+    return unicodedata.normalize("NFC", text.translate(_LIGATURES))

@@ -21,7 +21,6 @@ ESSAY = SEEDS / "azerbaijani-turkish-relations.txt"
         (b"  \n\n \n", "empty"),
         ("Título\n\nAutor\n\nTexto con acentos.\n".encode("latin-1"), "not UTF-8"),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary"),
-        (b"Title\n\nAuthor\n\nOne paragraph and no headings at all.\n", "no section headings"),
         (b"Just one line of text.", "too little"),
     ],
 )
@@ -32,6 +31,14 @@ def test_bad_seed_is_refused_with_its_name(tmp_path: Path, content: bytes, probl
         ingest_file(path)
     assert str(path) in str(excinfo.value)
     assert problem in str(excinfo.value)
+
+
+def test_an_essay_without_headings_is_one_section_named_after_it(tmp_path: Path) -> None:
+    path = tmp_path / "plain.txt"
+    path.write_text("Plain Title\n\nAn Author\n\nOne paragraph and no headings at all.\n")
+    doc = ingest_file(path)
+    assert [s.title for s in doc.sections] == ["Plain Title"]
+    assert doc.sections[0].paragraphs[0].text == "One paragraph and no headings at all."
 
 
 def test_missing_file(tmp_path: Path) -> None:

@@ -34,6 +34,20 @@ def evidence(*lines: str) -> Evidence:
         ("of Nagorno- ", "Karabakh; prior", "of Nagorno-Karabakh; prior"),
         ("shaping Tur-", "key’s relations", "shaping Turkey’s relations"),
         ("no mention; pri-", "or to their signing", "no mention; prior to their signing"),
+        # A break after an em dash: the word after the dash is the one broken.
+        ("defence—includ-", "ing the navy", "defence—including the navy"),
+        # A name prefix before a capital.
+        ("the era of Mc-", "Carthyism began", "the era of McCarthyism began"),
+        # A compound broken at one of its own hyphens.
+        ("a carrot-", "and-stick policy", "a carrot-and-stick policy"),
+        ("the day-to-", "day work", "the day-to-day work"),
+        ("the fin-", "de-siècle mood", "the fin-de-siècle mood"),
+        ("the mod-", "ern-day state", "the modern-day state"),
+        # Two words whose joined form is no word: a compound.
+        ("the so-", "called reform", "the so-called reform"),
+        ("a would-", "be state", "a would-be state"),
+        # A suffix after the break is no word of its own.
+        ("media link-", "ages grew", "media linkages grew"),
     ],
 )
 def test_breaks_without_other_evidence(left: str, right: str, expected: str) -> None:

@@ -30,8 +30,10 @@ def test_title_then_name_and_later_surname_resolve_to_the_full_name() -> None:
 
 
 def test_pronoun_resolves_to_the_person_last_named() -> None:
+    # Two people are named before "he": the pronoun is the one named last.
     got = speakers(
-        "Before the vote, President Piet Hals appeared to indicate otherwise. In April, he had "
+        "Minister Anna Berg said little. Before the vote, President Piet Hals appeared to "
+        "indicate otherwise. In April, he had "
         "announced that “no deal will be signed. Not this year.” A month later he said "
         "that “there is a cause and an effect here.”"
     )
@@ -74,3 +76,43 @@ def test_quotation_spanning_sentences_is_one_quote() -> None:
     got = quotations("Ada Moss said that “the first. The second. The third.” And more.")
     assert len(got) == 1
     assert got[0].text == "the first. The second. The third."
+
+
+def test_a_speaker_named_right_after_the_quotation() -> None:
+    got = speakers(
+        "“We build for our grandchildren,” declared Marta Kowalczyk, the engineer. "
+        "“A river answers whatever you ask,” Samuel Okafor observed."
+    )
+    assert got == [
+        ("We build for our grandchildren,", "Marta Kowalczyk"),
+        ("A river answers whatever you ask,", "Samuel Okafor"),
+    ]
+
+
+def test_a_capitalised_pronoun_is_no_name_and_i_we_they_speak_for_no_one_named() -> None:
+    got = speakers(
+        "Minister Anna Berg stated it plainly. He said, “The bridge holds.” "
+        "They said, “It does not.” We said, “Own nothing.”"
+    )
+    # "He" is the person last named, not someone called "He".
+    assert [speaker for _, speaker in got] == ["Anna Berg", None, None]
+
+
+def test_he_is_the_last_person_named_as_a_subject_not_as_an_object() -> None:
+    got = speakers(
+        "Minister Anna Berg spoke first. Bishop Piet Hals stated the rule. He looked at "
+        "Anna Berg across the table. Then he said, “No one will sit here.”"
+    )
+    assert got[-1] == ("No one will sit here.", "Piet Hals")
+
+
+def test_a_first_name_alone_is_the_one_full_name_the_text_gave_it() -> None:
+    one = speakers("Henry Harris and John Lund were tied. “I won’t!” said Henry, firmly.")
+    assert one == [("I won’t!", "Henry Harris")]
+    two = speakers("Henry Harris and Henry Lund were tied. “I won’t!” said Henry, firmly.")
+    assert two == [("I won’t!", None)]
+
+
+def test_a_body_of_people_is_no_speaker() -> None:
+    got = speakers("The Confederation declared that “the war goes on.”")
+    assert got == [("the war goes on.", None)]

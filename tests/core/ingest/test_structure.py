@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot.core.ingest import ingest_text
-from bot.core.ingest._layout import Line, find_pull_quotes, looks_like_heading, parse_lines
+from bot.core.ingest._layout import (
+    Line,
+    _key,
+    find_pull_quotes,
+    looks_like_heading,
+    parse_lines,
+)
 
 # A miniature of the magazine's layout: a two-line title, the author, a drop-capped
 # opening, a column break in mid-sentence, a pull quote dropped into a sentence (the
@@ -80,14 +88,40 @@ def test_sentences_are_split() -> None:
     )
 
 
-def test_a_frame_repeated_without_a_resuming_frame_is_not_a_pull_quote() -> None:
-    # The same words twice, but the text after the second copy does not resume in a new
-    # frame: that is a repeated drop-cap opening, not a pull quote.
+def test_a_repeated_block_that_continues_a_finished_sentence_is_not_a_pull_quote() -> None:
+    # The same 45 letters twice, the second copy a block of its own: but it follows a
+    # finished sentence and its own sentence runs on after it ("... remain strong"), so
+    # it is running text (a drop-capped opening that repeats earlier words).
     lines = parse_lines(
-        "The bilateral ties between the two countries\nare strong. More text follows here.\n\n"
-        "The bilateral ties between the two countries\n\nremain strong today.\n"
+        "The bilateral ties between the two neighbouring countries\nare strong. More text.\n\n"
+        "The bilateral ties between the two neighbouring countries\n\nremain strong today.\n"
     )
+    assert len(_key(lines[-2].text)) >= 40
     assert find_pull_quotes(lines) == []
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        # pdfminer: a blank line after every text box, none with a leading space.
+        "It was soon followed\n\nThe bilateral ties between the two neighbouring countries\n\n"
+        "by a second thought. The bilateral ties between the two neighbouring countries are "
+        "strong.\n",
+        # Between two paragraphs.
+        "The first paragraph ends here.\n\nThe bilateral ties between the two neighbouring "
+        "countries\n\nAnother paragraph says the bilateral ties between the two neighbouring "
+        "countries are strong.\n",
+        # In the middle of a word.
+        "the bilateral ties between the two neigh-\n\nThe bilateral ties between the two "
+        "neighbouring countries\n\nbouring countries are strong.\n",
+    ],
+)
+def test_a_repeated_block_set_apart_from_the_running_text_is_a_pull_quote(raw: str) -> None:
+    lines = parse_lines(raw)
+    (pull,) = find_pull_quotes(lines)
+    assert [line.text for line in lines[pull.first : pull.last + 1]] == [
+        "The bilateral ties between the two neighbouring countries"
+    ]
 
 
 def test_headings() -> None:

@@ -1,0 +1,139 @@
+"""The text path on what other extractors make of a magazine page (each class of damage
+on a small hand-made case, whichever extractor makes it)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core.ingest import ingest_text
+from bot.core.model import Document
+
+FRONT = "The Little Essay\n\nJane Writer\n\n"
+
+
+def paragraphs(doc: Document) -> list[str]:
+    return [p.text for s in doc.sections for p in s.paragraphs]
+
+
+def ingest(body: str, front: str = FRONT) -> Document:
+    return ingest_text(front + body, doc_id="t")
+
+
+def test_page_numbers_and_running_heads_between_lines_are_dropped() -> None:
+    doc = ingest(
+        "The river was com-\n\n113\n\nplicated, and it ran\n\nTHE LITTLE ESSAY\n\n"
+        "on for miles. Nobody knew its compli-113 cated source.\n\nIt rose in\n\n"
+        "THE LITTLE ESSAY\n\nthe hills.\n"
+    )
+    assert paragraphs(doc) == [
+        "The river was complicated, and it ran on for miles. Nobody knew its complicated source.",
+        "It rose in the hills.",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("raw", "start"),
+    [
+        ("T\n\nHE problem of the age was old.\n", "The problem of the age"),
+        ("A merican rivers are long.\n", "American rivers"),
+        ("A man walked by the river.\n", "A man walked"),
+    ],
+)
+def test_a_drop_cap_goes_back_to_its_word(raw: str, start: str) -> None:
+    assert paragraphs(ingest(raw))[0].startswith(start)
+
+
+@pytest.mark.parametrize(
+    "heading",
+    [
+        "The World in the mid-19th Century",
+        "1898: The Birth of the Modern City",
+        "“Simple Good Faith”",
+        "Immigration under President Fillmore",
+    ],
+)
+def test_headings_need_not_be_strict_title_case(heading: str) -> None:
+    doc = ingest(f"An opening paragraph ends here.\n\n{heading}\n\nThe second part begins.\n")
+    assert [s.title for s in doc.sections] == ["Introduction", heading]
+
+
+def test_a_heading_glued_to_its_paragraph_is_split_off() -> None:
+    doc = ingest(
+        "An opening paragraph that runs over a few lines of\n"
+        "text before it ends with a full stop here.\n\n"
+        "Rivers and Their Banks\n"
+        "The second part begins with a line that is as long\n"
+        "as the lines of the body are in this column.\n"
+    )
+    assert [s.title for s in doc.sections] == ["Introduction", "Rivers and Their Banks"]
+    assert doc.sections[1].paragraphs[0].text.startswith("The second part begins")
+
+
+def test_a_short_line_ends_its_paragraph_without_a_blank_line() -> None:
+    doc = ingest(
+        "The first paragraph runs on for a line or\n"
+        "two and then it ends here.\n"
+        "The second paragraph starts on a full line\n"
+        "and goes on to its own end in this block.\n"
+    )
+    assert len(paragraphs(doc)) == 2
+
+
+def test_a_printed_line_cut_in_two_does_not_end_a_paragraph() -> None:
+    doc = ingest(
+        "The hospitals were many and they were full\n"
+        "and were in operation.\n"
+        "In fifty\n"
+        "months a great many rations were given out to\n"
+        "the people who came to the doors every day.\n"
+    )
+    assert len(paragraphs(doc)) == 1
+
+
+def test_the_author_can_close_the_title_block() -> None:
+    doc = ingest_text(
+        "The Little Essay\nA Subtitle of Some Length, 1861–1872\nJane Q. Writer\n\n"
+        "The body begins here.\n",
+        doc_id="t",
+    )
+    assert (doc.title, doc.author) == (
+        "The Little Essay A Subtitle of Some Length, 1861–1872",
+        "Jane Q. Writer",
+    )
+
+
+def test_ligatures_are_spelt_out_in_title_author_and_text() -> None:
+    doc = ingest_text("The ﬁrst Eﬀort\n\nJane Griﬃn\n\nA ﬁne ﬂood.\n", doc_id="t")
+    assert (doc.title, doc.author, paragraphs(doc)) == (
+        "The first Effort",
+        "Jane Griffin",
+        ["A fine flood."],
+    )
+
+
+@pytest.mark.parametrize("mark", ["■", "—J.W.", "JW"])
+def test_end_marks_are_removed(mark: str) -> None:
+    assert paragraphs(ingest(f"The last sentence of the essay. {mark}\n")) == [
+        "The last sentence of the essay."
+    ]
+    assert paragraphs(ingest(f"The last sentence of the essay.\n\n{mark}\n")) == [
+        "The last sentence of the essay."
+    ]
+
+
+def test_no_paragraph_break_after_an_abbreviation() -> None:
+    doc = ingest("The pamphlet was written by Mr.\n\nFoote, who meant every word.\n")
+    assert paragraphs(doc) == ["The pamphlet was written by Mr. Foote, who meant every word."]
+
+
+def test_two_printed_lines_pulled_into_one_still_end_a_paragraph() -> None:
+    # pdftotext undoes "Ne-" / "gro problems of today." by pulling the short last
+    # line up onto the long one.
+    doc = ingest(
+        "The war amendments and the long debates made\n"
+        "it all the harder, and the old questions remained\n"
+        "the questions of the day; and the amendments made the Negro problems.\n"
+        "It is the aim of this essay to study the period\n"
+        "of history from the war to the end of the Bureau.\n"
+    )
+    assert len(paragraphs(doc)) == 2
