@@ -215,7 +215,7 @@ async def test_three_processes_share_one_postgresql_through_a_sigkill(
 
                 # plans: 30 first sessions due together, second ones while process 1 is down
                 now = datetime.now(UTC)
-                first, second = now + timedelta(seconds=4), now + timedelta(seconds=20)
+                first, second = now + timedelta(seconds=4), now + timedelta(seconds=10)
                 await set_dues(database, first, second)
                 await wake_timers(fake)
                 await fake.wait_until(lambda: len(session_posts(fake, "-s1")) == SERVERS, 30)
