@@ -135,3 +135,37 @@ def test_bad_arguments_are_refused_with_a_reason(
     code = main(["db", "copy", "--from", "data.sqlite3", "--to", "postgresql://x/y"])
     assert code == 2
     assert "sqlite:PATH" in capsys.readouterr().err
+
+
+def test_a_key_the_target_uses_for_another_server_stops_the_copy(
+    tmp_path: Path, pg_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Plan 1 in the target is another server's: copying the file's plan 1 would take it."""
+
+    async def other_servers_plan() -> None:
+        store = await PromptStore.open(pg_url)
+        try:
+            plans = PlanService(PlanStore(store), SearchIndex.build(make_library()), None)  # type: ignore[arg-type]
+            await plans.set_plan(
+                guild="999",
+                user="7",
+                moderator=True,
+                channel="9",
+                every="week",
+                day="mon",
+                at="08:00",
+                tz="UTC",
+                now=NOW,
+            )
+        finally:
+            await store.close()
+
+    source = tmp_path / "bot.sqlite3"
+    asyncio.run(fill(source))
+    asyncio.run(other_servers_plan())
+    before = asyncio.run(snapshot(pg_url))
+    code, _, err = copy(capsys, source, pg_url)
+    assert code == 1
+    assert "plans rows could not be copied" in err
+    assert "id=1" in err
+    assert asyncio.run(snapshot(pg_url)) == before
