@@ -75,7 +75,10 @@ SPECS: dict[str, CommandSpec] = {
             "prompt add",
             "propose a prompt (linked to its best passage)",
             Option("text", "the prompt, 10-1000 characters", "TEXT", required=True),
-            (Option("section", f"{_SECTION_NAME} to link it to", "S"),),
+            (
+                Option("section", f"{_SECTION_NAME} to link it to", "S"),
+                Option("force", "add it even if nearly the same as one here", flag=True),
+            ),
         ),
         CommandSpec(
             "prompt random",

@@ -38,7 +38,7 @@ from bot.exts.search import search_reply
 from bot.exts.sections import section_reply
 from bot.services import Caller, Services
 from bot.ui.errors import describe
-from bot.ui.render import Attachment, Reply, Screen
+from bot.ui.render import Attachment, LaterReply, LaterUpdate, Reply, Screen
 from bot.ui.spoilers import guard_for
 
 log = logging.getLogger(__name__)
@@ -90,7 +90,7 @@ def _about(s: Services, c: Caller, v: dict[str, str]) -> Awaitable[Reply]:
 
 
 def _prompt_list(s: Services, c: Caller, v: dict[str, str]) -> Awaitable[Reply]:
-    everything = v.get("all", "").lower() in ("yes", "true", "1")
+    everything = _yes(v.get("all"))
     return list_reply(s, c, v.get("section"), v.get("author"), include_removed=everything)
 
 
@@ -99,7 +99,9 @@ _HANDLERS: dict[str, Handler] = {
     "section": _section,
     "search": _search,
     "about": _about,
-    "prompt add": lambda s, c, v: add_reply(s, c, _need(v, "text"), v.get("section")),
+    "prompt add": lambda s, c, v: add_reply(
+        s, c, _need(v, "text"), v.get("section"), force=_yes(v.get("force"))
+    ),
     "prompt random": lambda s, c, v: random_reply(s, c, v.get("section")),
     "prompt list": _prompt_list,
     "prompt remove": lambda s, c, v: remove_reply(s, as_member(c), _number(v)),
@@ -238,7 +240,7 @@ class Console:
             self.print(HELP)
             return True
         if text.isdigit() and self.screen is not None:
-            self.press(int(text))
+            await self.press(int(text))
             return True
         try:
             reply = await self.reply_to(text)
@@ -251,15 +253,26 @@ class Console:
         self.show(reply)
         return True
 
-    def press(self, number: int) -> None:
-        assert self.screen is not None
-        buttons = self.screen.buttons()
+    async def press(self, number: int) -> None:
+        """Press a button as Discord would; async work (``Later…``) runs with no interaction."""
+        screen = self.screen
+        assert screen is not None
+        buttons = screen.buttons()
         if not 1 <= number <= len(buttons) or buttons[number - 1].disabled:
             self.print("No such button here.")
             return
-        result = self.screen.press(buttons[number - 1].key)
+        try:
+            result = screen.press(buttons[number - 1].key)
+            if isinstance(result, LaterUpdate):
+                await result.run(None)
+                result = None
+            elif isinstance(result, LaterReply):
+                result = await result.run(None)
+        except UserError as exc:
+            self.print(f"(only you can see this)\n{exc}")
+            return
         if result is None:
-            self.print(render(Reply.of(self.screen)))
+            self.print(render(Reply.of(screen)))
         else:
             self.show(result)
 
@@ -284,6 +297,11 @@ class Console:
 
     def print(self, text: str) -> None:
         print(text, file=self.out, flush=True)
+
+
+def _yes(value: str | None) -> bool:
+    """A flag option as the console types it (``all: yes``)."""
+    return (value or "").lower() in ("yes", "true", "1")
 
 
 async def _now(reply: Reply) -> Reply:

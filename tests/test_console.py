@@ -245,3 +245,19 @@ def test_an_unusable_database_and_the_console_refuses_to_start(tmp_path: Path) -
     assert (code, out) == (1, "")
     (line,) = err.strip().splitlines()
     assert line.startswith("error: Cannot create the folder for the prompt database")
+
+
+async def test_a_near_duplicate_prompt_asks_first_as_on_discord(
+    services: Services, tmp_path: Path
+) -> None:
+    console, out = make_console(services, tmp_path)
+    await console.handle("/prompt add What would the river say?")
+    await console.handle("/prompt add what would the RIVER say, really?")
+    assert "│ Similar to #1" in out.getvalue()
+    assert "[1] Add anyway   [2] Cancel" in out.getvalue()
+    assert len(await services.prompts.list(guild="1")) == 1
+    await console.handle("1")
+    assert "│ Added as prompt #2." in out.getvalue()
+    await console.handle("/prompt add What would the river say, then? force: yes")
+    assert "Added as prompt #3." in out.getvalue()
+    assert [p.number for p in await services.prompts.list(guild="1")] == [3, 2, 1]

@@ -23,6 +23,7 @@ from bot.core.prompts import (
     Prompt,
     PromptService,
     PromptStore,
+    SimilarPrompt,
     load_builtin_prompts,
 )
 from bot.core.search import SearchIndex
@@ -103,13 +104,17 @@ async def _with_service(settings: Settings, args: argparse.Namespace, action: Ac
 
 
 async def _add(service: PromptService, args: argparse.Namespace) -> int:
-    prompt, created = await service.add(
-        guild=args.guild,
-        channel=args.channel,
-        author=args.user,
-        text=args.text,
-        section=args.section,
-    )
+    try:
+        prompt, created = await service.add(
+            guild=args.guild,
+            channel=args.channel,
+            author=args.user,
+            text=args.text,
+            section=args.section,
+            force=args.force,
+        )
+    except SimilarPrompt as similar:  # refused (exit 2); the flag is the "Add anyway" button
+        raise SimilarPrompt(similar.similar, hint="add it anyway with --force") from None
     if not created:
         print(f"note: already there as {_name(prompt)}; nothing added", file=sys.stderr)
     _show(args, prompt, f"Added {_name(prompt)}{_cite(prompt)}." if created else None)

@@ -21,6 +21,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from rapidfuzz import fuzz
+
 from bot.core.errors import Forbidden, InvalidInput, NotFound, UserError
 from bot.core.model import SeedProblem
 from bot.core.prompt_store import (
@@ -35,7 +37,7 @@ from bot.core.prompt_store import (
     text_key,
 )
 from bot.core.search import SearchIndex
-from bot.core.text import clean_user_text, shorten
+from bot.core.text import clean_user_text, fold, shorten
 
 __all__ = [
     "BUILTIN_AUTHOR",
@@ -49,6 +51,7 @@ __all__ = [
     "PromptEvent",
     "PromptService",
     "PromptStore",
+    "SimilarPrompt",
     "Status",
     "load_builtin_prompts",
     "load_migrations",
@@ -68,7 +71,18 @@ BUILTIN_SUFFIX = ".prompts.json"
 _LINK_QUERY_LENGTH = 300
 _MENTION = re.compile(r"@(everyone|here)\b|<@[!&]?\d+>", re.IGNORECASE)
 _BUILTIN_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+#: ``token_set_ratio`` (0-100) of the folded texts at which a new prompt is "nearly the same".
+SIMILARITY = 90
 _EventJson = list[dict[str, Any]]  # spelled here: inside PromptService, ``list`` is a method
+
+
+class SimilarPrompt(UserError):
+    """A proposed prompt nearly repeats one the server has; ``force`` adds it anyway."""
+
+    def __init__(self, similar: Prompt, *, hint: str | None = None) -> None:
+        message = f"Similar to #{similar.number}: {shorten(similar.text, 300)}"
+        super().__init__(f"{message} ({hint})" if hint else message)
+        self.similar = similar
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,12 +250,21 @@ class PromptService:
         author: str,
         text: str,
         section: str | None = None,
+        force: bool = False,
     ) -> tuple[Prompt, bool]:
-        """Propose a prompt; ``(prompt, True)`` if new, ``(existing, False)`` if a duplicate."""
+        """Propose a prompt; ``(prompt, True)`` if new, ``(existing, False)`` if a duplicate.
+
+        A text nearly the same as one of the server's open prompts is refused with
+        ``SimilarPrompt`` (so the member can look before repeating it), unless ``force``.
+        """
         clean = validate_prompt_text(text)
         builtin = self._builtins.by_key.get(text_key(clean))
         if builtin is not None:
             return self._as_prompt(builtin, guild), False
+        if not force:
+            similar = await self.similar_to(guild=guild, text=clean)
+            if similar is not None:
+                raise SimilarPrompt(similar)
         if section is not None and clean_user_text(section):
             document, number = self.resolve_section(section)
             place = self._best_place(clean, document, number)
@@ -256,6 +279,22 @@ class PromptService:
             section=place.section,
             paragraph=place.paragraph,
         )
+
+    async def similar_to(self, *, guild: str, text: str) -> Prompt | None:
+        """The server's open prompt most like ``text``, if nearly the same (``SIMILARITY``).
+
+        Texts are compared folded (case, diacritics, punctuation); an exact repeat is
+        not "similar": the store answers it as the existing prompt.
+        """
+        key, folded = text_key(text), fold(text)
+        best: tuple[float, Prompt] | None = None
+        for prompt in await self.store.list(guild):
+            if text_key(prompt.text) == key:
+                return None
+            score = fuzz.token_set_ratio(folded, fold(prompt.text))
+            if score >= SIMILARITY and (best is None or score > best[0]):
+                best = (score, prompt)
+        return best[1] if best is not None else None
 
     async def check_random(self, *, guild: str, section: str | None = None) -> None:
         """Raise what ``random`` would refuse with (an unknown section, no prompts), and no more.

@@ -37,6 +37,16 @@ ELLIPSIS = "…"
 _TRAILING = " ,;:—–-"
 
 
+def fold(text: str) -> str:
+    """``text`` as compared loosely: no case, no diacritics, punctuation as spaces.
+
+    "Is trust earned?" and "is TRUST — earned" fold alike, and so do "café" and "cafe".
+    """
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join("".join(ch if ch.isalnum() else " " for ch in bare).split())
+
+
 def shorten(
     text: str,
     width: int,

@@ -20,7 +20,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.core.errors import Forbidden, UserError
-from bot.core.prompts import MAX_LENGTH, MIN_LENGTH, Prompt
+from bot.core.prompts import MAX_LENGTH, MIN_LENGTH, Prompt, SimilarPrompt
 from bot.core.search import MAX_CHOICE_CHARS
 from bot.services import Caller, Services
 from bot.ui.host import Host
@@ -30,8 +30,12 @@ from bot.ui.render import (
     EMBED_TITLE,
     FIELD_VALUE,
     Attachment,
+    Button,
+    LaterUpdate,
     Pager,
     Reply,
+    Screen,
+    Where,
     choices,
     citation,
     cut,
@@ -101,16 +105,91 @@ def prompt_embed(services: Services, prompt: Prompt, *, passage: bool = False) -
     return embed
 
 
-async def add_reply(services: Services, caller: Caller, text: str, section: str | None) -> Reply:
-    guild = require_guild(caller)
-    prompt, created = await services.prompts.add(
-        guild=guild, channel=caller.channel, author=caller.user, text=text, section=section
-    )
+def _added(services: Services, prompt: Prompt, created: bool) -> tuple[str, discord.Embed]:
     if created:
         message = f"Added as prompt #{prompt.number}."
     else:
         message = f"That prompt is already here, as #{prompt.number}."
-    return Reply(content=message, embed=prompt_embed(services, prompt), ephemeral=True)
+    return message, prompt_embed(services, prompt)
+
+
+async def add_reply(
+    services: Services, caller: Caller, text: str, section: str | None, *, force: bool = False
+) -> Reply:
+    """Add, or ask first when it is nearly the same as one here (unless ``force``)."""
+    guild = require_guild(caller)
+    try:
+        prompt, created = await services.prompts.add(
+            guild=guild,
+            channel=caller.channel,
+            author=caller.user,
+            text=text,
+            section=section,
+            force=force,
+        )
+    except SimilarPrompt as similar:
+        return Reply.of(SimilarScreen(services, caller, text, section, similar), ephemeral=True)
+    message, embed = _added(services, prompt, created)
+    return Reply(content=message, embed=embed, ephemeral=True)
+
+
+class SimilarScreen(Screen):
+    """ "Similar to #12: …" with "Add anyway" and "Cancel": the member decides, once."""
+
+    def __init__(
+        self,
+        services: Services,
+        caller: Caller,
+        text: str,
+        section: str | None,
+        similar: SimilarPrompt,
+    ) -> None:
+        self.services = services
+        self.caller = caller
+        self.text = text
+        self.section = section
+        self.similar = similar
+        self.outcome: discord.Embed | None = None  # set once the member has decided
+
+    def embed(self) -> discord.Embed:
+        if self.outcome is not None:
+            return self.outcome
+        embed = prompt_embed(self.services, self.similar.similar)
+        embed.title = cut(f"Similar to #{self.similar.similar.number}", EMBED_TITLE)[0]
+        embed.set_footer(text="Add yours anyway, or cancel and use that one.")
+        return embed
+
+    def buttons(self) -> list[Button]:
+        if self.outcome is not None:
+            return []
+        return [Button("add", "Add anyway", primary=True), Button("cancel", "Cancel")]
+
+    def press(self, key: str) -> LaterUpdate | None:
+        if self.outcome is not None:
+            return None  # decided already (a second, late press): show the outcome
+        if key == "cancel":
+            self.outcome = discord.Embed(description="Not added.", colour=COLOUR)
+            return None
+        # Decided now, so a second press while the add runs adds nothing more.
+        self.outcome = discord.Embed(description="Adding…", colour=COLOUR)
+        return LaterUpdate(self._add)
+
+    async def _add(self, where: Where) -> None:
+        try:
+            prompt, created = await self.services.prompts.add(
+                guild=require_guild(self.caller),
+                channel=self.caller.channel,
+                author=self.caller.user,
+                text=self.text,
+                section=self.section,
+                force=True,
+            )
+        except UserError as exc:
+            self.outcome = discord.Embed(description=cut(str(exc), 4000)[0], colour=COLOUR)
+            return
+        message, embed = _added(self.services, prompt, created)
+        embed.title = cut(message, EMBED_TITLE)[0]
+        self.outcome = embed
 
 
 async def random_reply(services: Services, caller: Caller, section: str | None) -> Reply:

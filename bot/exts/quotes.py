@@ -10,6 +10,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.core.plan.service import Passage
 from bot.core.search import MAX_CHOICE_CHARS, MAX_QUERY_CHARS, QuoteHit, validate_query
 from bot.core.text import clean_user_text, quoted
 from bot.services import Services
@@ -19,6 +20,7 @@ from bot.ui.render import (
     COLOUR,
     EMBED_DESCRIPTION,
     Button,
+    LaterReply,
     Pager,
     Reply,
     choices,
@@ -29,6 +31,7 @@ from bot.ui.render import (
     paragraph_reply,
 )
 from bot.ui.spoilers import REVEAL, Guard, guard_for, scheduled_note, spoilered
+from bot.ui.threads import DISCUSS, discuss
 from bot.ui.views import send_reply
 
 
@@ -53,12 +56,18 @@ class QuoteScreen(Pager):
     next_label = "More"
 
     def __init__(
-        self, services: Services, hits: Sequence[QuoteHit], guard: Guard | None = None
+        self,
+        services: Services,
+        hits: Sequence[QuoteHit],
+        guard: Guard | None = None,
+        *,
+        threads: bool = False,
     ) -> None:
         super().__init__()
         self.services = services
         self.hits = list(hits)
         self.guard = guard
+        self.threads = threads  # offer "Discuss" (in a server's channel only)
 
     def page_count(self) -> int:
         return len(self.hits)
@@ -79,25 +88,34 @@ class QuoteScreen(Pager):
         buttons = [Button("context", "Context", owner_only=False)]
         if self._ahead(number) is not None:
             buttons.insert(0, Button("reveal", REVEAL, owner_only=False))
+        elif self.threads:  # a thread would show a section not reached yet to everyone
+            buttons.append(DISCUSS)
         return buttons
 
-    def on_extra(self, key: str, number: int) -> Reply | None:
+    def on_extra(self, key: str, number: int) -> Reply | LaterReply | None:
         hit = self.hits[number]
         if key == "reveal":
             return Reply(embed=quote_embed(self.services, hit), ephemeral=True)
+        if key == DISCUSS.key:
+            return discuss(self.services, Passage(hit.document, hit.section, hit.paragraph))
         return paragraph_reply(self.services.document(hit.document), hit.section, hit.paragraph)
 
 
 def quote_reply(
-    services: Services, query: str, speaker: str | None = None, guard: Guard | None = None
+    services: Services,
+    query: str,
+    speaker: str | None = None,
+    guard: Guard | None = None,
+    *,
+    threads: bool = False,
 ) -> Reply:
-    """What ``/quote`` answers; the console calls this too."""
+    """What ``/quote`` answers; the console calls this too (without ``threads``)."""
     text = validate_query(query)
     who = clean_user_text(speaker) if speaker else None
     hits = services.index.quotes(text, speaker=who or None, limit=10)
     if not hits:
         return no_match("passage", text, services.index.suggestions(text))
-    return Reply.of(QuoteScreen(services, hits, guard))
+    return Reply.of(QuoteScreen(services, hits, guard, threads=threads))
 
 
 class Quotes(commands.Cog):
@@ -118,7 +136,9 @@ class Quotes(commands.Cog):
         speaker: app_commands.Range[str, 1, MAX_CHOICE_CHARS] | None = None,
     ) -> None:
         guard = await guard_for(self.services, _guild(interaction))
-        await send_reply(interaction, quote_reply(self.services, query, speaker, guard))
+        threads = interaction.guild_id is not None
+        reply = quote_reply(self.services, query, speaker, guard, threads=threads)
+        await send_reply(interaction, reply)
 
     @quote.autocomplete("query")
     async def complete_query(

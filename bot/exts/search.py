@@ -10,6 +10,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.core.plan.service import Passage
 from bot.core.search import MAX_QUERY_CHARS, WEAK_MATCH, PassageHit, validate_query
 from bot.services import Services
 from bot.ui.host import Host
@@ -18,6 +19,7 @@ from bot.ui.render import (
     EMBED_DESCRIPTION,
     EMBED_TITLE,
     Button,
+    LaterReply,
     Pager,
     Reply,
     citation,
@@ -27,6 +29,7 @@ from bot.ui.render import (
     paragraph_reply,
 )
 from bot.ui.spoilers import REVEAL, Guard, guard_for, scheduled_note, spoilered
+from bot.ui.threads import DISCUSS, discuss
 from bot.ui.views import send_reply
 
 
@@ -37,12 +40,15 @@ class SearchScreen(Pager):
         query: str,
         hits: Sequence[PassageHit],
         guard: Guard | None = None,
+        *,
+        threads: bool = False,
     ) -> None:
         super().__init__()
         self.services = services
         self.query = query
         self.hits = list(hits)
         self.guard = guard
+        self.threads = threads  # offer "Discuss" (in a server's channel only)
         self.shown = [cut(escape(h.text), EMBED_DESCRIPTION) for h in self.hits]
         # Room for the spoiler bars and the note, for hits the group has not reached.
         self.hidden = [cut(escape(h.text), EMBED_DESCRIPTION - 80) for h in self.hits]
@@ -79,22 +85,28 @@ class SearchScreen(Pager):
             buttons.append(Button("reveal", REVEAL, owner_only=False))
         if self.shown[number][1]:
             buttons.append(Button("context", "Context", owner_only=False))
+        if self.threads and self._ahead(number) is None:  # a thread would spoil for everyone
+            buttons.append(DISCUSS)
         return buttons
 
-    def on_extra(self, key: str, number: int) -> Reply | None:
+    def on_extra(self, key: str, number: int) -> Reply | LaterReply | None:
         hit = self.hits[number]
         if key == "reveal":
             return Reply(embed=self._embed(number), ephemeral=True)
+        if key == DISCUSS.key:
+            return discuss(self.services, Passage(hit.document, hit.section, hit.paragraph))
         return paragraph_reply(self.services.document(hit.document), hit.section, hit.paragraph)
 
 
-def search_reply(services: Services, query: str, guard: Guard | None = None) -> Reply:
-    """What ``/search`` answers; the console calls this too."""
+def search_reply(
+    services: Services, query: str, guard: Guard | None = None, *, threads: bool = False
+) -> Reply:
+    """What ``/search`` answers; the console calls this too (without ``threads``)."""
     text = validate_query(query)
     hits = services.index.passages(text, limit=10)
     if not hits:
         return no_match("passage", text, services.index.suggestions(text))
-    return Reply.of(SearchScreen(services, text, hits, guard))
+    return Reply.of(SearchScreen(services, text, hits, guard, threads=threads))
 
 
 class Search(commands.Cog):
@@ -112,7 +124,8 @@ class Search(commands.Cog):
     ) -> None:
         guild = str(interaction.guild_id) if interaction.guild_id is not None else None
         guard = await guard_for(self.services, guild)
-        await send_reply(interaction, search_reply(self.services, query, guard))
+        reply = search_reply(self.services, query, guard, threads=guild is not None)
+        await send_reply(interaction, reply)
 
 
 async def setup(bot: Host) -> None:

@@ -9,8 +9,9 @@ drive with ``press``.
 from __future__ import annotations
 
 import abc
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import discord
 
@@ -78,6 +79,28 @@ class Attachment:
     data: bytes
 
 
+#: Where a press happened: the Discord interaction, or ``None`` in the console.
+Where = Any
+
+
+@dataclass(frozen=True, slots=True)
+class LaterUpdate:
+    """A press whose work is async (the database, Discord): the screen changes after it.
+
+    The view acknowledges the press at once (it may take longer than Discord's 3 s),
+    awaits ``run``, then shows the screen in place.
+    """
+
+    run: Callable[[Where], Awaitable[None]]
+
+
+@dataclass(frozen=True, slots=True)
+class LaterReply:
+    """A press whose answer is a new reply built by async work; private, after a "thinking"."""
+
+    run: Callable[[Where], Awaitable[Reply]]
+
+
 class Screen(abc.ABC):
     """The state behind a message's buttons."""
 
@@ -90,8 +113,11 @@ class Screen(abc.ABC):
         """The buttons under it now, in order."""
 
     @abc.abstractmethod
-    def press(self, key: str) -> Reply | None:
-        """Act on a button: ``None`` means "this screen changed, show it in place"."""
+    def press(self, key: str) -> Reply | LaterUpdate | LaterReply | None:
+        """Act on a button: ``None`` means "this screen changed, show it in place".
+
+        A ``LaterUpdate`` or ``LaterReply`` is work to await first (see each).
+        """
 
 
 @dataclass(slots=True)
@@ -170,7 +196,7 @@ class Pager(Screen):
     def page_extra(self, number: int) -> list[Button]:
         return []
 
-    def on_extra(self, key: str, number: int) -> Reply | None:
+    def on_extra(self, key: str, number: int) -> Reply | LaterUpdate | LaterReply | None:
         return None
 
     def embed(self) -> discord.Embed:
@@ -190,7 +216,7 @@ class Pager(Screen):
             )
         return buttons
 
-    def press(self, key: str) -> Reply | None:
+    def press(self, key: str) -> Reply | LaterUpdate | LaterReply | None:
         if key == "prev":
             self.position = max(0, self.position - 1)
             return None

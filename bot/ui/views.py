@@ -25,7 +25,7 @@ import aiohttp
 import discord
 
 from bot.ui.errors import report_error
-from bot.ui.render import BUTTON_LABEL, Button, Reply, Screen
+from bot.ui.render import BUTTON_LABEL, Button, LaterReply, LaterUpdate, Reply, Screen
 
 log = logging.getLogger(__name__)
 
@@ -160,7 +160,16 @@ class ScreenView(discord.ui.View):
                 await interaction.response.send_message(NOT_YOURS, ephemeral=True)
                 return
             result = self.screen.press(spec.key)
-            if result is None:
+            if isinstance(result, LaterUpdate):
+                self.renew(interaction)
+                await interaction.response.defer()  # acknowledged; the message is edited after
+                await result.run(interaction)
+                self.refresh()
+                await interaction.edit_original_response(embed=self.screen.embed(), view=self)
+            elif isinstance(result, LaterReply):
+                await interaction.response.defer(ephemeral=True, thinking=True)
+                await send_reply(interaction, await result.run(interaction))
+            elif result is None:
                 self.refresh()
                 self.renew(interaction)
                 await interaction.response.edit_message(embed=self.screen.embed(), view=self)

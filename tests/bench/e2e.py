@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import re
 import tempfile
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 
@@ -54,7 +55,9 @@ async def _measure() -> None:
                         user=u,
                     ),
                     "/prompt add": lambda n, u: fake.slash(
-                        "prompt add", {"text": f"Bench question number {n}, is it clear?"}, user=u
+                        "prompt add",
+                        {"text": f"Bench question {uuid.uuid4().hex}, is it clear?"},
+                        user=u,
                     ),
                     "/about": lambda n, u: fake.slash("about", user=u),
                     "autocomplete": lambda n, u: fake.autocomplete(

@@ -107,6 +107,21 @@ def test_add_list_random_remove_restore_with_json(
     assert (code, restored["status"]) == (0, "open")
 
 
+def test_a_near_duplicate_is_refused_unless_forced(
+    db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    who = ("--guild", G, "--user", U)
+    assert run(capsys, "add", "Is a shared enemy a good basis for a friendship?", *who)[0] == 0
+    code, _, err = run(capsys, "add", "is a SHARED enemy a good basis for friendship", *who)
+    assert code == 2
+    assert err.startswith("error: Similar to #1: Is a shared enemy")
+    assert "--force" in err
+    code, added, _ = run(
+        capsys, "add", "is a SHARED enemy a good basis for friendship", "--force", *who, "--json"
+    )
+    assert (code, added["number"]) == (0, 2)
+
+
 def test_plain_output_and_export(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
     who = ("--guild", G, "--user", U)
     code, out, _ = run(

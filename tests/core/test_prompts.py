@@ -20,11 +20,13 @@ from bot.core.prompts import (
     BuiltinPromptError,
     PromptService,
     PromptStore,
+    SimilarPrompt,
     load_builtin_prompts,
     parse_builtin_prompts,
     validate_prompt_text,
 )
 from bot.core.search import SearchIndex
+from bot.core.text import fold
 from tests.core.search.factories import document, library
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -79,9 +81,16 @@ def service(store: PromptStore, index: SearchIndex) -> PromptService:
 
 
 async def propose(
-    service: PromptService, text: str, *, guild: str = "G1", author: str = "100", **kw: str
+    service: PromptService,
+    text: str,
+    *,
+    guild: str = "G1",
+    author: str = "100",
+    section: str | None = None,
 ) -> int:
-    prompt, created = await service.add(guild=guild, channel="7", author=author, text=text, **kw)
+    prompt, created = await service.add(
+        guild=guild, channel="7", author=author, text=text, section=section
+    )
     assert created
     return prompt.number
 
@@ -360,7 +369,7 @@ async def test_an_unknown_number_or_another_servers_number_is_not_found(
     service: PromptService, store: PromptStore, number: int
 ) -> None:
     await propose(service, "A prompt in the other server, number one", guild="G2")
-    await propose(service, "A prompt in the other server, number two", guild="G2")
+    await propose(service, "Another question kept over there, the second", guild="G2")
     await propose(service, "The only prompt in this server")
     for action in (service.remove, service.restore):
         with pytest.raises(NotFound, match=f"This server has no prompt #{number}."):
@@ -489,3 +498,47 @@ def test_a_malformed_prompts_file_is_refused_with_the_reason(
 def test_a_good_prompts_file_names_its_document_after_the_file(tmp_path: Path) -> None:
     (prompt,) = parse_builtin_prompts(write(tmp_path, {"note": "hi", "prompts": [GOOD]}))
     assert prompt == BuiltinPrompt("essay/a", "essay", 1, GOOD_TEXT)
+
+
+# --- nearly the same as a prompt the server has ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "again",
+    [
+        "is a shared RIVER, a reason for friendship",  # case and punctuation
+        "Is a shared rivér a reason for friendship?!",  # diacritics
+        "Is a shared river really a reason for friendship?",  # one word more
+    ],
+)
+async def test_a_near_duplicate_is_refused_naming_the_one_here(
+    service: PromptService, store: PromptStore, again: str
+) -> None:
+    await propose(service, "Tell me: who keeps the bridge?")
+    first = await propose(service, "Is a shared river a reason for friendship?")
+    with pytest.raises(SimilarPrompt, match=rf"^Similar to #{first}: Is a shared river") as refused:
+        await service.add(guild="G1", channel=None, author="2", text=again)
+    assert refused.value.similar.number == first
+    assert await store.count("G1") == 2
+
+
+async def test_force_adds_a_near_duplicate_and_other_servers_and_texts_are_free(
+    service: PromptService, store: PromptStore
+) -> None:
+    await propose(service, "Is a shared river a reason for friendship?")
+    again = "is a shared river a reason for friendship, really"
+    prompt, created = await service.add(
+        guild="G1", channel=None, author="2", text=again, force=True
+    )
+    assert (prompt.number, created) == (2, True)
+    assert await propose(service, again, guild="G2") == 1  # another server has its own
+    assert await propose(service, "What did the pipeline change for the farmers?") == 3
+    # An exact repeat is not "similar": it is the prompt already there.
+    same, created = await service.add(
+        guild="G1", channel=None, author="3", text="IS A SHARED RIVER A REASON FOR FRIENDSHIP?"
+    )
+    assert (same.number, created) == (1, False)
+
+
+def test_fold_drops_case_diacritics_and_punctuation() -> None:
+    assert fold("Élan — “VITAL”, n'est-ce pas?") == "elan vital n est ce pas"

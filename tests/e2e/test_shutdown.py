@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import signal
 import subprocess
+import uuid
 from pathlib import Path
 
 from tests.e2e._bot import bot_process, rendered, stored_texts
@@ -36,7 +37,8 @@ async def test_sigterm_with_prompts_in_flight_loses_no_confirmed_prompt(tmp_path
 
             async def send(n: int) -> None:
                 writer = fake.add_member(f"writer{n}")
-                text = f"What would change your mind about point {n}? ({writer.id})"
+                # Unlike each other (a near-duplicate would be asked about, not added).
+                text = f"What would change your mind about point {n}? ({uuid.uuid4().hex})"
                 payload = fake.slash("prompt add", {"text": text}, user=writer)
                 records.append((text, await fake.send_interaction(payload)))
 

@@ -6,9 +6,17 @@ import pytest
 
 from bot.core.errors import NotFound
 from bot.core.prompts import MAX_LENGTH, MIN_LENGTH, PromptService
-from tests.exts.harness import CHANNEL_MESSAGE, DEFERRED_CHANNEL_MESSAGE, EPHEMERAL, Harness
+from tests.exts.harness import (
+    CHANNEL_MESSAGE,
+    DEFERRED_CHANNEL_MESSAGE,
+    DEFERRED_UPDATE_MESSAGE,
+    EPHEMERAL,
+    UPDATE_MESSAGE,
+    Harness,
+    buttons,
+)
 from tests.fakediscord import FakeUsageError
-from tests.fakediscord.objects import MANAGE_MESSAGES, MEMBER_PERMISSIONS
+from tests.fakediscord.objects import JSON, MANAGE_MESSAGES, MEMBER_PERMISSIONS
 
 
 def guild_of(harness: Harness) -> str:
@@ -142,7 +150,12 @@ async def test_list_pages_this_servers_prompts(harness: Harness, prompts: Prompt
     guild = guild_of(harness)
     for n in range(7):
         await prompts.add(
-            guild=guild, channel=None, author="5", text=f"Question number {n}?", section="1"
+            guild=guild,
+            channel=None,
+            author="5",
+            text=f"Question number {n}?",
+            section="1",
+            force=True,  # near-duplicates of each other on purpose
         )
     await prompts.add(guild="999", channel=None, author="5", text="Elsewhere only?")
     shown = await harness.final(await harness.answer(harness.slash("prompt list")))
@@ -221,3 +234,49 @@ async def test_after_a_public_deferral_failures_edit_the_thinking_message(
     assert shown["embeds"] == []
     assert not any(r.method == "POST" and "/webhooks/" in r.path for r in harness.fake.requests)
     assert not any(r.method == "DELETE" for r in harness.fake.requests)
+
+
+async def _similar(harness: Harness, prompts: PromptService) -> JSON:
+    """``/prompt add`` of a text nearly the same as #1: the private question it gets."""
+    await prompts.add(
+        guild=guild_of(harness), channel=None, author="1", text="Who asked the river, and why?"
+    )
+    answer = await harness.answer(
+        harness.slash("prompt add", {"text": "who asked the RIVER — and why, really?"})
+    )
+    shown = await harness.final(answer)
+    assert shown["flags"] & EPHEMERAL
+    assert shown["embeds"][0]["title"] == "Similar to #1"
+    assert shown["embeds"][0]["description"] == "Who asked the river, and why?"
+    assert [b["label"] for b in buttons(shown)] == ["Add anyway", "Cancel"]
+    assert len(await prompts.list(guild=guild_of(harness))) == 1  # not added yet
+    return shown
+
+
+async def test_a_near_duplicate_asks_and_add_anyway_adds_it(
+    harness: Harness, prompts: PromptService
+) -> None:
+    shown = await _similar(harness, prompts)
+    other = harness.fake.add_member("other")
+    refused = await harness.answer(harness.press(shown, "Add anyway", user=other))
+    assert refused.data["flags"] & EPHEMERAL
+    assert "Only the person who ran the command" in refused.data["content"]
+    assert len(await prompts.list(guild=guild_of(harness))) == 1
+
+    pressed = await harness.answer(harness.press(shown, "Add anyway"))
+    assert pressed.type == DEFERRED_UPDATE_MESSAGE  # answered at once; the add follows
+    await harness.fake.wait_until(lambda: not buttons(harness.message(pressed)))
+    after = harness.message(pressed)
+    assert after["embeds"][0]["title"] == "Added as prompt #2."
+    assert [p.number for p in await prompts.list(guild=guild_of(harness))] == [2, 1]
+
+
+async def test_a_near_duplicate_cancelled_adds_nothing(
+    harness: Harness, prompts: PromptService
+) -> None:
+    shown = await _similar(harness, prompts)
+    pressed = await harness.answer(harness.press(shown, "Cancel"))
+    assert pressed.type == UPDATE_MESSAGE
+    assert pressed.data["embeds"][0]["description"] == "Not added."
+    assert buttons(pressed.data) == []
+    assert len(await prompts.list(guild=guild_of(harness))) == 1

@@ -83,6 +83,8 @@ class Channel:
     # "allow", "deny"} (FakeDiscord.deny_bot adds one for the bot).
     overwrites: list[JSON] = field(default_factory=list)
     owner_id: str | None = None  # a thread's creator; Discord always sends it for threads
+    archived: bool = False  # a thread's state (thread_metadata)
+    locked: bool = False
 
     def denied(self, user_id: str, guild_id: str | None) -> int:
         """Bits this channel's overwrites take away from ``user_id`` (for @everyone too)."""
@@ -114,10 +116,10 @@ class Channel:
             data["message_count"] = 0
             data["member_count"] = 1
             data["thread_metadata"] = {
-                "archived": False,
+                "archived": self.archived,
                 "auto_archive_duration": 1440,
                 "archive_timestamp": iso_now(),
-                "locked": False,
+                "locked": self.locked,
             }
         return data
 

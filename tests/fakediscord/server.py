@@ -60,6 +60,7 @@ SEND_MESSAGES = 1 << 11
 EMBED_LINKS = 1 << 14
 READ_MESSAGE_HISTORY = 1 << 16
 CREATE_PUBLIC_THREADS = 1 << 35
+CREATE_PRIVATE_THREADS = 1 << 36
 #: How long Discord refuses a repeated nonce with enforce_nonce ("a few minutes").
 NONCE_WINDOW = 5 * 60.0
 #: How long an interaction token stays valid (receiving-and-responding).
@@ -771,7 +772,9 @@ class FakeDiscord:
             data["guild_locale"] = "en-US"
             data["guild"] = {"id": guild.id, "locale": "en-US", "features": []}
             data["member"] = guild.member_json(user)
-            data["app_permissions"] = str(guild.permissions_of(self.bot))
+            # "Bitwise set of permissions the app has within the channel": overwrites apply.
+            held = guild.permissions_of(self.bot) & ~channel.denied(self.bot.id, guild.id)
+            data["app_permissions"] = str(held)
             data["authorizing_integration_owners"] = {"0": guild.id}
             data["context"] = 0
         else:
@@ -1284,13 +1287,19 @@ class FakeDiscord:
             raise _Reject(_error_body(400, errors.body()))
         if parent.guild_id is None or parent.type != 0:
             return _error(400, 50024, "Cannot execute action on this channel type")
-        if not self._bot_may(parent, CREATE_PUBLIC_THREADS):
+        # From a message a thread is public; without one, "type" says (private by default).
+        kind = 11 if mid is not None else body.get("type", 12)
+        if kind not in (11, 12):
+            return _error(400, 50035, "Invalid Form Body")
+        if not self._bot_may(
+            parent, CREATE_PUBLIC_THREADS if kind == 11 else CREATE_PRIVATE_THREADS
+        ):
             return _error(403, 50013, "Missing Permissions")
         thread = Channel(
             mid or self.ids.next(),
             name,
             parent.guild_id,
-            type=11,
+            type=kind,
             parent_id=parent.id,
             owner_id=self.bot.id,
         )

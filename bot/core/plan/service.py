@@ -138,6 +138,19 @@ def chunk_sections(count: int, per_session: int) -> list[tuple[int, int]]:
     ]
 
 
+@dataclass(frozen=True, slots=True)
+class Passage:
+    """A paragraph of an essay: what a passage thread is about, and its key in the database."""
+
+    document: str
+    section: int
+    paragraph: int
+
+    @property
+    def key(self) -> str:
+        return f"{self.document}/{self.section}/{self.paragraph}"
+
+
 class PlanService:
     """Start, show, pause, resume, skip and stop a server's plan; compose session posts."""
 
@@ -242,6 +255,18 @@ class PlanService:
         await self.store.set_spoiler_guard(guild, on)
         self._changed(guild)
         return on
+
+    # -- one discussion thread per passage per channel ("Discuss") --
+
+    async def passage_thread(self, guild: str, channel: str, passage: Passage) -> str | None:
+        """The thread recorded for ``passage`` in ``channel``, if any (it may be gone since)."""
+        return await self.store.passage_thread(guild, channel, passage.key)
+
+    async def record_passage_thread(
+        self, guild: str, channel: str, passage: Passage, thread: str, now: datetime
+    ) -> None:
+        """``thread`` is now the passage's thread in ``channel`` (replacing one out of reach)."""
+        await self.store.save_passage_thread(guild, channel, passage.key, thread, now)
 
     async def note_problem(self, plan_id: int, problem: str | None) -> None:
         """Record (or clear) what keeps the bot from posting, for ``/plan show``."""
