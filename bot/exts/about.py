@@ -41,7 +41,7 @@ def about_reply(
         description="Read and discuss the essay together: /quote, /section, /search, /prompt.",
         colour=COLOUR,
     )
-    room = EMBED_FIELDS - 3 - len(health)
+    room = EMBED_FIELDS - 4 - len(health)
     for doc in docs[:room]:
         paragraphs = sum(len(s.paragraphs) for s in doc.sections)
         speakers = len({q.speaker for q in doc.quotes if q.speaker})
@@ -58,6 +58,10 @@ def about_reply(
     if not docs:
         embed.add_field(name="Essays", value="None indexed: check the seeds folder.")
     elapsed = (time.monotonic() if now is None else now) - services.started
+    ranker = services.index.ranker_name
+    embed.add_field(
+        name="Semantic ranker", value=cut(f"on: {ranker}" if ranker else "off", FIELD_VALUE)[0]
+    )
     embed.add_field(name="Version", value=__version__)
     embed.add_field(name="Uptime", value=format_uptime(elapsed))
     for name, value in health:
