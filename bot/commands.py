@@ -54,6 +54,7 @@ class CommandSpec:
 _QUERY = Option("query", "words to look for (typos and all)", "QUERY", required=True, words=True)
 _SECTION_NAME = "section number or title"
 _NUMBER = Option("number", "the prompt's number in this server", "NUMBER", required=True)
+_ESSAY = Option("essay", "another essay than the server's current one (id or title)", "ID")
 
 SPECS: dict[str, CommandSpec] = {
     spec.name: spec
@@ -62,14 +63,15 @@ SPECS: dict[str, CommandSpec] = {
             "quote",
             "find a quotation (spoken, pull quote or sentence)",
             _QUERY,
-            (Option("speaker", "only quotes by this speaker (fuzzy)", "NAME"),),
+            (Option("speaker", "only quotes by this speaker (fuzzy)", "NAME"), _ESSAY),
         ),
         CommandSpec(
             "section",
             "find a section by number, title or content",
             Option("name", _SECTION_NAME, "NAME", required=True, words=True),
+            (_ESSAY,),
         ),
-        CommandSpec("search", "find the paragraphs that best match", _QUERY),
+        CommandSpec("search", "find the paragraphs that best match", _QUERY, (_ESSAY,)),
         CommandSpec("about", "the essays indexed, counts, version, uptime", cli=False),
         CommandSpec(
             "prompt add",
@@ -130,6 +132,12 @@ SPECS: dict[str, CommandSpec] = {
         CommandSpec("plan resume", "resume; the remaining sessions move", cli=False),
         CommandSpec("plan skip", "skip the next session (it is not posted)", cli=False),
         CommandSpec("plan stop", "stop the plan", cli=False),
+        CommandSpec(
+            "plan essay",
+            "choose the essay this server reads now (look-ups answer from it)",
+            Option("essay", "the essay's id or title", "ID", required=True),
+            cli=False,
+        ),
         CommandSpec(
             "plan guard",
             "turn the spoiler guard on or off",

@@ -57,17 +57,23 @@ class Command:
 # Look-ups answer behind the server's spoiler guard, as on Discord.
 
 
+# They search the server's current essay, or the one an ``essay:`` option names.
+
+
 async def _quote(s: Services, c: Caller, v: dict[str, str]) -> Reply:
+    scope = await s.plans.scope(c.guild, v.get("essay"))
     guard = await guard_for(s, c.guild)
-    return quote_reply(s, _need(v, "query"), v.get("speaker"), guard)
+    return quote_reply(s, _need(v, "query"), v.get("speaker"), guard, essay=scope)
 
 
 async def _section(s: Services, c: Caller, v: dict[str, str]) -> Reply:
-    return section_reply(s, _need(v, "name"), await guard_for(s, c.guild))
+    scope = await s.plans.scope(c.guild, v.get("essay"))
+    return section_reply(s, _need(v, "name"), await guard_for(s, c.guild), essay=scope)
 
 
 async def _search(s: Services, c: Caller, v: dict[str, str]) -> Reply:
-    return search_reply(s, _need(v, "query"), await guard_for(s, c.guild))
+    scope = await s.plans.scope(c.guild, v.get("essay"))
+    return search_reply(s, _need(v, "query"), await guard_for(s, c.guild), essay=scope)
 
 
 def _plan_set(s: Services, c: Caller, v: dict[str, str]) -> Awaitable[Reply]:
@@ -85,8 +91,8 @@ def _plan_set(s: Services, c: Caller, v: dict[str, str]) -> Awaitable[Reply]:
     )
 
 
-def _about(s: Services, c: Caller, v: dict[str, str]) -> Awaitable[Reply]:
-    return _now(about_reply(s))
+async def _about(s: Services, c: Caller, v: dict[str, str]) -> Reply:
+    return about_reply(s, current=await s.plans.current_essay(c.guild))
 
 
 def _prompt_list(s: Services, c: Caller, v: dict[str, str]) -> Awaitable[Reply]:
@@ -117,6 +123,7 @@ _HANDLERS: dict[str, Handler] = {
     "plan skip": lambda s, c, v: plan.skip_reply(s, c),
     "plan stop": lambda s, c, v: plan.stop_reply(s, c),
     "plan guard": lambda s, c, v: plan.guard_reply(s, c, _switch(_need(v, "on"))),
+    "plan essay": lambda s, c, v: plan.essay_reply(s, c, _need(v, "essay")),
 }
 #: Every command of the registry, in its order, with the handler that answers it here.
 COMMANDS: dict[str, Command] = {name: Command(SPECS[name], _HANDLERS[name]) for name in SPECS}
@@ -302,11 +309,6 @@ class Console:
 def _yes(value: str | None) -> bool:
     """A flag option as the console types it (``all: yes``)."""
     return (value or "").lower() in ("yes", "true", "1")
-
-
-async def _now(reply: Reply) -> Reply:
-    """A reply built synchronously, as an awaitable like the prompt commands' replies."""
-    return reply
 
 
 def _moderator(caller: Caller) -> Caller:

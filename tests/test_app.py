@@ -97,7 +97,7 @@ async def test_moderator_actions_are_a_command_of_their_own(
     assert {o["name"] for o in schema["plan"]["options"]} == {"show"}
     assert schema["plan"]["default_member_permissions"] is None
     plan_actions = {o["name"] for o in schema["plan-admin"]["options"]}
-    assert plan_actions == {"start", "pause", "resume", "skip", "stop", "spoiler-guard"}
+    assert plan_actions == {"start", "pause", "resume", "skip", "stop", "spoiler-guard", "essay"}
     manage_guild = discord.Permissions(manage_guild=True).value
     assert int(schema["plan-admin"]["default_member_permissions"]) == manage_guild
 

@@ -261,3 +261,16 @@ async def test_a_near_duplicate_prompt_asks_first_as_on_discord(
     await console.handle("/prompt add What would the river say, then? force: yes")
     assert "Added as prompt #3." in out.getvalue()
     assert [p.number for p in await services.prompts.list(guild="1")] == [3, 2, 1]
+
+
+async def test_look_ups_take_the_essay_option_as_on_discord(
+    services: Services, tmp_path: Path
+) -> None:
+    console, out = make_console(services, tmp_path)
+    await console.handle("/section 1 essay: moon")
+    assert "No essay is called 'moon'" in out.getvalue()
+    doc = services.index.library.documents[0]
+    await console.handle(f"/search river essay: {doc.id}")
+    assert "│ § 1 Opening Moves" in out.getvalue()
+    await console.handle("/about")
+    assert "Current essay here" not in out.getvalue()  # one essay: nothing to choose

@@ -15,6 +15,7 @@ from bot.commands import SPECS, add_cli_arguments
 from bot.core.errors import NotFound
 from bot.core.library import load_library
 from bot.core.model import Library, Section
+from bot.core.plan.service import find_essay
 from bot.core.search import (
     WEAK_MATCH,
     PassageHit,
@@ -130,7 +131,7 @@ Hit = QuoteHit | SectionHit | PassageHit
 def _run_search(
     args: argparse.Namespace,
     words: Sequence[str],
-    find: Callable[[SearchIndex, str, int], Sequence[Hit]],
+    find: Callable[[SearchIndex, str, int, str | None], Sequence[Hit]],
     what: str = "passage",
 ) -> int:
     """Shared shape of quote/section/search: validate, load, search, print.
@@ -145,7 +146,7 @@ def _run_search(
     library = load_for_cli(seeds)
     require_essays(seeds, library)
     index = SearchIndex.build(library)
-    hits = find(index, query, limit)
+    hits = find(index, query, limit, _scope(args, library))
     ahead = _ahead_marks(args, hits)
     if args.json:
         shown = [_hit_json(hit, library, args) for hit in hits]
@@ -167,6 +168,15 @@ def _run_search(
     ]
     print("\n\n".join(texts))
     return 0
+
+
+def _scope(args: argparse.Namespace, library: Library) -> str | None:
+    """The essay searched: ``--essay``, else (with ``--guild``) the server's current one."""
+    if args.guild is None:
+        return find_essay(library.documents, args.essay).id if args.essay else None
+    from bot.cli.plan import essay_scope_of, snowflake
+
+    return essay_scope_of(snowflake(args.guild, "--guild"), library, args.essay)
 
 
 def _ahead_marks(args: argparse.Namespace, hits: Sequence[Hit]) -> list[bool] | None:
@@ -239,7 +249,9 @@ def _wrap(text: str) -> str:
 
 def run_quote(args: argparse.Namespace) -> int:
     return _run_search(
-        args, args.query, lambda ix, q, n: ix.quotes(q, speaker=args.speaker, limit=n)
+        args,
+        args.query,
+        lambda ix, q, n, essay: ix.quotes(q, speaker=args.speaker, document=essay, limit=n),
     )
 
 
@@ -247,7 +259,9 @@ def run_section(args: argparse.Namespace) -> int:
     return _run_search(args, args.name, find_sections, "section")
 
 
-def find_sections(index: SearchIndex, query: str, limit: int) -> list[SectionHit]:
+def find_sections(
+    index: SearchIndex, query: str, limit: int, essay: str | None = None
+) -> list[SectionHit]:
     """What ``/section`` accepts and refuses, as a ranked list.
 
     Like the console and Discord: what ``resolve_section`` refuses ("There is no
@@ -255,13 +269,15 @@ def find_sections(index: SearchIndex, query: str, limit: int) -> list[SectionHit
     unless other words would find something, which the no-match message offers.
     """
     try:
-        index.resolve_section(query)
+        index.resolve_section(query, document=essay)
     except NotFound:
         if not index.suggestions(query):
             raise
         return []
-    return index.sections(query, limit=limit)
+    return index.sections(query, document=essay, limit=limit)
 
 
 def run_search(args: argparse.Namespace) -> int:
-    return _run_search(args, args.query, lambda ix, q, n: ix.passages(q, limit=n))
+    return _run_search(
+        args, args.query, lambda ix, q, n, essay: ix.passages(q, document=essay, limit=n)
+    )

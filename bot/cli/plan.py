@@ -19,8 +19,9 @@ from typing import Any
 from bot.cli._output import print_json
 from bot.commands import SPECS, add_cli_arguments
 from bot.core.errors import InvalidInput
+from bot.core.model import Library
 from bot.core.plan.model import PlanView
-from bot.core.plan.service import DueReport, ReadingPoint, sections_per_session
+from bot.core.plan.service import DueReport, ReadingPoint, essay_scope, sections_per_session
 from bot.core.plan.service import reading_point as read_point
 from bot.core.plan.store import PlanStore
 from bot.core.prompt_store import PromptStore
@@ -124,6 +125,20 @@ def reading_point(guild: str) -> ReadingPoint | None:
     return asyncio.run(read())
 
 
+def essay_scope_of(guild: str, library: Library, essay: str | None) -> str | None:
+    """The essay a look-up in ``guild`` searches (see ``essay_scope``), from the database."""
+    settings = Settings.load()
+
+    async def read() -> str | None:
+        store = await PromptStore.open(settings.database_path)
+        try:
+            return await essay_scope(PlanStore(store), library.documents, guild, essay)
+        finally:
+            await store.close()
+
+    return asyncio.run(read())
+
+
 def parse_instant(typed: str) -> datetime:
     """An ISO-8601 instant; without an offset it is read as UTC."""
     try:
@@ -140,6 +155,7 @@ def describe(view: PlanView) -> str:
     plan = view.plan
     lines = [
         f"Reading plan ({plan.state}): {view.document_title}",
+        f"Current essay here: {view.current_essay or 'none chosen'}",
         f"{plan.rhythm.describe()} in channel {plan.channel}; "
         f"spoiler guard {'on' if view.spoiler_guard else 'off'}",
     ]

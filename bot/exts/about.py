@@ -11,6 +11,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import __version__
+from bot.core.model import Document
 from bot.services import Services
 from bot.ui.host import Host
 from bot.ui.render import COLOUR, EMBED_FIELDS, FIELD_NAME, FIELD_VALUE, Reply, cut, plural
@@ -32,16 +33,20 @@ def about_reply(
     services: Services,
     *,
     now: float | None = None,
+    current: Document | None = None,
     health: Sequence[tuple[str, str]] = (),
 ) -> Reply:
-    """What ``/about`` answers; the console calls this too (without the process's health)."""
+    """What ``/about`` answers; the console calls this too (without the process's health).
+
+    ``current``: the essay the asking server reads now (look-ups answer from it).
+    """
     docs = services.index.library.documents
     embed = discord.Embed(
         title="essay-bot",
         description="Read and discuss the essay together: /quote, /section, /search, /prompt.",
         colour=COLOUR,
     )
-    room = EMBED_FIELDS - 4 - len(health)
+    room = EMBED_FIELDS - 5 - len(health)  # the rest: …, current essay, ranker, version, uptime
     for doc in docs[:room]:
         paragraphs = sum(len(s.paragraphs) for s in doc.sections)
         speakers = len({q.speaker for q in doc.quotes if q.speaker})
@@ -57,6 +62,18 @@ def about_reply(
         embed.add_field(name="…", value=f"and {len(docs) - room} more essays")
     if not docs:
         embed.add_field(name="Essays", value="None indexed: check the seeds folder.")
+    if current is not None and len(docs) > 1:
+        embed.add_field(
+            name="Current essay here",
+            value=cut(f"{current.title} ({current.id})", FIELD_VALUE)[0],
+            inline=False,
+        )
+    elif len(docs) > 1:
+        embed.add_field(
+            name="Current essay here",
+            value="None chosen: look-ups search every essay (/plan-admin essay picks one).",
+            inline=False,
+        )
     elapsed = (time.monotonic() if now is None else now) - services.started
     ranker = services.index.ranker_name
     embed.add_field(
@@ -78,7 +95,10 @@ class About(commands.Cog):
     @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=False)
     @app_commands.command(name="about", description="What this bot has indexed, and its version.")
     async def about(self, interaction: discord.Interaction[Any]) -> None:
-        await send_reply(interaction, about_reply(self.services, health=self.health()))
+        guild = str(interaction.guild_id) if interaction.guild_id is not None else None
+        current = await self.services.plans.current_essay(guild)
+        reply = about_reply(self.services, current=current, health=self.health())
+        await send_reply(interaction, reply)
 
 
 async def setup(bot: Host) -> None:

@@ -14,6 +14,7 @@ from bot.core.plan.service import Passage
 from bot.core.search import MAX_CHOICE_CHARS, MAX_QUERY_CHARS, QuoteHit, validate_query
 from bot.core.text import clean_user_text, quoted
 from bot.services import Services
+from bot.ui.essays import ESSAY_HELP, essay_choices, scope_of
 from bot.ui.host import Host
 from bot.ui.render import (
     AUTHOR_NAME,
@@ -108,11 +109,15 @@ def quote_reply(
     guard: Guard | None = None,
     *,
     threads: bool = False,
+    essay: str | None = None,
 ) -> Reply:
-    """What ``/quote`` answers; the console calls this too (without ``threads``)."""
+    """What ``/quote`` answers; the console calls this too (without ``threads``).
+
+    ``essay``: the id of the one essay to search (``None``: all loaded).
+    """
     text = validate_query(query)
     who = clean_user_text(speaker) if speaker else None
-    hits = services.index.quotes(text, speaker=who or None, limit=10)
+    hits = services.index.quotes(text, speaker=who or None, document=essay, limit=10)
     if not hits:
         return no_match("passage", text, services.index.suggestions(text))
     return Reply.of(QuoteScreen(services, hits, guard, threads=threads))
@@ -128,16 +133,19 @@ class Quotes(commands.Cog):
     @app_commands.describe(
         query="Words from the quote, or what it is about",
         speaker="Only quotes by this person",
+        essay=ESSAY_HELP,
     )
     async def quote(
         self,
         interaction: discord.Interaction[Any],
         query: app_commands.Range[str, 1, MAX_QUERY_CHARS],
         speaker: app_commands.Range[str, 1, MAX_CHOICE_CHARS] | None = None,
+        essay: app_commands.Range[str, 1, MAX_CHOICE_CHARS] | None = None,
     ) -> None:
+        scope = await scope_of(self.services, interaction, essay)
         guard = await guard_for(self.services, _guild(interaction))
         threads = interaction.guild_id is not None
-        reply = quote_reply(self.services, query, speaker, guard, threads=threads)
+        reply = quote_reply(self.services, query, speaker, guard, threads=threads, essay=scope)
         await send_reply(interaction, reply)
 
     @quote.autocomplete("query")
@@ -147,6 +155,12 @@ class Quotes(commands.Cog):
         guard = await guard_for(self.services, _guild(interaction))
         hide = guard.hides if guard is not None else None
         return choices(self.services.index.complete_quotes(current, hide=hide))
+
+    @quote.autocomplete("essay")
+    async def complete_essay(
+        self, interaction: discord.Interaction[Any], current: str
+    ) -> list[app_commands.Choice[str]]:
+        return essay_choices(self.services, current)
 
     @quote.autocomplete("speaker")
     async def complete_speaker(

@@ -11,8 +11,15 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.core.plan.service import Passage
-from bot.core.search import MAX_QUERY_CHARS, WEAK_MATCH, PassageHit, validate_query
+from bot.core.search import (
+    MAX_CHOICE_CHARS,
+    MAX_QUERY_CHARS,
+    WEAK_MATCH,
+    PassageHit,
+    validate_query,
+)
 from bot.services import Services
+from bot.ui.essays import ESSAY_HELP, essay_choices, scope_of
 from bot.ui.host import Host
 from bot.ui.render import (
     COLOUR,
@@ -99,11 +106,19 @@ class SearchScreen(Pager):
 
 
 def search_reply(
-    services: Services, query: str, guard: Guard | None = None, *, threads: bool = False
+    services: Services,
+    query: str,
+    guard: Guard | None = None,
+    *,
+    threads: bool = False,
+    essay: str | None = None,
 ) -> Reply:
-    """What ``/search`` answers; the console calls this too (without ``threads``)."""
+    """What ``/search`` answers; the console calls this too (without ``threads``).
+
+    ``essay``: the id of the one essay to search (``None``: all loaded).
+    """
     text = validate_query(query)
-    hits = services.index.passages(text, limit=10)
+    hits = services.index.passages(text, document=essay, limit=10)
     if not hits:
         return no_match("passage", text, services.index.suggestions(text))
     return Reply.of(SearchScreen(services, text, hits, guard, threads=threads))
@@ -116,16 +131,24 @@ class Search(commands.Cog):
     @app_commands.allowed_installs(guilds=True, users=False)
     @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=False)
     @app_commands.command(name="search", description="Find the paragraphs that best match.")
-    @app_commands.describe(query="Words or a topic to look for")
+    @app_commands.describe(query="Words or a topic to look for", essay=ESSAY_HELP)
     async def search(
         self,
         interaction: discord.Interaction[Any],
         query: app_commands.Range[str, 1, MAX_QUERY_CHARS],
+        essay: app_commands.Range[str, 1, MAX_CHOICE_CHARS] | None = None,
     ) -> None:
         guild = str(interaction.guild_id) if interaction.guild_id is not None else None
+        scope = await scope_of(self.services, interaction, essay)
         guard = await guard_for(self.services, guild)
-        reply = search_reply(self.services, query, guard, threads=guild is not None)
+        reply = search_reply(self.services, query, guard, threads=guild is not None, essay=scope)
         await send_reply(interaction, reply)
+
+    @search.autocomplete("essay")
+    async def complete_essay(
+        self, interaction: discord.Interaction[Any], current: str
+    ) -> list[app_commands.Choice[str]]:
+        return essay_choices(self.services, current)
 
 
 async def setup(bot: Host) -> None:

@@ -14,6 +14,7 @@ from bot.core.errors import NotFound
 from bot.core.model import Document, Paragraph, Section
 from bot.core.search import MAX_CHOICE_CHARS, validate_query
 from bot.services import Services
+from bot.ui.essays import ESSAY_HELP, essay_choices, scope_of
 from bot.ui.host import Host
 from bot.ui.render import (
     COLOUR,
@@ -116,11 +117,16 @@ class AheadScreen(Screen):
         return Reply.of(SectionScreen(self.doc, self.section), ephemeral=True)
 
 
-def section_reply(services: Services, name: str, guard: Guard | None = None) -> Reply:
-    """What ``/section`` answers; the console calls this too."""
+def section_reply(
+    services: Services, name: str, guard: Guard | None = None, *, essay: str | None = None
+) -> Reply:
+    """What ``/section`` answers; the console calls this too.
+
+    ``essay``: the id of the one essay to look in (``None``: all loaded).
+    """
     text = validate_query(name, limit=MAX_CHOICE_CHARS)
     try:
-        hit = services.index.resolve_section(text)
+        hit = services.index.resolve_section(text, document=essay)
     except NotFound:
         suggestions = services.index.suggestions(text)
         if not suggestions:
@@ -142,15 +148,23 @@ class Sections(commands.Cog):
     @app_commands.allowed_installs(guilds=True, users=False)
     @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=False)
     @app_commands.command(name="section", description="Read a section of the essay.")
-    @app_commands.describe(name="The section's number or title")
+    @app_commands.describe(name="The section's number or title", essay=ESSAY_HELP)
     async def section(
         self,
         interaction: discord.Interaction[Any],
         name: app_commands.Range[str, 1, MAX_CHOICE_CHARS],
+        essay: app_commands.Range[str, 1, MAX_CHOICE_CHARS] | None = None,
     ) -> None:
         guild = str(interaction.guild_id) if interaction.guild_id is not None else None
+        scope = await scope_of(self.services, interaction, essay)
         guard = await guard_for(self.services, guild)
-        await send_reply(interaction, section_reply(self.services, name, guard))
+        await send_reply(interaction, section_reply(self.services, name, guard, essay=scope))
+
+    @section.autocomplete("essay")
+    async def complete_essay(
+        self, interaction: discord.Interaction[Any], current: str
+    ) -> list[app_commands.Choice[str]]:
+        return essay_choices(self.services, current)
 
     @section.autocomplete("name")
     async def complete_name(

@@ -47,6 +47,7 @@ async def fill(target: Path | str, start: int = 0, count: int = 5) -> None:
                 now=NOW,
             )
             await plans.set_spoiler_guard("222", False)
+            await plans.set_essay("333", "another-essay")
             await plans.save_passage_thread("333", "9", "doc/1/2", "44", NOW)
     finally:
         await store.close()
@@ -66,6 +67,7 @@ async def snapshot(target: Path | str) -> dict[str, Any]:
                 plan,
                 await plans.sessions(plan.id) if plan else None,
                 await plans.spoiler_guard(guild),
+                await plans.essay(guild),
                 await plans.passage_thread(guild, "9", "doc/1/2"),
             )
         return seen

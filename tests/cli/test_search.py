@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 from bot import __version__
 from bot.cli import main
 from bot.core.model import Document
+from bot.core.plan.store import PlanStore
+from bot.core.prompt_store import PromptStore
 from bot.core.search import WEAK_MATCH
 from tests.conftest import ROOT, SEEDS
 
@@ -217,3 +222,33 @@ def test_version() -> None:
         check=False,
     )
     assert (result.returncode, result.stdout) == (0, f"essay-bot {__version__}\n")
+
+
+def test_with_several_essays_the_servers_current_one_answers_or_essay(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shelf = tmp_path / "seeds"
+    shelf.mkdir()
+    for name in ("first", "second"):  # the same essay twice, under two ids
+        for seed in SEEDS.glob("*.txt"):
+            shutil.copy(seed, shelf / f"{name}.txt")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DATABASE_PATH", str(tmp_path / "db.sqlite3"))
+    seeds = ("--seeds", str(shelf))
+    assert main(["section", "3", *seeds]) == 2
+    assert "Several essays have a section 3" in capsys.readouterr().err
+    assert main(["section", "3", "--essay", "second", *seeds]) == 0
+    assert "[second]" in capsys.readouterr().out
+    assert main(["section", "3", "--essay", "moon", *seeds]) == 2
+    assert "No essay is called 'moon'" in capsys.readouterr().err
+
+    async def choose() -> None:
+        store = await PromptStore.open(tmp_path / "db.sqlite3")
+        await PlanStore(store).set_essay("123", "first")
+        await store.close()
+
+    asyncio.run(choose())
+    assert main(["search", "3650", "--guild", "123", *seeds]) == 0
+    out = capsys.readouterr().out
+    assert "[first]" in out
+    assert "[second]" not in out

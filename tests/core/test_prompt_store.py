@@ -31,6 +31,7 @@ import pytest
 
 from bot.core.db import Dialect, is_postgres_url
 from bot.core.errors import InvalidInput, NotFound, StorageError
+from bot.core.plan.store import PlanStore
 from bot.core.prompt_store import Migration, PromptStore, load_migrations, text_key
 from tests import pgserver
 from tests.core.conftest import OpenStore
@@ -76,7 +77,7 @@ async def test_open_creates_the_folder_and_the_latest_schema_in_wal_mode(
     store = await open_store(path)
     await store.close()
     with raw(path) as conn:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == LATEST == 3
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == LATEST == 4
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
@@ -382,6 +383,29 @@ async def tables(target: Target) -> set[str]:
             target, "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
         )
     }
+
+
+async def test_a_version_3_database_keeps_its_settings_and_gains_the_current_essay(
+    tmp_path: Path, open_store: OpenStore
+) -> None:
+    path = tmp_path / "v3.sqlite3"
+    old = await open_store(path, migrations=load_migrations()[:3])
+    await PlanStore(old).set_spoiler_guard("A", False)
+    await add(old, "A", "a prompt from version three")
+    await old.close()
+    with raw(path) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 3
+
+    store = await open_store(path)
+    plans = PlanStore(store)
+    assert await plans.spoiler_guard("A") is False
+    assert await plans.essay("A") is None
+    await plans.set_essay("A", "essay-two")
+    assert (await plans.essay("A"), await plans.spoiler_guard("A")) == ("essay-two", False)
+    assert [p.number for p in await store.list("A")] == [1]
+    await store.close()
+    with raw(path) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == LATEST
 
 
 async def test_a_failing_migration_changes_nothing(

@@ -62,7 +62,7 @@ TABLES = (
         ("guild", "kind", "at"),
         generated=True,
     ),
-    Table("guild_settings", ("guild",), ("guild", "spoiler_guard"), ("guild",)),
+    Table("guild_settings", ("guild",), ("guild", "spoiler_guard", "essay"), ("guild",)),
     Table(
         "plans",
         ("id",),

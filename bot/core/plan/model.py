@@ -81,6 +81,7 @@ class PlanView:
     sessions: tuple[Session, ...]
     spoiler_guard: bool
     document_title: str
+    current_essay: str | None = None  # the id of the essay the server's commands answer from
 
     @property
     def next(self) -> Session | None:
@@ -97,6 +98,7 @@ class PlanView:
             "spoiler_guard": self.spoiler_guard,
             "state": plan.state,
             "document": plan.document,
+            "current_essay": self.current_essay,
             "every": plan.every,
             "day": DAYS[plan.day] if plan.day is not None else None,
             "at": f"{plan.at:%H:%M}",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Literal
@@ -212,6 +213,7 @@ class PlanService:
             ),
             now,
         )
+        await self.store.set_essay(guild, document.id)  # the server now reads the plan's essay
         self._changed(guild)
         return await self.show(guild)
 
@@ -268,6 +270,22 @@ class PlanService:
         """``thread`` is now the passage's thread in ``channel`` (replacing one out of reach)."""
         await self.store.save_passage_thread(guild, channel, passage.key, thread, now)
 
+    async def choose_essay(self, *, guild: str, moderator: bool, essay: str) -> Document:
+        """A moderator makes ``essay`` the one the server's commands answer from."""
+        if not moderator:
+            raise Forbidden(MODERATORS_ONLY)
+        document = self.document(essay)
+        await self.store.set_essay(guild, document.id)
+        return document
+
+    async def current_essay(self, guild: str | None) -> Document | None:
+        """See ``current_essay`` (the module function)."""
+        return await current_essay(self.store, self._index.library.documents, guild)
+
+    async def scope(self, guild: str | None, essay: str | None) -> str | None:
+        """See ``essay_scope``."""
+        return await essay_scope(self.store, self._index.library.documents, guild, essay)
+
     async def note_problem(self, plan_id: int, problem: str | None) -> None:
         """Record (or clear) what keeps the bot from posting, for ``/plan show``."""
         await self.store.set_problem(plan_id, problem)
@@ -284,6 +302,7 @@ class PlanService:
             sessions=tuple(await self.store.sessions(plan.id)),
             spoiler_guard=await self.store.spoiler_guard(guild),
             document_title=doc.title if doc else plan.document,
+            current_essay=current.id if (current := await self.current_essay(guild)) else None,
         )
 
     async def due(self, guild: str, at: datetime) -> DueReport:
@@ -364,18 +383,7 @@ class PlanService:
 
     def document(self, essay: str | None) -> Document:
         """The essay a plan reads: the one named, or the only one loaded."""
-        documents = self._index.library.documents
-        if not documents:
-            raise NotFound("No essay is loaded.")
-        if essay:
-            wanted = essay.strip().casefold()
-            for doc in documents:
-                if wanted in (doc.id.casefold(), doc.title.casefold()):
-                    return doc
-            raise NotFound(f"No essay is called {essay!r}; loaded: " + _names(documents) + ".")
-        if len(documents) > 1:
-            raise InvalidInput("Several essays are loaded; choose one: " + _names(documents) + ".")
-        return documents[0]
+        return find_essay(self._index.library.documents, essay)
 
     def _index_document(self, doc_id: str) -> Document | None:
         return next((d for d in self._index.library.documents if d.id == doc_id), None)
@@ -389,7 +397,50 @@ class PlanService:
         return plan
 
 
-def _names(documents: tuple[Document, ...]) -> str:
+def find_essay(documents: Sequence[Document], essay: str | None) -> Document:
+    """The essay named (by id or title, any case), or the only one loaded."""
+    if not documents:
+        raise NotFound("No essay is loaded.")
+    if essay:
+        wanted = essay.strip().casefold()
+        for doc in documents:
+            if wanted in (doc.id.casefold(), doc.title.casefold()):
+                return doc
+        raise NotFound(f"No essay is called {essay!r}; loaded: " + _names(documents) + ".")
+    if len(documents) > 1:
+        raise InvalidInput("Several essays are loaded; choose one: " + _names(documents) + ".")
+    return documents[0]
+
+
+async def current_essay(
+    store: PlanStore, documents: Sequence[Document], guild: str | None
+) -> Document | None:
+    """The essay a server reads now: the one last chosen (by a moderator, or by starting a
+    plan), else its plan's, else the only one loaded. ``None`` when several are loaded
+    and none was chosen (or in a DM): look-ups then search them all."""
+    if len(documents) == 1:
+        return documents[0]  # nothing to choose: no need to ask the database
+    if guild is not None:
+        chosen = await store.essay(guild)
+        if chosen is None:
+            plan = await store.current_plan(guild)
+            chosen = plan.document if plan is not None else None
+        return next((d for d in documents if d.id == chosen), None)
+    return None
+
+
+async def essay_scope(
+    store: PlanStore, documents: Sequence[Document], guild: str | None, essay: str | None
+) -> str | None:
+    """The essay a look-up searches: the one asked for (its ``essay`` option), else the
+    server's current one; ``None``: all of them."""
+    if essay is not None and essay.strip():
+        return find_essay(documents, essay).id
+    current = await current_essay(store, documents, guild)
+    return current.id if current is not None else None
+
+
+def _names(documents: Sequence[Document]) -> str:
     return ", ".join(d.id for d in documents)
 
 

@@ -284,6 +284,21 @@ class PlanStore:
 
         await self._db.transact(op)
 
+    async def essay(self, guild: str) -> str | None:
+        """The essay the server chose to read (``None``: never chosen)."""
+        rows = await self._db.fetch("SELECT essay FROM guild_settings WHERE guild = ?", (guild,))
+        return str(rows[0][0]) if rows and rows[0][0] is not None else None
+
+    async def set_essay(self, guild: str, essay: str) -> None:
+        async def op(conn: Tx) -> None:
+            await conn.execute(
+                "INSERT INTO guild_settings (guild, essay) VALUES (?, ?) "
+                "ON CONFLICT (guild) DO UPDATE SET essay = excluded.essay",
+                (guild, essay),
+            )
+
+        await self._db.transact(op)
+
     # -- the scheduler's questions and records --
 
     async def next_wake(self) -> datetime | None:

@@ -139,6 +139,7 @@ class SearchIndex:
     def _build_filters(self) -> None:
         """Per-unit arrays for the speaker, document and section filters and sentence runs."""
         self._q_speaker = np.array([u.speaker for u in self._quote_units], dtype=np.int32)
+        self._q_doc = np.array([u.doc for u in self._quote_units], dtype=np.int32)
         self._p_doc = np.array([p.doc for p in self._paragraph_units], dtype=np.int32)
         self._p_section = np.array([p.section for p in self._paragraph_units], dtype=np.int32)
         counts = builders.sentence_counts(self.library.documents)
@@ -277,17 +278,28 @@ class SearchIndex:
         )
         return ordered
 
-    def quotes(self, query: str, *, speaker: str | None = None, limit: int = 10) -> list[QuoteHit]:
+    def quotes(
+        self,
+        query: str,
+        *,
+        speaker: str | None = None,
+        document: str | None = None,
+        limit: int = 10,
+    ) -> list[QuoteHit]:
         """Best matching quotations: spoken and pull quotes, and sentences of the body.
 
         With ``speaker`` only that speaker's quotes are searched (``NotFound`` if
         no speaker matches, or several do); an empty query then lists them all.
+        With ``document`` only that essay's.
         """
         _check_limit(limit)
         mask: BoolArray | None = None
+        if document is not None:
+            mask = self._q_doc == self._doc_number(document)
         if speaker is not None:
             who = self._one_speaker(speaker)
-            mask = self._q_speaker == who
+            by = self._q_speaker == who
+            mask = by if mask is None else mask & by
             if not clean_user_text(query):
                 units = np.flatnonzero(mask)
                 return [self._quote_hit(int(u), 100.0) for u in units[:limit]]
@@ -297,38 +309,52 @@ class SearchIndex:
         ranked = self._rank_quotes(q, mask, max(RERANK, 3 * limit))
         return [self._quote_hit(u, s) for u, s in ranked if s >= SCORE_FLOOR][:limit]
 
-    def sections(self, query: str, *, limit: int = 10) -> list[SectionHit]:
-        """Best matching sections: a number, then by title, then by content."""
+    def sections(
+        self, query: str, *, document: str | None = None, limit: int = 10
+    ) -> list[SectionHit]:
+        """Best matching sections (of ``document`` only, if given): a number, then by title,
+        then by content."""
         _check_limit(limit)
         text = validate_query(query)
-        numbered = self._numbered_sections(text)
+        if document is not None:
+            self._doc_number(document)
+        numbered = self._numbered_sections(text, document)
         if numbered:
             return numbered[:limit]
-        return [h for h in self._rank_sections(self._query(text)) if h.score >= SCORE_FLOOR][:limit]
+        hits = self._rank_sections(self._query(text))
+        return [
+            h
+            for h in hits
+            if h.score >= SCORE_FLOOR and (document is None or h.document == document)
+        ][:limit]
 
-    def resolve_section(self, typed: str) -> SectionHit:
+    def resolve_section(self, typed: str, *, document: str | None = None) -> SectionHit:
         """The one section a member means by "3", "§ 3" or a (misspelt) title.
 
         The single place for that rule: ``/section``, ``/prompt ... section:`` and the
-        CLI all resolve through it, so they accept and refuse the same things.
+        CLI all resolve through it, so they accept and refuse the same things. With
+        ``document`` (the server's current essay, or the one asked for) only its sections.
         """
         text = validate_query(typed, limit=MAX_CHOICE_CHARS)  # names are autocomplete values
         match = _SECTION_NUMBER.fullmatch(fold(text).strip())
         if match:
             number = int(match.group(1))
-            owners = self._numbered_sections(text)
+            owners = self._numbered_sections(text, document)
             if len(owners) > 1:
                 raise InvalidInput(f"Several essays have a section {number}; type its title.")
             if not owners:
-                most = max((len(d.sections) for d in self.library.documents), default=0)
+                docs = self.library.documents
+                if document is not None:
+                    docs = (self._doc(self._doc_number(document)),)
+                most = max((len(d.sections) for d in docs), default=0)
                 raise NotFound(f"There is no section {number}; sections run from 1 to {most}.")
             return owners[0]
-        hits = self.sections(text, limit=1)
+        hits = self.sections(text, document=document, limit=1)
         if not hits:
             raise NotFound(f"No section matches “{shorten(text, 60)}”.")
         return hits[0]
 
-    def _numbered_sections(self, text: str) -> list[SectionHit]:
+    def _numbered_sections(self, text: str, document: str | None = None) -> list[SectionHit]:
         match = _SECTION_NUMBER.fullmatch(fold(text).strip())
         if not match:
             return []
@@ -336,8 +362,14 @@ class SearchIndex:
         return [
             SectionHit(doc.id, number, doc.section(number).title, 100.0)
             for doc in self.library.documents
-            if 1 <= number <= len(doc.sections)
+            if 1 <= number <= len(doc.sections) and document in (None, doc.id)
         ]
+
+    def _doc_number(self, document: str) -> int:
+        """The position of ``document`` among the loaded essays, or ``NotFound``."""
+        if document not in self._doc_ids:
+            raise NotFound(f'There is no document "{document}".')
+        return self._doc_ids.index(document)
 
     def _rank_sections(self, query: Query) -> list[SectionHit]:
         """Sections by title first, content second.

@@ -102,6 +102,13 @@ async def guard_reply(services: Services, caller: Caller, on: bool) -> Reply:
     return notice(f"Spoiler guard {'on' if on else 'off'} for this server.")
 
 
+async def essay_reply(services: Services, caller: Caller, essay: str) -> Reply:
+    doc = await services.plans.choose_essay(
+        guild=require_guild(caller), moderator=caller.can_manage_guild, essay=essay
+    )
+    return notice(f"This server now reads “{doc.title}”: look-ups answer from it.")
+
+
 async def due_at_reply(services: Services, caller: Caller, at: str) -> Reply:
     try:
         instant = datetime.fromisoformat(at.strip())

@@ -20,6 +20,7 @@ from bot.exts.plan import actions
 from bot.exts.plan.timer import DiscordPoster, PlanTimer, ReadButton, lacking_note
 from bot.exts.prompts import caller_of
 from bot.services import Services
+from bot.ui.essays import essay_choices
 from bot.ui.host import Host
 from bot.ui.render import Reply
 from bot.ui.views import deferred
@@ -180,6 +181,14 @@ class PlanCog(commands.Cog):
         caller = caller_of(interaction)
         await self._moderate(interaction, lambda: actions.guard_reply(self.services, caller, on))
 
+    @admin.command(name="essay", description="Choose the essay this server reads now.")
+    @app_commands.describe(essay="The essay look-ups answer from (the plan's, if not chosen)")
+    async def essay(
+        self, interaction: discord.Interaction[Any], essay: app_commands.Range[str, 1, 100]
+    ) -> None:
+        caller = caller_of(interaction)
+        await self._moderate(interaction, lambda: actions.essay_reply(self.services, caller, essay))
+
     async def _moderate(
         self, interaction: discord.Interaction[Any], make: Callable[[], Awaitable[Reply]]
     ) -> None:
@@ -202,13 +211,9 @@ class PlanCog(commands.Cog):
         return [app_commands.Choice(name=n, value=n) for n in names[:25]]
 
     @start.autocomplete("essay")
+    @essay.autocomplete("essay")
     async def complete_essay(self, interaction: discord.Interaction[Any], current: str) -> Choices:
-        folded = current.casefold()
-        return [
-            app_commands.Choice(name=d.title[:100], value=d.id[:100])
-            for d in self.services.index.library.documents
-            if folded in d.title.casefold() or folded in d.id.casefold()
-        ][:25]
+        return essay_choices(self.services, current)
 
 
 async def setup(bot: Host) -> None:

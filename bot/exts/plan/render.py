@@ -87,6 +87,8 @@ class ScheduleScreen(Pager):
             f"{plural(len(view.sessions), 'session')} · {plan.state}",
             f"Spoiler guard: {'on' if view.spoiler_guard else 'off'}",
         ]
+        if view.current_essay is not None:
+            head.append(f"Current essay here: {escape(view.current_essay)}")
         upcoming = view.next
         if upcoming is not None and plan.state == "running":
             head.append(f"Next: session {upcoming.number}, {stamp(upcoming.due_at, 'R')}")
