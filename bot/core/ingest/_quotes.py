@@ -25,7 +25,8 @@ _VERBS = (
     "claimed claims stressed stresses emphasized emphasised pronounced replied insisted "
     "warned explained wrote writes proclaimed affirmed recalled observed observes argued argues "
     "answered asked asks concluded admitted commented acknowledged maintained predicted "
-    "promised complained conceded responded suggested suggests recounted reported"
+    "promised complained conceded responded suggested suggests recounted reported "
+    "cried exclaimed shouted whispered murmured commanded called calls sums say"
 ).split()
 _VERB = re.compile(r"\b(" + "|".join(_VERBS) + r")\b")
 _PASSIVE = re.compile(
@@ -280,8 +281,16 @@ def find_quotations(
     found: list[Mention] = []
     for index, paragraph in enumerate(paragraphs):
         previous_end = 0
+        previous: str | None = None
         for match in _QUOTED.finditer(paragraph):
             inner = (match.group(1) or match.group(2) or "").strip()
+            if previous is not None and _continues(
+                paragraph[previous_end : match.start()], paragraph[match.end() :]
+            ):
+                # The second half of a split quotation, or the next of a list of them.
+                found.append(Mention(index, match.start(), inner, previous))
+                previous_end = match.end()
+                continue
             starts = [s for s in sentence_starts[index] if s <= match.start()]
             window_start = max(previous_end, starts[-1] if starts else 0)
             window = paragraph[window_start : match.start()]
@@ -296,7 +305,28 @@ def find_quotations(
                 )
             found.append(Mention(index, match.start(), inner, speaker))
             previous_end = match.end()
+            previous = speaker
     return found
+
+
+#: Between two quotations of one list: only commas and a conjunction.
+_LIST_GAP = re.compile(r"^[\s,;]*(?:and|or)?\s*$")
+
+
+def _continues(gap: str, rest: str) -> bool:
+    """The quotation after ``gap`` goes on the one before it, by the same speaker: the
+    gap is the speaker clause of a split quotation (“A,” said Ada Moss; “B.”), or
+    only joins a list (“A,” “B,” and “C”). Not when the sentence ends in the gap, nor
+    when the quotation names its own speaker after it (“C,” added the crowd)."""
+    if re.search(r"[.?!]", gap) or re.match(r"\W*[A-Z]", gap):
+        # A new sentence: "“The bridge holds.” They said, “It does not.”"
+        return False
+    if _LIST_GAP.match(gap):
+        return not _INVERTED.match(rest)
+    # The clause of a split quotation ends in a comma or a semicolon, right before the
+    # second half (not "… and Ada Moss described it as “…”", someone else's words).
+    clause = _INVERTED.match(gap)
+    return clause is not None and gap.rstrip().endswith((",", ";")) and '"' not in gap
 
 
 #: After a quotation: ``,” said Ada Moss`` or ``,” Ada Moss said`` (or he, she).
@@ -312,7 +342,9 @@ def _inverted_name(rest: str) -> str | None:
     if not match:
         return None
     if match.group(1):
-        return _leading_name(match.group(1))
+        first = match.group(1).split()[0]
+        # "said he": the pronoun after its verb.
+        return first if first in _PRONOUNS else _leading_name(match.group(1))
     return _trailing_name(match.group(2))
 
 
@@ -331,7 +363,9 @@ def _learn_names(registry: _Registry, text: str) -> None:
         if name and name not in _PRONOUNS:
             registry.learn(name, quote_end.end())
     for verb in _VERB.finditer(text):
-        line_start = max(text.rfind(".", 0, verb.start()), text.rfind("\n", 0, verb.start()))
+        # From the sentence's start, or the last quotation's end: quoted words
+        # (“Well,” said he) name nobody.
+        line_start = max(text.rfind(c, 0, verb.start()) for c in '.\n”"')
         name = _trailing_name(text[line_start + 1 : verb.start()])
         if name:
             registry.learn(name, verb.start())
@@ -361,12 +395,26 @@ def _learn_names(registry: _Registry, text: str) -> None:
             registry.learn(" ".join(tokens), match.start(1))
 
 
+#: A verb coordinated with the sentence's first ("He smiled and said").
+_COORDINATED = re.compile(r"\band\s+(?:then\s+)?$")
+
+
+def _sentence_subject(sentence: str) -> str | None:
+    """Who the sentence is about when it starts with them: a pronoun or a name."""
+    words = sentence.split()
+    if words and words[0].casefold() in _PRONOUNS:
+        return words[0].casefold()
+    return _leading_name(sentence)
+
+
 def _speaker_before(
     window: str, registry: _Registry, position: int, mentions: Sequence[tuple[int, Person]]
 ) -> str | None:
     verbs = list(_VERB.finditer(window))
     if verbs:
         subject = _trailing_name(window[: verbs[-1].start()])
+        if subject is None and _COORDINATED.search(window[: verbs[-1].start()]):
+            subject = _sentence_subject(window)
     elif window.rstrip().endswith(":"):
         subject = _trailing_name(window.rstrip()[:-1])
     else:

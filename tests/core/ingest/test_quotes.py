@@ -116,3 +116,33 @@ def test_a_first_name_alone_is_the_one_full_name_the_text_gave_it() -> None:
 def test_a_body_of_people_is_no_speaker() -> None:
     got = speakers("The Confederation declared that “the war goes on.”")
     assert got == [("the war goes on.", None)]
+
+
+def test_the_second_half_of_a_split_quotation_has_the_same_speaker() -> None:
+    got = speakers(
+        "“We hold,” wrote Minister Anna Berg, late that year; “and we will hold.” "
+        "“Never,” cried Piet Hals, “never again.”"
+    )
+    assert [s for _, s in got] == ["Anna Berg", "Anna Berg", "Piet Hals", "Piet Hals"]
+
+
+def test_a_list_of_quotations_shares_its_speaker_unless_the_next_names_its_own() -> None:
+    listed = speakers("Minister Anna Berg called it “late,” “costly,” and “unwise.”")
+    assert [s for _, s in listed] == ["Anna Berg"] * 3
+    own = speakers("“Of course,” Piet Hals said, “we can—” and “No,” added the crowd softly.")
+    assert [s for _, s in own] == ["Piet Hals", "Piet Hals", None]
+
+
+def test_said_he_after_the_quotation_is_the_pronoun() -> None:
+    got = speakers("Piet Hals stated the rule. “Well,” said he, “that is so.”")
+    assert [s for _, s in got] == ["Piet Hals", "Piet Hals"]
+
+
+def test_words_in_quotation_marks_are_not_learnt_as_a_name() -> None:
+    got = speakers("Piet Hals stated the rule. “We are lost!” “Well,” said he, “not yet.”")
+    assert [s for _, s in got] == [None, "Piet Hals", "Piet Hals"]
+
+
+def test_a_verb_coordinated_with_the_sentence_subject_takes_that_subject() -> None:
+    got = speakers("Bishop Piet Hals stated the rule. He smiled and said, “The gate is rusty.”")
+    assert got == [("The gate is rusty.", "Piet Hals")]
