@@ -285,7 +285,7 @@ def find_quotations(
         for match in _QUOTED.finditer(paragraph):
             inner = (match.group(1) or match.group(2) or "").strip()
             if previous is not None and _continues(
-                paragraph[previous_end : match.start()], paragraph[match.end() :]
+                paragraph[previous_end : match.start()], inner, paragraph[match.end() :]
             ):
                 # The second half of a split quotation, or the next of a list of them.
                 found.append(Mention(index, match.start(), inner, previous))
@@ -313,7 +313,7 @@ def find_quotations(
 _LIST_GAP = re.compile(r"^[\s,;]*(?:and|or)?\s*$")
 
 
-def _continues(gap: str, rest: str) -> bool:
+def _continues(gap: str, inner: str, rest: str) -> bool:
     """The quotation after ``gap`` goes on the one before it, by the same speaker: the
     gap is the speaker clause of a split quotation (“A,” said Ada Moss; “B.”), or
     only joins a list (“A,” “B,” and “C”). Not when the sentence ends in the gap, nor
@@ -322,7 +322,10 @@ def _continues(gap: str, rest: str) -> bool:
         # A new sentence: "“The bridge holds.” They said, “It does not.”"
         return False
     if _LIST_GAP.match(gap):
-        return not _INVERTED.match(rest)
+        # Its own clause, unless its sentence ended inside it ("“late.” It was").
+        ended = re.search(r"[.?!]$", inner) and re.match(r"\s*[A-Z]", rest)
+        own = _INVERTED.match(rest) and not ended
+        return not own
     # The clause of a split quotation ends in a comma or a semicolon, right before the
     # second half (not "… and Ada Moss described it as “…”", someone else's words).
     clause = _INVERTED.match(gap)
@@ -399,6 +402,11 @@ def _learn_names(registry: _Registry, text: str) -> None:
 _COORDINATED = re.compile(r"\band\s+(?:then\s+)?$")
 
 
+#: The agent of a passive that the quotation characterises: "vetoed by President
+#: Ada Moss as “…”".
+_AGENT_AS = re.compile(r"\bby\s+((?:" + _NAME_TOKEN + r"\s){1,4}?)as\s*$")
+
+
 def _sentence_subject(sentence: str) -> str | None:
     """Who the sentence is about when it starts with them: a pronoun or a name."""
     words = sentence.split()
@@ -417,6 +425,8 @@ def _speaker_before(
             subject = _sentence_subject(window)
     elif window.rstrip().endswith(":"):
         subject = _trailing_name(window.rstrip()[:-1])
+    elif agent := _AGENT_AS.search(window):
+        subject = _leading_name(agent.group(1))
     else:
         return None
     if subject is None or not (subject in _PRONOUNS or registry.plausible(subject)):

@@ -146,3 +146,11 @@ def test_words_in_quotation_marks_are_not_learnt_as_a_name() -> None:
 def test_a_verb_coordinated_with_the_sentence_subject_takes_that_subject() -> None:
     got = speakers("Bishop Piet Hals stated the rule. He smiled and said, “The gate is rusty.”")
     assert got == [("The gate is rusty.", "Piet Hals")]
+
+
+def test_the_person_a_passive_names_as_the_agent_of_a_characterisation() -> None:
+    got = speakers(
+        "The bill was vetoed by President Ada Moss as “unwise,” and “late.” "
+        "It was described by the committee as “sound.”"
+    )
+    assert [s for _, s in got] == ["Ada Moss", "Ada Moss", None]
