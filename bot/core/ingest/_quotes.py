@@ -40,6 +40,11 @@ _ALL_PRONOUNS = _PRONOUNS | frozenset("i we they you it one".split())
 _NOBODY = "\x00nobody"
 #: How far back (in characters) a pronoun finds the person it stands for.
 _PRONOUN_REACH = 400
+#: The forms of each pronoun that carry a reference back.
+_CHAINS = {
+    "he": re.compile(r"\b(?:[Hh]e|[Hh]is|him|himself)\b"),
+    "she": re.compile(r"\b(?:[Ss]he|[Hh]er|hers|herself)\b"),
+}
 #: Words that name a body of people or an institution, not a person.
 _BODIES = frozenset(
     "congress senate government bureau committee party union confederation ministry council "
@@ -47,7 +52,7 @@ _BODIES = frozenset(
     "parliament assembly commission board society institute republic kingdom empire states "
     "nation nations people press administration cabinet center centre foundation museum "
     "library hall square street avenue road school college academy airport station bridge "
-    "park".split()
+    "park seminary".split()
 )
 #: Words before a name that make it an object, not who speaks ("looked at Crummell").
 _OBJECT_MARKERS = frozenset(
@@ -93,6 +98,10 @@ class Mention:
     start: int
     text: str
     speaker: str | None
+
+
+#: A mention of someone the text does not say who is ("Henry", given to two men).
+_SOMEONE = Person("", -1)
 
 
 def _is_capitalised(token: str) -> bool:
@@ -141,6 +150,8 @@ class _Registry:
     def __init__(self, text: str) -> None:
         self.text = text
         self.people: dict[str, Person] = {}
+        #: First names the text gives to two people: who is meant, it does not say.
+        self.ambiguous: set[str] = set()
         self._places = self._locative_words(text)
 
     @staticmethod
@@ -171,6 +182,7 @@ class _Registry:
             # people, nobody to learn).
             fuller = self._full_names_before(name, len(self.text))
             if len(fuller) > 1:
+                self.ambiguous.add(name)
                 return
             if fuller and not any(p.surname == name for p in self.people.values()):
                 name = fuller[0]
@@ -194,6 +206,9 @@ class _Registry:
             for form in person.forms | {person.full_name, person.surname}:
                 for match in re.finditer(r"(?<!\w)" + re.escape(form) + r"(?!\w)", self.text):
                     found.append((match.start(), person))
+        for name in self.ambiguous:
+            for match in re.finditer(r"(?<!\w)" + re.escape(name) + r"(?!\w)", self.text):
+                found.append((match.start(), _SOMEONE))
         return sorted(found, key=lambda item: item[0])
 
     def _full_names_before(self, first: str, position: int) -> list[str]:
@@ -221,7 +236,7 @@ class _Registry:
         if name == _NOBODY:
             return None
         if name in _PRONOUNS:
-            return self._resolve_pronoun(position, mentions)
+            return self._resolve_pronoun(name, position, mentions)
         surname = name.split()[-1]
         matching = [p for p in self.people.values() if p.surname == surname]
         if len(name.split()) == 1:
@@ -238,15 +253,29 @@ class _Registry:
         before = [p for pos, p in mentions if pos < position and p in matching]
         return before[-1].full_name if before else None
 
-    def _resolve_pronoun(self, position: int, mentions: Sequence[tuple[int, Person]]) -> str | None:
+    def _resolve_pronoun(
+        self, pronoun: str, position: int, mentions: Sequence[tuple[int, Person]]
+    ) -> str | None:
         """The person last named as a subject, not long before: not one named as an
-        object, nor one a page back ("He says" of "the modern man")."""
-        before = [
-            p
-            for pos, p in mentions
-            if position - _PRONOUN_REACH < pos < position and not self._object_at(pos)
-        ]
-        return before[-1].full_name if before else None
+        object, nor one a page back ("He says" of "the modern man"). A pronoun of the
+        same person not long before carries the reference back ("Crummell went ... he
+        took up ... he studied ... he cried")."""
+        chain = _CHAINS[pronoun]
+        start = position
+        while True:
+            before = [
+                p
+                for pos, p in mentions
+                if start - _PRONOUN_REACH < pos < start and not self._object_at(pos)
+            ]
+            if before:
+                # Named last, but by a name the text leaves ambiguous: no one.
+                return before[-1].full_name or None
+            low = max(0, start - _PRONOUN_REACH)
+            earlier = chain.search(self.text, low, start)
+            if earlier is None:
+                return None
+            start = earlier.start()
 
     def _resolve_first_name(
         self, name: str, position: int, matching: Sequence[Person]

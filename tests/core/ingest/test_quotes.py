@@ -154,3 +154,20 @@ def test_the_person_a_passive_names_as_the_agent_of_a_characterisation() -> None
         "It was described by the committee as “sound.”"
     )
     assert [s for _, s in got] == ["Ada Moss", "Ada Moss", None]
+
+
+def test_a_chain_of_pronouns_carries_the_person_back_but_a_page_of_nobody_does_not() -> None:
+    walk = "He walked on and on through the long grey rain of the valley. " * 8
+    chained = speakers("Bishop Piet Hals stated the rule. " + walk + "At last he said, “Rust.”")
+    assert chained == [("Rust.", "Piet Hals")]
+    rain = "The rain fell on and on through the long grey hours of the day. " * 8
+    cut = speakers("Bishop Piet Hals stated the rule. " + rain + "At last he said, “Rust.”")
+    assert cut == [("Rust.", None)]
+
+
+def test_a_first_name_two_people_share_stops_a_pronoun_reaching_past_it() -> None:
+    got = speakers(
+        "Henry Harris and Henry Lund were tied. Piet Hals stated the rule. "
+        "“No,” said Henry. “I won’t,” he said. The Theological Seminary said, “Never.”"
+    )
+    assert [s for _, s in got] == [None, None, None]
