@@ -38,8 +38,9 @@ _ALL_PRONOUNS = _PRONOUNS | frozenset("i we they you it one".split())
 #: The subject is a pronoun that stands for no named person: no speaker, and no
 #: looking elsewhere for one.
 _NOBODY = "\x00nobody"
-#: How far back (in characters) a pronoun finds the person it stands for.
-_PRONOUN_REACH = 400
+#: How far back (in characters, about a hundred words) a pronoun finds the person it
+#: stands for, or another pronoun of the same person.
+_PRONOUN_REACH = 600
 #: The forms of each pronoun that carry a reference back.
 _CHAINS = {
     "he": re.compile(r"\b(?:[Hh]e|[Hh]is|him|himself)\b"),

@@ -157,10 +157,10 @@ def test_the_person_a_passive_names_as_the_agent_of_a_characterisation() -> None
 
 
 def test_a_chain_of_pronouns_carries_the_person_back_but_a_page_of_nobody_does_not() -> None:
-    walk = "He walked on and on through the long grey rain of the valley. " * 8
+    walk = "He walked on and on through the long grey rain of the valley. " * 12
     chained = speakers("Bishop Piet Hals stated the rule. " + walk + "At last he said, “Rust.”")
     assert chained == [("Rust.", "Piet Hals")]
-    rain = "The rain fell on and on through the long grey hours of the day. " * 8
+    rain = "The rain fell on and on through the long grey hours of the day. " * 12
     cut = speakers("Bishop Piet Hals stated the rule. " + rain + "At last he said, “Rust.”")
     assert cut == [("Rust.", None)]
 
