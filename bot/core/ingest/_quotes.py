@@ -26,7 +26,8 @@ _VERBS = (
     "warned explained wrote writes proclaimed affirmed recalled observed observes argued argues "
     "answered asked asks concluded admitted commented acknowledged maintained predicted "
     "promised complained conceded responded suggested suggests recounted reported "
-    "cried exclaimed shouted whispered murmured commanded called calls sums say"
+    "cried exclaimed shouted whispered murmured commanded called calls sums say insists "
+    "addressed"
 ).split()
 _VERB = re.compile(r"\b(" + "|".join(_VERBS) + r")\b")
 _PASSIVE = re.compile(
@@ -113,6 +114,8 @@ def _leading_name(text: str) -> str | None:
     """The capitalised run that starts ``text`` (a passive's agent: "by Heydar Aliyev, it")."""
     run: list[str] = []
     for token in re.findall(_NAME_TOKEN + r"|[,:;.]", text):
+        if token == "." and run and run[-1].casefold() in _TITLES:
+            continue  # "Mr. Ada Moss"
         if not _is_capitalised(token):
             break
         run.append(token)
@@ -200,6 +203,17 @@ class _Registry:
                     person.first_seen = position
                 return
         self.people[name] = Person(name, position, {name})
+
+    def only_person(self, text: str) -> str | None:
+        """The one person ``text`` names, if it names exactly one ("the sentence of
+        Ada Moss, which runs as follows:")."""
+        named = {
+            person.full_name
+            for person in self.people.values()
+            for form in person.forms | {person.full_name, person.surname}
+            if re.search(r"(?<!\w)" + re.escape(form) + r"(?!\w)", text)
+        }
+        return named.pop() if len(named) == 1 else None
 
     def mentions(self) -> list[tuple[int, Person]]:
         found: list[tuple[int, Person]] = []
@@ -333,10 +347,54 @@ def find_quotations(
                 speaker = _speaker_after(
                     paragraph[match.end() :], registry, bases[index] + match.end(), mentions
                 )
+            if speaker is None and starts and starts[-1] >= previous_end and not window.strip():
+                intro = _introduction(paragraphs, sentence_starts, index, len(starts))
+                if intro and not _INVERTED.match(paragraph[match.end() :]):
+                    speaker = _speaker_introducing(
+                        intro, registry, bases[index] + match.start(), mentions
+                    )
             found.append(Mention(index, match.start(), inner, speaker))
             previous_end = match.end()
             previous = speaker
     return found
+
+
+def _introduction(
+    paragraphs: Sequence[str], sentence_starts: Sequence[Sequence[int]], index: int, count: int
+) -> str | None:
+    """The sentence before the one a quotation opens: in its paragraph, or the last of
+    the paragraph before when the quotation opens its own (a block quotation)."""
+    starts = sentence_starts[index]
+    if count >= 2:
+        return paragraphs[index][starts[count - 2] : starts[count - 1]]
+    if index == 0 or not sentence_starts[index - 1]:
+        return None
+    return paragraphs[index - 1][sentence_starts[index - 1][-1] :]
+
+
+#: "I will quote Ada Moss himself": the one quoted speaks next.
+_QUOTING = re.compile(r"\bquot(?:e|es|ed|ing)\s+([^\n]{1,60})")
+
+
+def _speaker_introducing(
+    sentence: str, registry: _Registry, position: int, mentions: Sequence[tuple[int, Person]]
+) -> str | None:
+    """Who speaks a quotation that is a sentence of its own, from the sentence that
+    introduces it: the one it quotes ("I will quote Ada Moss"), or its subject when
+    that is a person and the verb one of saying ("Ada Moss, in her “Memoir,” insists
+    on ... ." or "... with which Ada Moss addressed the crowd.")."""
+    quoting = _QUOTING.search(sentence)
+    if quoting:
+        name = _leading_name(quoting.group(1))
+    else:
+        plain = _QUOTED.sub("x", sentence)  # quoted titles name no one
+        verbs = list(_VERB.finditer(plain))
+        if not verbs:
+            return None
+        name = _trailing_name(plain[: verbs[-1].start()]) or _sentence_subject(plain)
+    if name is None or name in _PRONOUNS or not registry.plausible(name):
+        return None
+    return registry.resolve(name, position, mentions)
 
 
 #: Between two quotations of one list: only commas and a conjunction.
@@ -454,7 +512,7 @@ def _speaker_before(
         if subject is None and _COORDINATED.search(window[: verbs[-1].start()]):
             subject = _sentence_subject(window)
     elif window.rstrip().endswith(":"):
-        subject = _trailing_name(window.rstrip()[:-1])
+        subject = _trailing_name(window.rstrip()[:-1]) or registry.only_person(window)
     elif agent := _AGENT_AS.search(window):
         subject = _leading_name(agent.group(1))
     else:

@@ -139,7 +139,9 @@ def test_said_he_after_the_quotation_is_the_pronoun() -> None:
 
 
 def test_words_in_quotation_marks_are_not_learnt_as_a_name() -> None:
-    got = speakers("Piet Hals stated the rule. “We are lost!” “Well,” said he, “not yet.”")
+    got = speakers(
+        "Piet Hals stated it. Then came news. “We are lost!” “Well,” said he, “not yet.”"
+    )
     assert [s for _, s in got] == [None, "Piet Hals", "Piet Hals"]
 
 
@@ -171,3 +173,27 @@ def test_a_first_name_two_people_share_stops_a_pronoun_reaching_past_it() -> Non
         "“No,” said Henry. “I won’t,” he said. The Theological Seminary said, “Never.”"
     )
     assert [s for _, s in got] == [None, None, None]
+
+
+def test_a_quotation_that_is_its_own_sentence_takes_the_introducing_sentence_subject() -> None:
+    got = speakers(
+        "Professor Ada Moss, in her “Memoir of the River,” insists on one point. "
+        "“The river keeps its own time.” Then came news. “Nothing is lost.”"
+    )
+    assert [s for _, s in got] == [None, "Ada Moss", None]
+
+
+def test_a_block_quotation_after_i_will_quote_the_person() -> None:
+    got = speakers(
+        "Ada Moss said it once. To be fair, I will quote Mr. Moss himself.",
+        "“The river keeps its own time.”",
+    )
+    assert got == [("The river keeps its own time.", "Ada Moss")]
+
+
+def test_a_colon_after_a_sentence_that_names_one_person() -> None:
+    got = speakers(
+        "Ada Moss said it once. Take the single sentence of Mr. Moss, which runs as "
+        "follows: “The river keeps its own time.”"
+    )
+    assert got == [("The river keeps its own time.", "Ada Moss")]
