@@ -436,6 +436,9 @@ def _inverted_name(rest: str) -> str | None:
         first = match.group(1).split()[0]
         # "said he": the pronoun after its verb.
         return first if first in _PRONOUNS else _leading_name(match.group(1))
+    first = match.group(2).split()[0]
+    if not (_is_capitalised(first) or first in _PRONOUNS):
+        return None  # “London Nights,” in which he says: a relative clause, not who speaks
     return _trailing_name(match.group(2))
 
 
@@ -469,7 +472,7 @@ def _learn_names(registry: _Registry, text: str) -> None:
         if name:
             registry.learn(name, passive.start(1))
     title_run = re.compile(
-        r"\b(?:" + "|".join(sorted(_TITLES)) + r")\b[,]?\s+((?:" + _NAME_TOKEN + r"\s?){1,4})",
+        r"\b(?:" + "|".join(sorted(_TITLES)) + r")\b[,.]?\s+((?:" + _NAME_TOKEN + r"\.?\s?){1,4})",
         re.IGNORECASE,
     )
     for match in title_run.finditer(text):
@@ -477,9 +480,13 @@ def _learn_names(registry: _Registry, text: str) -> None:
         for token in match.group(1).split():
             if not _is_capitalised(token):
                 break
-            tokens.append(token.rstrip(",;:."))
-            if token.endswith((",", ";", ":", ".")):
-                break
+            if re.fullmatch(r"\w\.", token):
+                tokens.append(token)  # an initial: "H. G. Wells"
+                continue
+            owner = re.sub(r"[’']s$", "", token)
+            tokens.append(owner.rstrip(",;:."))
+            if owner != token or token.endswith((",", ";", ":", ".")):
+                break  # "Mr. Ada Moss’s article": the name ends with its owner
         while tokens and (tokens[0].casefold() in _TITLES or tokens[0].casefold() in _NOT_NAMES):
             tokens.pop(0)
         if tokens:

@@ -75,7 +75,7 @@ def test_pdf_hyphenation(pdf: Score) -> None:
 def test_pdf_speakers(pdf: Score) -> None:
     assert pdf.speaker_precision >= SPEAKER_PRECISION, pdf
     # Target 80 % (floor): a speaker is given only where the text says who it is.
-    assert pdf.speaker_recall >= 0.64, pdf
+    assert pdf.speaker_recall >= 0.66, pdf
 
 
 # --- from pdfminer's text ------------------------------------------------------------

@@ -197,3 +197,15 @@ def test_a_colon_after_a_sentence_that_names_one_person() -> None:
         "follows: “The river keeps its own time.”"
     )
     assert got == [("The river keeps its own time.", "Ada Moss")]
+
+
+def test_a_title_with_a_full_stop_initials_and_a_possessive_give_the_name() -> None:
+    got = speakers("Mr. H. G. Wells’s new book appeared. “Nothing stands still,” he said.")
+    assert got == [("Nothing stands still,", "H. G. Wells")]
+
+
+def test_a_relative_clause_after_a_quoted_title_names_no_speaker() -> None:
+    got = speakers(
+        "Ada Moss said little. Moss published “Nights,” in which he says that art rules."
+    )
+    assert got == [("Nights,", None)]
