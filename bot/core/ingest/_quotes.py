@@ -399,6 +399,8 @@ def _speaker_introducing(
 
 #: Between two quotations of one list: only commas and a conjunction.
 _LIST_GAP = re.compile(r"^[\s,;]*(?:and|or)?\s*$")
+#: A new sentence that only says the same speaker goes on: "Or, again,", "And again:".
+_AGAIN = re.compile(r"^\s*(?:(?:[Aa]nd|[Oo]r|[Tt]hen)\W+)?(?:again|also)[\s,:;]*$")
 
 
 def _continues(gap: str, inner: str, rest: str) -> bool:
@@ -406,6 +408,8 @@ def _continues(gap: str, inner: str, rest: str) -> bool:
     gap is the speaker clause of a split quotation (“A,” said Ada Moss; “B.”), or
     only joins a list (“A,” “B,” and “C”). Not when the sentence ends in the gap, nor
     when the quotation names its own speaker after it (“C,” added the crowd)."""
+    if _AGAIN.match(gap):
+        return not _INVERTED.match(rest)  # “A?” Or, again, “B?”: more of the same
     if re.search(r"[.?!]", gap) or re.match(r"\W*[A-Z]", gap):
         # A new sentence: "“The bridge holds.” They said, “It does not.”"
         return False

@@ -209,3 +209,8 @@ def test_a_relative_clause_after_a_quoted_title_names_no_speaker() -> None:
         "Ada Moss said little. Moss published “Nights,” in which he says that art rules."
     )
     assert got == [("Nights,", None)]
+
+
+def test_or_again_goes_on_with_the_same_speaker() -> None:
+    got = speakers("Ada Moss said, “Who keeps the river?” Or, again, “Who keeps the time?”")
+    assert [s for _, s in got] == ["Ada Moss", "Ada Moss"]
