@@ -55,9 +55,9 @@ def test_pdf_sections_pull_quotes_end_marks_meet_their_targets(pdf: Score) -> No
 
 
 def test_pdf_paragraphs(pdf: Score) -> None:
-    # Target 99 %; the misses are line-end breaks of compounds the word list
-    # cannot tell from words ("notice-boards", "schoolhouses").
-    assert pdf.paragraphs_exact >= 0.98 * pdf.paragraphs, pdf
+    # Target 99 % (met); the miss is a line-end break of a compound the word list
+    # cannot tell from a word ("notice-boards" reads like "slaveholder").
+    assert pdf.paragraphs_exact >= 0.99 * pdf.paragraphs, pdf
 
 
 def test_pdf_pull_quotes_cut_and_linked(pdf: Score) -> None:
@@ -68,8 +68,8 @@ def test_pdf_pull_quotes_cut_and_linked(pdf: Score) -> None:
 
 
 def test_pdf_hyphenation(pdf: Score) -> None:
-    # Target 0 (floor: 3 of about 1,100 breaks).
-    assert pdf.hyphen_errors <= HYPHEN_ERRORS["pdf"] + 3, pdf
+    # Target 0 (floor: 1 of about 1,100 breaks).
+    assert pdf.hyphen_errors <= HYPHEN_ERRORS["pdf"] + 1, pdf
 
 
 def test_pdf_speakers(pdf: Score) -> None:
