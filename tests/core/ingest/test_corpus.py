@@ -61,10 +61,9 @@ def test_pdf_paragraphs(pdf: Score) -> None:
 
 
 def test_pdf_pull_quotes_cut_and_linked(pdf: Score) -> None:
-    # Target: all. Two of the LaTeX PDFs print a pull quote nowhere (TeX dropped
-    # the float), so there is nothing to cut.
-    assert pdf.pulls_cut >= pdf.pulls - 2, pdf
-    assert pdf.pulls_linked >= pdf.pulls - 4, pdf
+    # Target: all (met).
+    assert pdf.pulls_cut == pdf.pulls, pdf
+    assert pdf.pulls_linked == pdf.pulls, pdf
 
 
 def test_pdf_hyphenation(pdf: Score) -> None:
