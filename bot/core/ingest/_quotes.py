@@ -475,6 +475,8 @@ def _learn_names(registry: _Registry, text: str) -> None:
         name = _leading_name(passive.group(1))
         if name:
             registry.learn(name, passive.start(1))
+    for match in _APPOSITION.finditer(text):
+        registry.learn(match.group(1), match.start(1))
     title_run = re.compile(
         r"\b(?:" + "|".join(sorted(_TITLES)) + r")\b[,.]?\s+((?:" + _NAME_TOKEN + r"\.?\s?){1,4})",
         re.IGNORECASE,
@@ -495,6 +497,11 @@ def _learn_names(registry: _Registry, text: str) -> None:
             tokens.pop(0)
         if tokens:
             registry.learn(" ".join(tokens), match.start(1))
+
+
+#: A name set off by commas after a noun that says who they are: "his successor,
+#: Ada Moss, saw" (a possessive before the noun: a person's role, not a place's).
+_APPOSITION = re.compile(r"\b(?:his|her|their)\s+[a-z]+,\s+((?:[A-Z][\w’'-]+\s?){1,3}),\s+[a-z]")
 
 
 #: A verb coordinated with the sentence's first ("He smiled and said").

@@ -214,3 +214,11 @@ def test_a_relative_clause_after_a_quoted_title_names_no_speaker() -> None:
 def test_or_again_goes_on_with_the_same_speaker() -> None:
     got = speakers("Ada Moss said, “Who keeps the river?” Or, again, “Who keeps the time?”")
     assert [s for _, s in got] == ["Ada Moss", "Ada Moss"]
+
+
+def test_a_name_in_apposition_to_a_role_is_a_person_a_pronoun_can_stand_for() -> None:
+    got = speakers(
+        "The order was withdrawn, and his successor, Halvard Moss, saw it otherwise. "
+        "“Hereafter,” he commanded, “no one crosses.”"
+    )
+    assert [s for _, s in got] == ["Halvard Moss", "Halvard Moss"]
