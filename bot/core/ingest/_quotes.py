@@ -241,7 +241,11 @@ class _Registry:
         before = self.text[max(0, position - 60) : position].split()
         while before and _is_capitalised(before[-1]):
             before.pop()
-        return bool(before) and before[-1].casefold() in _OBJECT_MARKERS
+        if not before or before[-1].casefold() not in _OBJECT_MARKERS:
+            return False
+        # "for Ada Moss to say": the subject of an infinitive acts.
+        after = re.match(r"(?:[A-Z][\w’'.-]*\s+)+to\s", self.text[position : position + 60])
+        return not (before[-1].casefold() == "for" and after)
 
     def resolve(
         self, name: str, position: int, mentions: Sequence[tuple[int, Person]]
@@ -513,6 +517,11 @@ _COORDINATED = re.compile(r"\band\s+(?:then\s+)?$")
 _AGENT_AS = re.compile(r"\bby\s+((?:" + _NAME_TOKEN + r"\s){1,4}?)as\s*$")
 
 
+#: The subject of an infinitive: "(it is vain) for him to say".
+_FOR_TO = re.compile(r"\bfor\s+(him|her)\s+to\s+$")
+_OBJECT_PRONOUNS = {"him": "he", "her": "she"}
+
+
 def _sentence_subject(sentence: str) -> str | None:
     """Who the sentence is about when it starts with them: a pronoun or a name."""
     words = sentence.split()
@@ -529,6 +538,9 @@ def _speaker_before(
         subject = _trailing_name(window[: verbs[-1].start()])
         if subject is None and _COORDINATED.search(window[: verbs[-1].start()]):
             subject = _sentence_subject(window)
+        if subject is None and (infinitive := _FOR_TO.search(window[: verbs[-1].start()])):
+            # "for him to say that": "him" is who says it.
+            subject = _OBJECT_PRONOUNS[infinitive.group(1)]
     elif window.rstrip().endswith(":"):
         subject = _trailing_name(window.rstrip()[:-1]) or registry.only_person(window)
     elif agent := _AGENT_AS.search(window):

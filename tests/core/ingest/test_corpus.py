@@ -74,7 +74,7 @@ def test_pdf_hyphenation(pdf: Score) -> None:
 def test_pdf_speakers(pdf: Score) -> None:
     assert pdf.speaker_precision >= SPEAKER_PRECISION, pdf
     # Target 80 % (floor): a speaker is given only where the text says who it is.
-    assert pdf.speaker_recall >= 0.74, pdf
+    assert pdf.speaker_recall >= 0.76, pdf
 
 
 # --- from pdfminer's text ------------------------------------------------------------
@@ -97,4 +97,4 @@ def test_text_structure(pdfminer: Score) -> None:
 def test_text_speakers_are_precise(pdfminer: Score) -> None:
     assert pdfminer.speaker_precision >= SPEAKER_PRECISION, pdfminer
     # Target 80 % (met on the fair extractions; floor).
-    assert pdfminer.speaker_recall >= 0.85, pdfminer
+    assert pdfminer.speaker_recall >= 0.88, pdfminer

@@ -222,3 +222,12 @@ def test_a_name_in_apposition_to_a_role_is_a_person_a_pronoun_can_stand_for() ->
         "“Hereafter,” he commanded, “no one crosses.”"
     )
     assert [s for _, s in got] == ["Halvard Moss", "Halvard Moss"]
+
+
+def test_for_him_to_say_is_the_pronoun_and_for_a_name_to_is_its_subject() -> None:
+    got = speakers(
+        "Ada Moss said little; Piet Hals said less. It is vain for Ada Moss to claim a part. "
+        "It is vain "
+        "for him to say that he is “not quarrelling with anyone.”"
+    )
+    assert got == [("not quarrelling with anyone.", "Ada Moss")]
