@@ -3,11 +3,17 @@
 A quotation is spoken when the words before it, in its own sentence, name a speaker
 with a verb of saying ("Atatürk famously said", "Çavuşoglu again:", "he had
 announced that"), or when a passive in the next sentence does ("First pronounced
-by ..."). Names are learnt from the text itself: a capitalised run that says
-something, or follows a title such as "president". A surname or a pronoun resolves
-to the person the text last named; the speaker is given by the fullest name the
+by ..."), or the agent of a passive characterisation ("vetoed by President X as").
+The second half of a split quotation (“A,” said X; “B.”), the next of a list (“A,”
+“B,” and “C”) and "Or, again, “…”" keep the speaker. A quotation that is a sentence
+of its own takes the person the sentence before introduces (its subject with a verb
+of saying, or "I will quote X"). Names are learnt from the text itself: a
+capitalised run that says something, follows a title such as "president", or stands
+in apposition to a role ("his successor, X,"). A surname or a pronoun resolves to
+the person the text last named as a subject (a chain of pronouns carries it back; a
+first name two people share stops it); the speaker is given by the fullest name the
 essay uses for that person, as it first gives it. Quoted phrases with no speaker
-(document wording, scare quotes) are left alone.
+(document wording, scare quotes, titles) are left alone.
 """
 
 from __future__ import annotations
