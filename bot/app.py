@@ -29,6 +29,7 @@ EXTENSIONS = (
     "bot.exts.search",
     "bot.exts.prompts",
     "bot.exts.about",
+    "bot.exts.plan",
 )
 SCHEMA_FILE = "command-schema.sha256"
 #: How long shutdown waits for interactions already being answered.

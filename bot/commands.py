@@ -102,6 +102,37 @@ SPECS: dict[str, CommandSpec] = {
             "this server's prompts and their history, CSV and JSON",
             cli=False,
         ),
+        CommandSpec("plan show", "the reading plan: every session, its time and status"),
+        CommandSpec(
+            "plan due",
+            "what would be posted at an instant, and whether late (posts nothing)",
+            Option("at", "the instant, ISO-8601 (UTC unless it names an offset)", "AT"),
+        ),
+        # Moderators' actions (Discord: /plan-admin); the command line needs --moderator.
+        CommandSpec(
+            "plan set",
+            "start or replace the reading plan",
+            Option("channel", "id of the channel the sessions are posted in", "CHANNEL"),
+            (
+                Option("every", "the rhythm: day, weekday or week", "RHYTHM"),
+                Option("day", "for a weekly plan: mon, tue, … sun", "DAY"),
+                Option("at", "local time of each session, HH:MM", "HH:MM"),
+                Option("tz", "IANA time zone, e.g. Europe/Paris", "ZONE"),
+                Option("start", "first day, YYYY-MM-DD (default: today there)", "DATE"),
+                Option("per-session", "sections per session (default 1)", "N"),
+                Option("essay", "which essay, when several are loaded", "ID"),
+            ),
+        ),
+        CommandSpec("plan pause", "pause the plan; nothing is posted until resumed", cli=False),
+        CommandSpec("plan resume", "resume; the remaining sessions move", cli=False),
+        CommandSpec("plan skip", "skip the next session (it is not posted)", cli=False),
+        CommandSpec("plan stop", "stop the plan", cli=False),
+        CommandSpec(
+            "plan guard",
+            "turn the spoiler guard on or off",
+            Option("on", "on or off", "on|off", required=True),
+            cli=False,
+        ),
     )
 }
 
@@ -114,5 +145,7 @@ def add_cli_arguments(parser: argparse.ArgumentParser, spec: CommandSpec) -> Non
             parser.add_argument(option.name, metavar=option.metavar, nargs=nargs, help=option.help)
         elif option.flag:
             parser.add_argument(f"--{option.name}", action="store_true", help=option.help)
-        else:
-            parser.add_argument(f"--{option.name}", metavar=option.metavar, help=option.help)
+        else:  # dest as named, so "per-session" is read back under that name
+            parser.add_argument(
+                f"--{option.name}", dest=option.name, metavar=option.metavar, help=option.help
+            )

@@ -21,7 +21,9 @@ import discord
 
 from bot.commands import SPECS, CommandSpec
 from bot.core.errors import Forbidden, InvalidInput, UserError
+from bot.core.plan.service import sections_per_session
 from bot.exts.about import about_reply
+from bot.exts.plan import actions as plan
 from bot.exts.prompts import (
     add_reply,
     as_member,
@@ -37,6 +39,7 @@ from bot.exts.sections import section_reply
 from bot.services import Caller, Services
 from bot.ui.errors import describe
 from bot.ui.render import Attachment, Reply, Screen
+from bot.ui.spoilers import guard_for
 
 log = logging.getLogger(__name__)
 
@@ -51,16 +54,35 @@ class Command:
     run: Handler
 
 
-def _quote(s: Services, c: Caller, v: dict[str, str]) -> Awaitable[Reply]:
-    return _now(quote_reply(s, _need(v, "query"), v.get("speaker")))
+# Look-ups answer behind the server's spoiler guard, as on Discord.
 
 
-def _section(s: Services, c: Caller, v: dict[str, str]) -> Awaitable[Reply]:
-    return _now(section_reply(s, _need(v, "name")))
+async def _quote(s: Services, c: Caller, v: dict[str, str]) -> Reply:
+    guard = await guard_for(s, c.guild)
+    return quote_reply(s, _need(v, "query"), v.get("speaker"), guard)
 
 
-def _search(s: Services, c: Caller, v: dict[str, str]) -> Awaitable[Reply]:
-    return _now(search_reply(s, _need(v, "query")))
+async def _section(s: Services, c: Caller, v: dict[str, str]) -> Reply:
+    return section_reply(s, _need(v, "name"), await guard_for(s, c.guild))
+
+
+async def _search(s: Services, c: Caller, v: dict[str, str]) -> Reply:
+    return search_reply(s, _need(v, "query"), await guard_for(s, c.guild))
+
+
+def _plan_set(s: Services, c: Caller, v: dict[str, str]) -> Awaitable[Reply]:
+    return plan.start_reply(
+        s,
+        c,
+        channel=_need(v, "channel").removeprefix("<#").removesuffix(">"),
+        every=_need(v, "every"),
+        at=_need(v, "at"),
+        tz=_need(v, "tz"),
+        day=v.get("day"),
+        start=v.get("start"),
+        per_session=sections_per_session(v.get("per-session")),
+        essay=v.get("essay"),
+    )
 
 
 def _about(s: Services, c: Caller, v: dict[str, str]) -> Awaitable[Reply]:
@@ -85,6 +107,14 @@ _HANDLERS: dict[str, Handler] = {
     "prompts-admin remove": lambda s, c, v: remove_reply(s, _moderator(c), _number(v)),
     "prompts-admin restore": lambda s, c, v: restore_reply(s, _moderator(c), _number(v)),
     "prompts-admin export": lambda s, c, v: export_reply(s, _moderator(c)),
+    "plan show": lambda s, c, v: plan.show_reply(s, c),
+    "plan due": lambda s, c, v: plan.due_at_reply(s, c, _need(v, "at")),
+    "plan set": _plan_set,
+    "plan pause": lambda s, c, v: plan.pause_reply(s, c),
+    "plan resume": lambda s, c, v: plan.resume_reply(s, c),
+    "plan skip": lambda s, c, v: plan.skip_reply(s, c),
+    "plan stop": lambda s, c, v: plan.stop_reply(s, c),
+    "plan guard": lambda s, c, v: plan.guard_reply(s, c, _switch(_need(v, "on"))),
 }
 #: Every command of the registry, in its order, with the handler that answers it here.
 COMMANDS: dict[str, Command] = {name: Command(SPECS[name], _HANDLERS[name]) for name in SPECS}
@@ -266,6 +296,13 @@ def _moderator(caller: Caller) -> Caller:
     if not caller.can_moderate:
         raise Forbidden("/prompts-admin is for moderators: start the console with --moderator.")
     return caller
+
+
+def _switch(raw: str) -> bool:
+    value = raw.strip().lower()
+    if value not in ("on", "off"):
+        raise InvalidInput("Say on or off, e.g. /plan guard off.")
+    return value == "on"
 
 
 def _need(values: dict[str, str], name: str) -> str:

@@ -10,8 +10,11 @@ from typing import TYPE_CHECKING
 
 from bot.core.library import load_library
 from bot.core.model import SeedProblem
+from bot.core.plan.service import PlanService
+from bot.core.plan.store import PlanStore
 from bot.core.prompts import PromptService, PromptStore, load_builtin_prompts
 from bot.core.search import SearchIndex
+from bot.core.search.semantic import load_ranker, resolve_model_dir
 from bot.services import Services
 from bot.settings import Settings
 
@@ -54,4 +57,27 @@ async def open_services(settings: Settings) -> tuple[Services, Closer]:
     log.info(
         "indexed %d essays; prompt database %s", len(library.documents), settings.database_path
     )
-    return Services(index=index, prompts=service), store.close
+    semantic = start_semantic(settings, index)
+
+    async def close() -> None:
+        await store.close()
+        if semantic is not None:
+            await semantic  # a worker thread cannot be cancelled; it ends within seconds
+
+    plans = PlanService(PlanStore(store), index, service)
+    return Services(index=index, prompts=service, plans=plans), close
+
+
+def start_semantic(settings: Settings, index: SearchIndex) -> asyncio.Future[object] | None:
+    """Embed the library for the semantic ranker in a worker thread, if one is configured.
+
+    /search answers lexically until the ranker is attached, and autocomplete
+    never uses it; the vectors are cached in ``<database dir>/semantic-cache``.
+    """
+    if settings.semantic_model is None:
+        return None
+    data_dir = settings.database_path.parent
+    folder = resolve_model_dir(settings.semantic_model, data_dir)
+    return asyncio.ensure_future(
+        asyncio.to_thread(load_ranker, index, folder, data_dir / "semantic-cache")
+    )

@@ -1,6 +1,6 @@
 """What the front ends (Discord cogs, console) need from the core, and how they get it.
 
-``Services`` holds the real search index and prompt service, built once at start-up
+``Services`` holds the real search index, prompt service and plan service, built once at start-up
 (``bot.runtime.open_services``); tests build the same objects over hand-made documents
 and a temporary database, so every front end runs against the product's own logic.
 """
@@ -11,6 +11,7 @@ import time
 from dataclasses import dataclass, field
 
 from bot.core.model import Document
+from bot.core.plan.service import PlanService
 from bot.core.prompts import PromptService
 from bot.core.search import SearchIndex
 
@@ -21,6 +22,7 @@ class Services:
 
     index: SearchIndex
     prompts: PromptService
+    plans: PlanService
     started: float = field(default_factory=time.monotonic)
 
     def document(self, doc_id: str) -> Document | None:

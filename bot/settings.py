@@ -54,6 +54,8 @@ class Settings:
     #: Another Discord API (e.g. the fake Discord of the end-to-end tests); ``None``: the real one.
     discord_api_base: str | None = None
     discord_timeout: float = DEFAULT_DISCORD_TIMEOUT
+    # Optional semantic ranker: a model folder or id (see bot.core.search.semantic).
+    semantic_model: str | None = None
 
     @classmethod
     def load(
@@ -82,6 +84,7 @@ class Settings:
             log_level=level,
             discord_api_base=_api_base(get("DISCORD_API_BASE")),
             discord_timeout=_seconds("DISCORD_TIMEOUT", get("DISCORD_TIMEOUT")),
+            semantic_model=get("SEMANTIC_MODEL") or None,
         )
 
     @property

@@ -18,7 +18,7 @@ from tests.exts.documents import make_document
 from tests.exts.harness import bot_serving, open_services
 from tests.fakediscord import FakeDiscord, FakeUsageError, validate
 
-COMMANDS = {"quote", "section", "search", "prompt", "prompts-admin", "about"}
+COMMANDS = {"quote", "section", "search", "prompt", "prompts-admin", "about", "plan", "plan-admin"}
 GUILD, BOT_DM = 0, 1  # interaction context types
 GUILD_INSTALL = 0  # application integration type
 STRING, INTEGER = 3, 4
@@ -74,7 +74,7 @@ async def test_guild_install_only_and_the_contexts_each_command_supports(
             assert command["integration_types"] == [GUILD_INSTALL], name
         for name in ("quote", "section", "search", "about"):
             assert schema[name]["contexts"] == [GUILD, BOT_DM], name
-        for name in ("prompt", "prompts-admin"):
+        for name in ("prompt", "prompts-admin", "plan", "plan-admin"):
             assert schema[name]["contexts"] == [GUILD], name
         assert (await h.answer(h.slash("about", dm=True))).data["embeds"]
         with pytest.raises(FakeUsageError, match="not offered in DMs"):
@@ -94,6 +94,12 @@ async def test_moderator_actions_are_a_command_of_their_own(
     assert schema["prompt"]["default_member_permissions"] is None  # every member sees it
     manage_messages = discord.Permissions(manage_messages=True).value
     assert int(schema["prompts-admin"]["default_member_permissions"]) == manage_messages
+    assert {o["name"] for o in schema["plan"]["options"]} == {"show"}
+    assert schema["plan"]["default_member_permissions"] is None
+    plan_actions = {o["name"] for o in schema["plan-admin"]["options"]}
+    assert plan_actions == {"start", "pause", "resume", "skip", "stop", "spoiler-guard"}
+    manage_guild = discord.Permissions(manage_guild=True).value
+    assert int(schema["plan-admin"]["default_member_permissions"]) == manage_guild
 
 
 async def test_every_option_declares_the_limits_the_bot_enforces(
@@ -108,7 +114,7 @@ async def test_every_option_declares_the_limits_the_bot_enforces(
     assert options["search query"]["max_length"] == MAX_QUERY_CHARS
     assert options["section name"]["max_length"] == MAX_CHOICE_CHARS
     for where, option in options.items():
-        if option["type"] == STRING:
+        if option["type"] == STRING and not option.get("choices"):  # choices bound it
             assert option.get("max_length") is not None, where
         if option["type"] == INTEGER:
             assert option.get("min_value") == 1, where

@@ -18,7 +18,7 @@ def cli_argv(spec: CommandSpec) -> list[str]:
             argv.append(f"--{option.name}")
         else:
             argv += [f"--{option.name}", f"{option.name}-value"]
-    if spec.name.startswith("prompt "):
+    if spec.name.startswith(("prompt ", "plan ")):
         argv += ["--guild", "1", "--user", "2"]  # who acts: the console knows that already
     return argv
 

@@ -6,6 +6,7 @@ import argparse
 import sys
 import textwrap
 from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -61,6 +62,11 @@ def _search_parser(sub: Any, name: str) -> argparse.ArgumentParser:
     parser: argparse.ArgumentParser = sub.add_parser(name, help=spec.help)
     add_cli_arguments(parser, spec)
     parser.add_argument("--json", action="store_true", help="machine-readable output")
+    parser.add_argument(
+        "--guild",
+        default=None,
+        help='server id: mark hits beyond its reading plan\'s point ("ahead")',
+    )
     parser.add_argument(
         "--limit",
         type=int,
@@ -140,8 +146,12 @@ def _run_search(
     require_essays(seeds, library)
     index = SearchIndex.build(library)
     hits = find(index, query, limit)
+    ahead = _ahead_marks(args, hits)
     if args.json:
-        print_json([_hit_json(hit, library, args) for hit in hits])
+        shown = [_hit_json(hit, library, args) for hit in hits]
+        for row, mark in zip(shown, ahead or (), strict=False):
+            row["ahead"] = mark
+        print_json(shown)
         return 0
     if not hits:
         print(no_match_message(query, index.suggestions(query), what))
@@ -149,8 +159,31 @@ def _run_search(
     several = len(library.documents) > 1
     if any(isinstance(h, PassageHit) and not h.confident for h in hits):
         print(WEAK_MATCH + "\n")
-    print("\n\n".join(_render(hit, several, library, args) for hit in hits))
+    marks = ahead or [False] * len(hits)
+    texts = [
+        _render(hit, several, library, args)
+        + ("\n    (ahead of the server's reading plan)" if mark else "")
+        for hit, mark in zip(hits, marks, strict=True)
+    ]
+    print("\n\n".join(texts))
     return 0
+
+
+def _ahead_marks(args: argparse.Namespace, hits: Sequence[Hit]) -> list[bool] | None:
+    """With ``--guild``: for each hit, whether it lies beyond the server's reading point."""
+    if args.guild is None:
+        return None
+    from bot.cli.plan import reading_point, snowflake
+
+    point = reading_point(snowflake(args.guild, "--guild"))
+    if point is None:
+        return [False] * len(hits)
+    now = datetime.now(UTC)
+    return [point.scheduled(h.document, _section_of(h), now) is not None for h in hits]
+
+
+def _section_of(hit: Hit) -> int:
+    return hit.number if isinstance(hit, SectionHit) else hit.section
 
 
 def _hit_json(hit: Hit, library: Library, args: argparse.Namespace) -> dict[str, Any]:

@@ -507,6 +507,20 @@ class PromptStore:
         )
         return [_event(row) for row in rows]
 
+    # -- the same database for other repositories (reading plans) --
+
+    async def transact(self, op: Callable[[aiosqlite.Connection], Awaitable[T]]) -> T:
+        """Run ``op`` in the next group commit and return once it is durable.
+
+        For repositories that share this file (``bot.core.plan.store``), so every write
+        has one writer, one transaction discipline and one error mapping.
+        """
+        return await self._write(op)
+
+    async def fetch(self, sql: str, params: Sequence[Any] = ()) -> _Rows:
+        """Rows of a read on the reader connection (committed data only)."""
+        return await self._read(sql, params)
+
     # -- machinery --
 
     async def _read(self, sql: str, params: Sequence[Any]) -> _Rows:

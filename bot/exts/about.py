@@ -35,7 +35,7 @@ def about_reply(services: Services, *, now: float | None = None) -> Reply:
         description="Read and discuss the essay together: /quote, /section, /search, /prompt.",
         colour=COLOUR,
     )
-    for doc in docs[: EMBED_FIELDS - 3]:
+    for doc in docs[: EMBED_FIELDS - 4]:
         paragraphs = sum(len(s.paragraphs) for s in doc.sections)
         speakers = len({q.speaker for q in doc.quotes if q.speaker})
         value = (
@@ -46,11 +46,15 @@ def about_reply(services: Services, *, now: float | None = None) -> Reply:
         embed.add_field(
             name=cut(doc.title, FIELD_NAME)[0], value=cut(value, FIELD_VALUE)[0], inline=False
         )
-    if len(docs) > EMBED_FIELDS - 3:
-        embed.add_field(name="…", value=f"and {len(docs) - (EMBED_FIELDS - 3)} more essays")
+    if len(docs) > EMBED_FIELDS - 4:
+        embed.add_field(name="…", value=f"and {len(docs) - (EMBED_FIELDS - 4)} more essays")
     if not docs:
         embed.add_field(name="Essays", value="None indexed: check the seeds folder.")
     elapsed = (time.monotonic() if now is None else now) - services.started
+    ranker = services.index.ranker_name
+    embed.add_field(
+        name="Semantic ranker", value=cut(f"on: {ranker}" if ranker else "off", FIELD_VALUE)[0]
+    )
     embed.add_field(name="Version", value=__version__)
     embed.add_field(name="Uptime", value=format_uptime(elapsed))
     return Reply(embed=embed, ephemeral=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 import discord
@@ -25,21 +26,43 @@ from bot.ui.render import (
     no_match,
     paragraph_reply,
 )
+from bot.ui.spoilers import REVEAL, Guard, guard_for, scheduled_note, spoilered
 from bot.ui.views import send_reply
 
 
 class SearchScreen(Pager):
-    def __init__(self, services: Services, query: str, hits: Sequence[PassageHit]) -> None:
+    def __init__(
+        self,
+        services: Services,
+        query: str,
+        hits: Sequence[PassageHit],
+        guard: Guard | None = None,
+    ) -> None:
         super().__init__()
         self.services = services
         self.query = query
         self.hits = list(hits)
+        self.guard = guard
         self.shown = [cut(escape(h.text), EMBED_DESCRIPTION) for h in self.hits]
+        # Room for the spoiler bars and the note, for hits the group has not reached.
+        self.hidden = [cut(escape(h.text), EMBED_DESCRIPTION - 80) for h in self.hits]
 
     def page_count(self) -> int:
         return len(self.hits)
 
+    def _ahead(self, number: int) -> datetime | None:
+        hit = self.hits[number]
+        return self.guard.ahead(hit.document, hit.section) if self.guard else None
+
     def page(self, number: int) -> discord.Embed:
+        embed = self._embed(number)
+        due = self._ahead(number)
+        if due is not None:
+            note = scheduled_note(self.hits[number].section, due)
+            embed.description = f"{spoilered(self.hidden[number][0])}\n\n{note}"
+        return embed
+
+    def _embed(self, number: int) -> discord.Embed:
         hit = self.hits[number]
         title = cut(f"§ {hit.section} {hit.section_title} · ¶ {hit.paragraph}", EMBED_TITLE)[0]
         embed = discord.Embed(title=title, description=self.shown[number][0], colour=COLOUR)
@@ -51,22 +74,27 @@ class SearchScreen(Pager):
         return embed
 
     def page_extra(self, number: int) -> list[Button]:
+        buttons = []
+        if self._ahead(number) is not None:
+            buttons.append(Button("reveal", REVEAL, owner_only=False))
         if self.shown[number][1]:
-            return [Button("context", "Context", owner_only=False)]
-        return []
+            buttons.append(Button("context", "Context", owner_only=False))
+        return buttons
 
     def on_extra(self, key: str, number: int) -> Reply | None:
         hit = self.hits[number]
+        if key == "reveal":
+            return Reply(embed=self._embed(number), ephemeral=True)
         return paragraph_reply(self.services.document(hit.document), hit.section, hit.paragraph)
 
 
-def search_reply(services: Services, query: str) -> Reply:
+def search_reply(services: Services, query: str, guard: Guard | None = None) -> Reply:
     """What ``/search`` answers; the console calls this too."""
     text = validate_query(query)
     hits = services.index.passages(text, limit=10)
     if not hits:
         return no_match("passage", text, services.index.suggestions(text))
-    return Reply.of(SearchScreen(services, text, hits))
+    return Reply.of(SearchScreen(services, text, hits, guard))
 
 
 class Search(commands.Cog):
@@ -82,7 +110,9 @@ class Search(commands.Cog):
         interaction: discord.Interaction[Any],
         query: app_commands.Range[str, 1, MAX_QUERY_CHARS],
     ) -> None:
-        await send_reply(interaction, search_reply(self.services, query))
+        guild = str(interaction.guild_id) if interaction.guild_id is not None else None
+        guard = await guard_for(self.services, guild)
+        await send_reply(interaction, search_reply(self.services, query, guard))
 
 
 async def setup(bot: Host) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import discord
@@ -21,6 +22,7 @@ from bot.ui.render import (
     Button,
     Pager,
     Reply,
+    Screen,
     choices,
     cut,
     escape,
@@ -28,6 +30,7 @@ from bot.ui.render import (
     notice,
     paragraph_reply,
 )
+from bot.ui.spoilers import REVEAL, Guard, guard_for, scheduled_note
 from bot.ui.views import send_reply
 
 PAGE_BUDGET = 1800  # a comfortable screenful; one long paragraph may still use the full 4096
@@ -90,7 +93,30 @@ class SectionScreen(Pager):
         return None
 
 
-def section_reply(services: Services, name: str) -> Reply:
+class AheadScreen(Screen):
+    """A section the group has not reached: when it is scheduled, and a private reveal."""
+
+    def __init__(self, doc: Document, section: Section, due: datetime) -> None:
+        self.doc = doc
+        self.section = section
+        self.due = due
+
+    def embed(self) -> discord.Embed:
+        title = cut(f"§ {self.section.number} {self.section.title}", EMBED_TITLE)[0]
+        note = scheduled_note(self.section.number, self.due)
+        text = f"{note} The group has not reached it yet; reveal it to read it privately."
+        embed = discord.Embed(title=title, description=text, colour=COLOUR)
+        embed.set_footer(text=cut(self.doc.title, 512)[0])
+        return embed
+
+    def buttons(self) -> list[Button]:
+        return [Button("reveal", REVEAL, owner_only=False)]
+
+    def press(self, key: str) -> Reply | None:
+        return Reply.of(SectionScreen(self.doc, self.section), ephemeral=True)
+
+
+def section_reply(services: Services, name: str, guard: Guard | None = None) -> Reply:
     """What ``/section`` answers; the console calls this too."""
     text = validate_query(name, limit=MAX_CHOICE_CHARS)
     try:
@@ -103,6 +129,9 @@ def section_reply(services: Services, name: str) -> Reply:
     doc = services.document(hit.document)
     if doc is None or not 1 <= hit.number <= len(doc.sections):
         return notice("That section is no longer in the index.")
+    due = guard.ahead(doc.id, hit.number) if guard is not None else None
+    if due is not None:
+        return Reply.of(AheadScreen(doc, doc.section(hit.number), due))
     return Reply.of(SectionScreen(doc, doc.section(hit.number)))
 
 
@@ -119,7 +148,9 @@ class Sections(commands.Cog):
         interaction: discord.Interaction[Any],
         name: app_commands.Range[str, 1, MAX_CHOICE_CHARS],
     ) -> None:
-        await send_reply(interaction, section_reply(self.services, name))
+        guild = str(interaction.guild_id) if interaction.guild_id is not None else None
+        guard = await guard_for(self.services, guild)
+        await send_reply(interaction, section_reply(self.services, name, guard))
 
     @section.autocomplete("name")
     async def complete_name(

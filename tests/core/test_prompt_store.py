@@ -49,7 +49,7 @@ async def test_open_creates_the_folder_and_the_latest_schema_in_wal_mode(
     store = await open_store(path)
     await store.close()
     with raw(path) as conn:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == LATEST == 2
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == LATEST == 3
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 

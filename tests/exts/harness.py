@@ -20,6 +20,8 @@ from typing import Any
 
 from bot.app import Closer, EssayBot
 from bot.core.model import Document, Library
+from bot.core.plan.service import PlanService
+from bot.core.plan.store import PlanStore
 from bot.core.prompts import PromptService, PromptStore
 from bot.core.search import SearchIndex
 from bot.services import Services
@@ -52,7 +54,9 @@ async def open_services(database: Path, *documents: Document) -> AsyncIterator[S
     index = SearchIndex.build(Library(documents))
     store = await PromptStore.open(database)
     try:
-        yield Services(index=index, prompts=PromptService(store, index))
+        prompts = PromptService(store, index)
+        plans = PlanService(PlanStore(store), index, prompts)
+        yield Services(index=index, prompts=prompts, plans=plans)
     finally:
         await store.close()
 

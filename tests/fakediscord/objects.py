@@ -74,6 +74,18 @@ class Channel:
     guild_id: str | None
     type: int = 0  # GUILD_TEXT; 1 is DM, 11 a public thread
     parent_id: str | None = None
+    # Permission overwrites, as Discord sends them: {"id", "type" (0 role, 1 member),
+    # "allow", "deny"} (FakeDiscord.deny_bot adds one for the bot).
+    overwrites: list[JSON] = field(default_factory=list)
+    owner_id: str | None = None  # a thread's creator; Discord always sends it for threads
+
+    def denied(self, user_id: str, guild_id: str | None) -> int:
+        """Bits this channel's overwrites take away from ``user_id`` (for @everyone too)."""
+        bits = 0
+        for overwrite in self.overwrites:
+            if overwrite["id"] in (user_id, guild_id):
+                bits |= int(overwrite["deny"])
+        return bits
 
     def to_json(self) -> JSON:
         data: JSON = {"id": self.id, "type": self.type, "last_message_id": None, "flags": 0}
@@ -85,7 +97,7 @@ class Channel:
                 "name": self.name,
                 "guild_id": self.guild_id,
                 "position": 0,
-                "permission_overwrites": [],
+                "permission_overwrites": list(self.overwrites),
                 "nsfw": False,
                 "parent_id": self.parent_id,
                 "topic": None,
@@ -93,7 +105,7 @@ class Channel:
             }
         )
         if self.type in (11, 12):
-            data["owner_id"] = None
+            data["owner_id"] = self.owner_id
             data["message_count"] = 0
             data["member_count"] = 1
             data["thread_metadata"] = {
@@ -114,13 +126,16 @@ class Guild:
     members: list[User] = field(default_factory=list)
     moderators: set[str] = field(default_factory=set)
     granted: dict[str, int] = field(default_factory=dict)  # members with their own bits
+    # The role Discord creates for a bot when it joins ("managed", holding the bits it
+    # was invited with), so the client's own permission sums match the app's.
+    bot_role: str | None = None
 
     def member_json(self, user: User) -> JSON:
         return {
             "user": user.to_json(),
             "nick": None,
             "avatar": None,
-            "roles": [],
+            "roles": [self.bot_role] if user.bot and self.bot_role else [],
             "joined_at": iso_now(),
             "premium_since": None,
             "deaf": False,
@@ -155,6 +170,23 @@ class Guild:
             "flags": 0,
         }
 
+    def bot_role_json(self, bot_id: str) -> JSON:
+        return self.everyone_role() | {
+            "id": self.bot_role,
+            "name": "essay-bot",
+            "position": 1,
+            "permissions": str(BOT_PERMISSIONS),
+            "managed": True,
+            "tags": {"bot_id": bot_id},
+        }
+
+    def roles_json(self) -> list[JSON]:
+        roles = [self.everyone_role()]
+        bot = next((m for m in self.members if m.bot), None)
+        if self.bot_role and bot is not None:
+            roles.append(self.bot_role_json(bot.id))
+        return roles
+
     def to_json(self) -> JSON:
         """The GUILD_CREATE payload: the guild object plus the gateway-only extras."""
         return {
@@ -169,7 +201,7 @@ class Guild:
             "verification_level": 0,
             "default_message_notifications": 1,
             "explicit_content_filter": 0,
-            "roles": [self.everyone_role()],
+            "roles": self.roles_json(),
             "emojis": [],
             "stickers": [],
             "features": [],

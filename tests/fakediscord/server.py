@@ -39,6 +39,7 @@ from aiohttp import BodyPartReader, WSMsgType, web
 from tests.fakediscord import validate
 from tests.fakediscord.objects import (
     ADMINISTRATOR,
+    ALL_PERMISSIONS,
     JSON,
     Channel,
     Guild,
@@ -53,6 +54,14 @@ log = logging.getLogger(__name__)
 API = "/api/v10"
 EPHEMERAL = 1 << 6
 LOADING = 1 << 7
+# Permission bits the message routes check for the bot (Discord's "Permissions" table).
+VIEW_CHANNEL = 1 << 10
+SEND_MESSAGES = 1 << 11
+EMBED_LINKS = 1 << 14
+READ_MESSAGE_HISTORY = 1 << 16
+CREATE_PUBLIC_THREADS = 1 << 35
+#: How long Discord refuses a repeated nonce with enforce_nonce ("a few minutes").
+NONCE_WINDOW = 5 * 60.0
 #: How long an interaction token stays valid (receiving-and-responding).
 TOKEN_LIFETIME = 15 * 60.0
 # Which callback types Discord accepts for each interaction type
@@ -182,6 +191,7 @@ class FakeDiscord:
             guild.channels.append(Channel(self.ids.next(), "general", guild.id))
             guild.members.extend([self.owner, self.bot, self.member, self.moderator])
             guild.moderators.add(self.moderator.id)
+            guild.bot_role = self.ids.next()
             self.guilds.append(guild)
         self.channels: dict[str, Channel] = {c.id: c for g in self.guilds for c in g.channels}
         self.dm_channels: dict[str, Channel] = {}
@@ -328,6 +338,29 @@ class FakeDiscord:
         self._faults.append(
             _Fault("POST", re.compile(r"^/interactions/\d+/[^/]+/callback$"), status, times)
         )
+
+    def fail_next_posts(self, status: int = 500, times: int = 1) -> None:
+        """The next ``times`` channel messages the bot sends answer ``status``, unsent."""
+        self._faults.append(_Fault("POST", re.compile(r"^/channels/\d+/messages$"), status, times))
+
+    async def deny_bot(self, channel_id: str, bits: int) -> None:
+        """Take permissions from the bot in one channel (a member overwrite), and say so."""
+        channel = self.channels[channel_id]
+        channel.overwrites = [o for o in channel.overwrites if o["id"] != self.bot.id]
+        if bits:
+            channel.overwrites.append(
+                {"id": self.bot.id, "type": 1, "allow": "0", "deny": str(bits)}
+            )
+        if self._session is not None:
+            await self.dispatch("CHANNEL_UPDATE", channel.to_json())
+
+    def channel_posts(self, channel_id: str) -> list[JSON]:
+        """Messages the bot posted in a channel itself (not interaction responses), oldest first."""
+        return [
+            m
+            for m in self.messages.values()
+            if m["channel_id"] == channel_id and "interaction_metadata" not in m
+        ]
 
     async def close_gateway(self, code: int = 4000) -> None:
         """Close the live gateway socket, as Discord does now and then; the session survives."""
@@ -492,6 +525,7 @@ class FakeDiscord:
             ("POST", rf"/webhooks/{app}/{tok}", self._followup, False),
             ("GET", r"/channels/(?P<cid>\d+)", self._get_channel, True),
             ("POST", r"/channels/(?P<cid>\d+)/messages", self._post_message, True),
+            ("GET", r"/channels/(?P<cid>\d+)/messages", self._history, True),
             ("GET", r"/channels/(?P<cid>\d+)/messages/(?P<mid>\d+)", self._get_message, True),
             ("PATCH", r"/channels/(?P<cid>\d+)/messages/(?P<mid>\d+)", self._edit_message, True),
             ("DELETE", r"/channels/(?P<cid>\d+)/messages/(?P<mid>\d+)", self._delete_message, True),
@@ -765,7 +799,23 @@ class FakeDiscord:
             if missing:
                 raise FakeUsageError(f"/{path} is missing required options {missing}")
         holder["options"] = filled
+        channels = [o["value"] for o in filled if o["type"] == 7 and not o.get("focused")]
+        if channels:
+            data["resolved"] = {"channels": {cid: self._resolved_channel(cid) for cid in channels}}
         return data
+
+    def _resolved_channel(self, channel_id: str) -> JSON:
+        """A channel option's partial channel: id, name, type and the member's permissions."""
+        channel = self.channels.get(channel_id)
+        if channel is None:
+            raise FakeUsageError(f"no channel {channel_id} to pick")
+        return {
+            "id": channel.id,
+            "name": channel.name,
+            "type": channel.type,
+            "permissions": str(ALL_PERMISSIONS),
+            "parent_id": channel.parent_id,
+        }
 
     def slash(
         self,
@@ -1103,7 +1153,51 @@ class FakeDiscord:
         _raise_if(errors)
         if _is_empty(body, call.request.files):
             return _error(400, 50006, "Cannot send an empty message")
-        return _ok(self._new_message(channel.id, body, None, body.get("flags") or 0, call))
+        needed = SEND_MESSAGES | VIEW_CHANNEL | (EMBED_LINKS if body.get("embeds") else 0)
+        if not self._bot_may(channel, needed):
+            return _error(403, 50013, "Missing Permissions")
+        nonce = body.get("nonce")
+        if nonce is not None and body.get("enforce_nonce"):
+            # "checked for uniqueness in the past few minutes": the earlier message comes back.
+            for earlier in self.messages.values():
+                recent = time.time() - earlier.get("_sent", 0) < NONCE_WINDOW
+                if earlier.get("nonce") == str(nonce) and recent:
+                    return _ok(_public(earlier))
+        message = self._new_message(channel.id, body, None, body.get("flags") or 0, call)
+        if nonce is not None:
+            message["nonce"] = str(nonce)
+            message["_sent"] = time.time()
+        return _ok(_public(message))
+
+    async def _history(self, call: _Call) -> web.StreamResponse:
+        """GET channel messages: newest first, ``limit`` (≤ 100) around ``before``/``after``."""
+        channel = self._channel(call)
+        if not self._bot_may(channel, VIEW_CHANNEL | READ_MESSAGE_HISTORY):
+            return _error(403, 50013, "Missing Permissions")
+        query = call.request.query
+        limit = int(query.get("limit", "50"))
+        if not 1 <= limit <= 100:
+            return _error(400, 50035, "Invalid Form Body")
+        found = sorted(
+            (m for m in self.messages.values() if m["channel_id"] == channel.id),
+            key=lambda m: int(m["id"]),
+        )
+        if "after" in query:
+            found = [m for m in found if int(m["id"]) > int(query["after"])][:limit]
+        else:
+            if "before" in query:
+                found = [m for m in found if int(m["id"]) < int(query["before"])]
+            found = found[-limit:]
+        # Discord sends the nonce only on create, never in a channel's history.
+        listed = [{k: v for k, v in _public(m).items() if k != "nonce"} for m in found]
+        return _ok(listed[::-1])
+
+    def _bot_may(self, channel: Channel, bits: int) -> bool:
+        guild = next((g for g in self.guilds if g.id == channel.guild_id), None)
+        if guild is None:
+            return True
+        have = guild.permissions_of(self.bot) & ~channel.denied(self.bot.id, guild.id)
+        return have & bits == bits
 
     async def _get_message(self, call: _Call) -> web.StreamResponse:
         return _ok(self._channel_message(call))
@@ -1139,8 +1233,15 @@ class FakeDiscord:
             raise _Reject(_error_body(400, errors.body()))
         if parent.guild_id is None or parent.type != 0:
             return _error(400, 50024, "Cannot execute action on this channel type")
+        if not self._bot_may(parent, CREATE_PUBLIC_THREADS):
+            return _error(403, 50013, "Missing Permissions")
         thread = Channel(
-            mid or self.ids.next(), name, parent.guild_id, type=11, parent_id=parent.id
+            mid or self.ids.next(),
+            name,
+            parent.guild_id,
+            type=11,
+            parent_id=parent.id,
+            owner_id=self.bot.id,
         )
         self.channels[thread.id] = thread
         for guild in self.guilds:
@@ -1150,6 +1251,11 @@ class FakeDiscord:
         if self._session is not None:
             await self.dispatch("THREAD_CREATE", data | {"newly_created": True})
         return _ok(data, status=201)
+
+
+def _public(message: JSON) -> JSON:
+    """A stored message without the fake's own bookkeeping (keys starting with "_")."""
+    return {k: v for k, v in message.items() if not k.startswith("_")}
 
 
 def _listed(guild: Guild, user: User, needed: int) -> bool:
@@ -1176,7 +1282,7 @@ def _option_value(schema: JSON, value: object, focused: bool) -> JSON:
         option["value"] = str(value)
         option["focused"] = True
         return option
-    if kind == 6:
+    if kind in (6, 7):  # a user or a channel: its id
         option["value"] = str(value)
         return option
     expected = _OPTION_TYPES.get(kind)

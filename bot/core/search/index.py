@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import re
 from collections import OrderedDict
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -650,25 +650,38 @@ class SearchIndex:
             for i in indices[:MAX_CHOICES]
         ]
 
-    def complete_quotes(self, typed: str) -> list[Choice]:
-        """Previews of the best quotes for what has been typed, trimmed around the matched words."""
+    def complete_quotes(
+        self, typed: str, *, hide: Callable[[str, int], bool] | None = None
+    ) -> list[Choice]:
+        """Previews of the best quotes for what has been typed, trimmed around the matched words.
+
+        ``hide(document, section)`` leaves out quotes from sections a reader should not
+        see previewed yet (a reading plan's spoiler guard).
+        """
+
+        def shown(unit: int) -> bool:
+            u = self._quote_units[unit]
+            return hide is None or not hide(self._doc_ids[u.doc], u.section)
+
         text = clean_user_text(typed)[:MAX_CHOICE_CHARS]
         if not text:
             units = [i for i, u in enumerate(self._quote_units) if u.kind != "passage"]
+            units = [i for i in units if shown(i)]
             return [self._quote_choice(i, frozenset()) for i in units[:MAX_CHOICES]]
         q = self._query(text)
         if q.empty:
             return []
-        ranked = self._rank_quotes(q, None, RERANK)
+        ranked = [(u, s) for u, s in self._rank_quotes(q, None, RERANK) if shown(u)]
         choices = [
             self._quote_choice(u, q.matched_terms)
             for u, s in ranked[:MAX_CHOICES]
             if s >= COMPLETE_FLOOR
         ]
         if not choices:
+            prefixed = [self._quote_ids[i] for i in self._quote_prefixes.matching(text)]
             choices = [
-                self._quote_choice(self._quote_ids[i], q.matched_terms)
-                for i in self._quote_prefixes.matching(text)[:MAX_CHOICES]
+                self._quote_choice(u, q.matched_terms)
+                for u in [u for u in prefixed if shown(u)][:MAX_CHOICES]
             ]
         return choices
 
