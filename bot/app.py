@@ -7,6 +7,7 @@ import gc
 import hashlib
 import json
 import logging
+import math
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.core.shards import ShardRange
 from bot.services import Services
 from bot.settings import Settings
 from bot.ui.views import ScreenRegistry, answer_unclaimed
@@ -47,6 +49,13 @@ def intents() -> discord.Intents:
     return wanted
 
 
+def sharding(settings: Settings) -> dict[str, Any]:
+    """``AutoShardedBot``'s shard arguments: none (discord.py decides) unless configured."""
+    if settings.shards is None:
+        return {}
+    return {"shard_count": settings.shards.count, "shard_ids": list(settings.shards.ids)}
+
+
 class EssayTree(app_commands.CommandTree["EssayBot"]):
     """Every slash command and autocomplete passes ``EssayBot.admit`` first."""
 
@@ -54,7 +63,10 @@ class EssayTree(app_commands.CommandTree["EssayBot"]):
         return await self.client.admit(interaction)
 
 
-class EssayBot(commands.Bot):
+class EssayBot(commands.AutoShardedBot):
+    """Sharded always: ``SHARD_COUNT``/``SHARD_IDS`` choose this process's shards; unset,
+    discord.py asks Discord how many one process needs (one, for a bot in few servers)."""
+
     def __init__(
         self,
         settings: Settings,
@@ -68,6 +80,7 @@ class EssayBot(commands.Bot):
             allowed_mentions=discord.AllowedMentions.none(),
             help_command=None,
             tree_cls=EssayTree,
+            **sharding(settings),
         )
         self.settings = settings
         self.force_sync = force_sync
@@ -92,7 +105,54 @@ class EssayBot(commands.Bot):
         gc.freeze()
         for name in EXTENSIONS:
             await self.load_extension(name)
-        await self.sync_commands()
+        shards = self.settings.shards
+        if shards is not None and 0 not in shards.ids:
+            # Commands are the application's, not a shard's: one process syncs them.
+            log.info("%s: the process running shard 0 syncs the commands", shards)
+        else:
+            await self.sync_commands()
+
+    # -- health --------------------------------------------------------------------------
+
+    def shard_range(self) -> ShardRange | None:
+        """The shards this process runs, once discord.py knows them (after login)."""
+        if self.shard_count is None:
+            return None
+        ids = self.shard_ids if self.shard_ids is not None else range(self.shard_count)
+        return ShardRange(self.shard_count, tuple(sorted(ids)))
+
+    def health(self) -> list[tuple[str, str]]:
+        """What ``/about`` and the log say about this process: shards, latency, database."""
+        shards = self.shard_range()
+        latency = self.latency
+        db = self.services.prompts.store.db
+        return [
+            ("Shards", str(shards) if shards is not None else "starting"),
+            (
+                "Latency",
+                f"{latency * 1000:.0f} ms" if math.isfinite(latency) else "no heartbeat yet",
+            ),
+            ("Database", db.dialect),
+        ]
+
+    async def on_ready(self) -> None:
+        log.info(
+            "ready: %s; %d servers; latency %s; database %s at %s",
+            self.shard_range(),
+            len(self.guilds),
+            dict(self.health())["Latency"],
+            self.services.prompts.store.db.dialect,
+            self.services.prompts.store.db.where,
+        )
+
+    async def on_shard_ready(self, shard_id: int) -> None:
+        log.info("shard %d ready", shard_id)
+
+    async def on_shard_disconnect(self, shard_id: int) -> None:
+        log.warning("shard %d disconnected", shard_id)
+
+    async def on_shard_resumed(self, shard_id: int) -> None:
+        log.info("shard %d resumed", shard_id)
 
     # -- command sync --------------------------------------------------------------------
 

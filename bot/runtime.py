@@ -52,10 +52,13 @@ async def open_services(settings: Settings) -> tuple[Services, Closer]:
     builtins, problems = load_builtin_prompts(settings.seeds_dir)
     for problem in problems:
         log.warning("built-in prompts problem: %s", problem)
-    store = await PromptStore.open(settings.database_path)
+    store = await PromptStore.open(settings.database)
     service = PromptService(store, index, builtins)
     log.info(
-        "indexed %d essays; prompt database %s", len(library.documents), settings.database_path
+        "indexed %d essays; prompt database %s (%s)",
+        len(library.documents),
+        store.db.where,
+        store.db.dialect,
     )
     semantic = start_semantic(settings, index)
 
@@ -64,7 +67,7 @@ async def open_services(settings: Settings) -> tuple[Services, Closer]:
         if semantic is not None:
             await semantic  # a worker thread cannot be cancelled; it ends within seconds
 
-    plans = PlanService(PlanStore(store), index, service)
+    plans = PlanService(PlanStore(store, shards=settings.shards), index, service)
     return Services(index=index, prompts=service, plans=plans), close
 
 

@@ -14,6 +14,8 @@ from pathlib import Path
 
 from dotenv import dotenv_values
 
+from bot.core.shards import ShardRange
+
 
 class SecretStr:
     """Holds the token so that printing or logging settings never shows it."""
@@ -51,6 +53,11 @@ class Settings:
     database_path: Path
     seeds_dir: Path
     log_level: str
+    #: ``postgresql://…``: share one PostgreSQL database between processes (else SQLite)
+    database_url: SecretStr | None = None
+    #: the bot's total shards and the ones this process runs; None: discord.py decides
+    shard_count: int | None = None
+    shard_ids: tuple[int, ...] | None = None
     #: Another Discord API (e.g. the fake Discord of the end-to-end tests); ``None``: the real one.
     discord_api_base: str | None = None
     discord_timeout: float = DEFAULT_DISCORD_TIMEOUT
@@ -76,16 +83,45 @@ class Settings:
         level = get("LOG_LEVEL", "INFO").upper()
         if level not in _LEVELS:
             raise SettingsError(f"LOG_LEVEL must be one of {', '.join(_LEVELS)}, got {level!r}")
+        url = get("DATABASE_URL")
+        if url and not url.startswith(("postgresql://", "postgres://")):
+            raise SettingsError(
+                "DATABASE_URL must start with postgresql:// (or be unset for SQLite)"
+            )
+        count, ids = get("SHARD_COUNT"), get("SHARD_IDS")
+        if ids and not count:
+            raise SettingsError("SHARD_IDS needs SHARD_COUNT (the bot's total number of shards)")
+        try:
+            shards = ShardRange.parse(count, ids) if count else None
+        except ValueError as exc:
+            raise SettingsError(str(exc)) from exc
         return cls(
             discord_token=SecretStr(get("DISCORD_TOKEN")),
             dev_guild_id=int(guild_raw) if guild_raw else None,
             database_path=Path(get("DATABASE_PATH", "data/essay-bot.sqlite3")),
             seeds_dir=Path(get("SEEDS_DIR", "seeds")),
             log_level=level,
+            database_url=SecretStr(url) if url else None,
+            shard_count=shards.count if shards else None,
+            shard_ids=shards.ids if shards else None,
             discord_api_base=_api_base(get("DISCORD_API_BASE")),
             discord_timeout=_seconds("DISCORD_TIMEOUT", get("DISCORD_TIMEOUT")),
             semantic_model=get("SEMANTIC_MODEL") or None,
         )
+
+    @property
+    def shards(self) -> ShardRange | None:
+        """This process's shards, when ``SHARD_COUNT`` is set."""
+        if self.shard_count is None:
+            return None
+        return ShardRange(self.shard_count, self.shard_ids or tuple(range(self.shard_count)))
+
+    @property
+    def database(self) -> Path | str:
+        """What ``PromptStore.open`` takes: the PostgreSQL URL if set, else the SQLite file."""
+        if self.database_url is not None:
+            return self.database_url.get_secret_value()
+        return self.database_path
 
     @property
     def log_level_number(self) -> int:

@@ -14,12 +14,12 @@ from collections.abc import Sequence
 from typing import Any
 
 from bot import __version__
-from bot.cli import _output, content, plan, prompts, run
+from bot.cli import _output, content, db, plan, prompts, run
 from bot.core.errors import StorageError, UserError
 from bot.settings import SettingsError
 
 #: The modules that add sub-commands, in the order ``--help`` lists them.
-FEATURES: tuple[Any, ...] = (run, content, prompts, plan)
+FEATURES: tuple[Any, ...] = (run, content, prompts, plan, db)
 
 
 def build_parser() -> _output.Parser:

@@ -115,7 +115,7 @@ def reading_point(guild: str) -> ReadingPoint | None:
     settings = Settings.load()
 
     async def read() -> ReadingPoint | None:
-        store = await PromptStore.open(settings.database_path)
+        store = await PromptStore.open(settings.database)
         try:
             point = await read_point(PlanStore(store), guild)
         finally:

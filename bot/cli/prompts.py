@@ -96,7 +96,7 @@ async def _with_service(settings: Settings, args: argparse.Namespace, action: Ac
     builtins, problems = load_builtin_prompts(seeds)
     for problem in problems:
         print(f"warning: {problem}", file=sys.stderr)
-    store = await PromptStore.open(settings.database_path)
+    store = await PromptStore.open(settings.database)
     try:
         return await action(PromptService(store, index, builtins), args)
     finally:

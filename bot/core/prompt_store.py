@@ -1,39 +1,31 @@
-"""The prompt database: schema migrations, transactions, durability, server scoping.
+"""The prompt repository: numbering, server scoping, the event log, on either backend.
 
-WAL with ``synchronous=FULL``, so a write is on disk before ``add`` returns; writes
-queued at the same moment share one transaction and one fsync (group commit), which
-is what keeps that affordable. Every statement names the server, so nothing here can
-reach another server's prompts. Behaviour (validation, linking, permissions) lives in
-``bot.core.prompts``.
+Every statement names the server, so nothing here can reach another server's prompts;
+every write is one transaction that returns only once it is durable (``bot.core.db``
+says how each backend makes it so). Behaviour (validation, linking, permissions) lives
+in ``bot.core.prompts``.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import re
-import sqlite3
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from importlib import resources
-from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal
 
-import aiosqlite
-
-from bot.core.errors import InvalidInput, NotFound, StorageError, UserError
+from bot.core.db import Database, Migration, Row, Rows, Tx, load_migrations, open_database
+from bot.core.db.base import T, UniqueConflict
+from bot.core.errors import InvalidInput, NotFound
 from bot.core.text import clean_user_text
 
 log = logging.getLogger(__name__)
 
-_MAX_BATCH = 256  # bounds how long one caller waits behind others' writes in one commit
-_MIGRATION_NAME = re.compile(r"^(\d{3})-[a-z0-9-]+\.sql$")
+__all__ = ["Migration", "Prompt", "PromptEvent", "PromptStore", "load_migrations", "text_key"]
 
 Status = Literal["open", "removed"]
 EventKind = Literal["submitted", "posted", "removed", "restored"]
-T = TypeVar("T")
 
 
 # --- values ------------------------------------------------------------------------------
@@ -96,68 +88,11 @@ class PromptEvent:
 # Spelled here because inside the store and service classes ``list`` is a method.
 PromptList = list[Prompt]
 EventList = list["PromptEvent"]
-_Rows = list[sqlite3.Row]
-_Outcomes = list[tuple[bool, Any]]
 
 
 def text_key(text: str) -> str:
     """What two prompts must share to count as the same prompt (case and spacing ignored)."""
     return " ".join(clean_user_text(text).casefold().split())
-
-
-# --- migrations --------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Migration:
-    version: int
-    name: str
-    statements: tuple[str, ...]
-
-
-def load_migrations(directory: Traversable | Path | None = None) -> tuple[Migration, ...]:
-    """The numbered SQL files, checked to run 1, 2, 3… without gaps or repeats.
-
-    A gap would leave some databases at a version no file describes, so it is a
-    packaging bug and fails loudly rather than being skipped.
-    """
-    folder = directory if directory is not None else resources.files("bot.core") / "migrations"
-    found: list[Migration] = []
-    for entry in folder.iterdir():
-        match = _MIGRATION_NAME.match(entry.name)
-        if match:
-            statements = tuple(_split_sql(entry.read_text(encoding="utf-8")))
-            found.append(Migration(int(match.group(1)), entry.name, statements))
-    found.sort(key=lambda m: m.version)
-    versions = [m.version for m in found]
-    if versions != list(range(1, len(found) + 1)):
-        raise RuntimeError(f"migrations must be numbered 001, 002, … without gaps: {versions}")
-    return tuple(found)
-
-
-def _split_sql(script: str) -> list[str]:
-    """Statements of a script, split by SQLite's own tokenizer (so triggers stay whole).
-
-    ``executescript`` would be simpler but commits any open transaction first, and the
-    migrations must run inside one.
-    """
-    statements: list[str] = []
-    buffer = ""
-    for line in script.splitlines(keepends=True):
-        buffer += line
-        if sqlite3.complete_statement(buffer):
-            statement = _strip_comments(buffer)
-            if statement:
-                statements.append(statement)
-            buffer = ""
-    if _strip_comments(buffer):
-        raise RuntimeError(f"unterminated SQL statement in migration: {buffer.strip()[:80]!r}")
-    return statements
-
-
-def _strip_comments(sql: str) -> str:
-    lines = [line for line in sql.splitlines() if not line.strip().startswith("--")]
-    return "\n".join(lines).strip()
 
 
 # --- storage -----------------------------------------------------------------------------
@@ -167,14 +102,18 @@ _COLUMNS = (
     "created_at, updated_at"
 )
 _EVENT_COLUMNS = "guild, number, builtin, kind, actor, channel, at"
-_SYSTEMIC = ("SQLITE_BUSY", "SQLITE_LOCKED", "SQLITE_READONLY", "SQLITE_FULL", "SQLITE_IOERR")
+#: Every number a prompt can have (an INTEGER column on both backends): any other
+#: number names no prompt, and is answered so without asking the database.
+_NUMBERS = range(1, 2**31)
+#: ``LIMIT`` when the caller wants every row: SQLite has no ``LIMIT ALL`` and refuses NULL.
+_NO_LIMIT = 2**63 - 1
 
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
-def _prompt(row: sqlite3.Row) -> Prompt:
+def _prompt(row: Row) -> Prompt:
     return Prompt(
         number=row["number"],
         guild=row["guild"],
@@ -190,7 +129,7 @@ def _prompt(row: sqlite3.Row) -> Prompt:
     )
 
 
-def _event(row: sqlite3.Row) -> PromptEvent:
+def _event(row: Row) -> PromptEvent:
     return PromptEvent(
         guild=row["guild"],
         number=row["number"],
@@ -200,42 +139,6 @@ def _event(row: sqlite3.Row) -> PromptEvent:
         channel=row["channel"],
         at=datetime.fromisoformat(row["at"]),
     )
-
-
-def _is_bug(exc: BaseException) -> bool:
-    """sqlite3 errors that mean our code is wrong, not that the database is unusable."""
-    return isinstance(exc, sqlite3.ProgrammingError | sqlite3.InterfaceError)
-
-
-def _storage_error(exc: sqlite3.Error, path: Path | None = None) -> StorageError:
-    """A message an operator (or a member, on Discord) can act on, for a database failure.
-
-    The file path is named only at start-up (``path`` given), where the operator reads it;
-    a member never sees where the bot keeps its files.
-    """
-    name = getattr(exc, "sqlite_errorname", "") or ""
-    where = f"The prompt database ({path})" if path else "The prompt database"
-    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
-        message = f"{where} is locked by another program; try again in a moment."
-    elif name.startswith("SQLITE_READONLY"):
-        message = f"{where} is read-only; it needs write permission (file and folder)."
-    elif name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")):
-        message = f"{where} is damaged or not a database; restore a backup or use another file."
-    elif name.startswith("SQLITE_FULL"):
-        message = f"{where} cannot grow: the disk is full."
-    elif name.startswith("SQLITE_CANTOPEN"):
-        message = f"{where} cannot be opened; check the path and its permissions."
-    elif name.startswith("SQLITE_IOERR"):
-        message = f"{where} could not be read or written (disk error)."
-    else:
-        message = f"{where} failed ({name or type(exc).__name__})."
-    return StorageError(message)
-
-
-@dataclass(slots=True)
-class _Job:
-    op: Callable[[aiosqlite.Connection], Awaitable[Any]]
-    future: asyncio.Future[Any]
 
 
 @dataclass(slots=True)
@@ -261,93 +164,40 @@ class _Filter:
 
 
 class PromptStore:
-    """The prompt database: one writer connection (group commit) and one reader.
+    """Prompts and their log on a ``Database`` (SQLite file or PostgreSQL)."""
 
-    Reads go to their own connection so they only ever see committed data, and never wait
-    behind a write. Writes are queued; whatever is queued when the writer is free runs in
-    one ``BEGIN IMMEDIATE`` transaction and one fsync, and each caller is answered only
-    after that commit.
-    """
-
-    def __init__(
-        self, path: Path, writer: aiosqlite.Connection, reader: aiosqlite.Connection
-    ) -> None:
-        self.path = path
-        self._writer = writer
-        self._reader = reader
-        self._pending: list[_Job] = []
-        self._flusher: asyncio.Task[None] | None = None
-        self._closing = False
-        self._closed = False
+    def __init__(self, db: Database) -> None:
+        self.db = db
 
     # -- lifecycle --
 
     @classmethod
     async def open(
         cls,
-        path: Path,
+        target: Path | str,
         *,
         busy_timeout: float = 5.0,
         migrations: Sequence[Migration] | None = None,
     ) -> PromptStore:
         """Open (creating if needed) and upgrade the database; ``StorageError`` if unusable.
 
-        Opening always ends with a small write, so a read-only or locked database is
-        reported at start-up, not on the first member's command.
+        ``target`` is a SQLite file or a ``postgresql://`` URL (``bot.core.db``).
         """
-        steps = load_migrations() if migrations is None else tuple(migrations)
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise StorageError(
-                f"Cannot create the folder for the prompt database ({path.parent}): "
-                f"{exc.strerror or exc}."
-            ) from exc
-        writer: aiosqlite.Connection | None = None
-        reader: aiosqlite.Connection | None = None
-        try:
-            writer = await _connect(path, busy_timeout)
-            await _migrate(writer, path, steps)
-            reader = await _connect(path, busy_timeout)
-            await reader.execute("PRAGMA query_only = ON")
-        except sqlite3.Error as exc:
-            await _close_quietly(writer, reader)
-            if _is_bug(exc):
-                raise
-            log.debug("cannot open prompt database %s: %s", path, exc)  # the caller reports
-            raise _storage_error(exc, path) from exc
-        except BaseException:
-            await _close_quietly(writer, reader)
-            raise
-        log.info("prompt database %s ready (schema version %d)", path, len(steps))
-        return cls(path, writer, reader)
+        return cls(await open_database(target, busy_timeout=busy_timeout, migrations=migrations))
 
     async def close(self) -> None:
-        """Finish queued writes, then close; later calls fail with ``StorageError``.
+        """Finish writes under way, then close; later calls fail with ``StorageError``.
 
         Closing twice is harmless, so every owner (the bot, a test fixture) may close.
         """
-        if self._closed:
-            return
-        self._closed = self._closing = True
-        if self._flusher is not None:
-            await asyncio.shield(self._flusher)
-        try:
-            await self._writer.execute("PRAGMA optimize")
-        except sqlite3.Error as exc:
-            log.warning("PRAGMA optimize failed on close: %s", exc)
-        await _close_quietly(self._reader, self._writer)
+        await self.db.close()
 
     async def durability(self) -> dict[str, str]:
-        """The writing connection's journal mode and sync level, as SQLite reports them now.
+        """What "confirmed means on disk" rests on, as the live database reports it now.
 
-        "Confirmed means on disk" rests on WAL with ``synchronous=FULL``; a crash test
-        cannot see a missing fsync, so the test suite asks the live connection instead.
+        A crash test cannot see a missing fsync, so the test suite asks the database.
         """
-        (mode,) = await self._writer.execute_fetchall("PRAGMA journal_mode")
-        (level,) = await self._writer.execute_fetchall("PRAGMA synchronous")
-        names = {0: "OFF", 1: "NORMAL", 2: "FULL", 3: "EXTRA"}
-        return {"journal_mode": str(mode[0]).lower(), "synchronous": names[int(level[0])]}
+        return await self.db.durability()
 
     # -- writes --
 
@@ -365,38 +215,68 @@ class PromptStore:
         """Store a prompt with the server's next number; ``(existing, False)`` if a duplicate.
 
         The duplicate check, the counter bump and the insert share one transaction, so two
-        identical proposals at once yield one prompt and numbers never skip.
+        identical proposals at once yield one prompt and numbers never skip. The counter
+        row is the server's lock: with several writers (PostgreSQL, several processes) an
+        identical proposal committed while this one waited for it is found by the second
+        look, and the bump is undone under the same lock.
         """
         key = text_key(text)
 
-        async def op(conn: aiosqlite.Connection) -> tuple[Prompt, bool]:
-            found = await conn.execute_fetchall(
-                f"SELECT {_COLUMNS} FROM prompts WHERE guild = ? AND text_key = ?", (guild, key)
-            )
-            if found:
-                return _prompt(next(iter(found))), False
+        async def op(tx: Tx) -> tuple[Prompt, bool]:
+            existing = await _by_key(tx, guild, key)
+            if existing is not None:
+                return existing, False
             now = _now()
-            (counter,) = await conn.execute_fetchall(
+            (counter,) = await tx.fetch(
                 "INSERT INTO guild_counters (guild, last_number) VALUES (?, 1) "
-                "ON CONFLICT (guild) DO UPDATE SET last_number = last_number + 1 "
+                "ON CONFLICT (guild) DO UPDATE SET last_number = guild_counters.last_number + 1 "
                 "RETURNING last_number",
                 (guild,),
             )
             number = counter[0]
-            (row,) = await conn.execute_fetchall(
+            existing = await _by_key(tx, guild, key)
+            if existing is not None:
+                await tx.execute(
+                    "UPDATE guild_counters SET last_number = last_number - 1 WHERE guild = ?",
+                    (guild,),
+                )
+                return existing, False
+            (row,) = await tx.fetch(
                 "INSERT INTO prompts (guild, number, channel, author, text, text_key, document, "
                 "section, paragraph, status, created_at, updated_at) "
                 f"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?) RETURNING {_COLUMNS}",
                 (guild, number, channel, author, text, key, document, section, paragraph, now, now),
             )
-            await conn.execute_fetchall(
+            await tx.execute(
                 "INSERT INTO prompt_events (guild, number, kind, actor, channel, at) "
                 "VALUES (?, ?, 'submitted', ?, ?, ?)",
                 (guild, number, author, channel, now),
             )
             return _prompt(row), True
 
-        return await self._write(op)
+        if self.db.dialect == "postgresql":
+            return await self._add_in_one_statement(
+                (guild, key, guild, guild, channel, author, text, key, document, section, paragraph)
+            )
+        return await self.db.transact(op)
+
+    async def _add_in_one_statement(self, params: tuple[Any, ...]) -> tuple[Prompt, bool]:
+        """``add`` on PostgreSQL: the same steps in one statement (one round trip).
+
+        The statement's snapshot cannot see an identical proposal committed while it
+        waited for the counter row; its insert then breaks ``UNIQUE (guild, text_key)``,
+        the statement (bump included) is undone, and the second try finds that prompt.
+        """
+        now = _now()
+        for attempt in (1, 2):
+            try:
+                (row,) = await self.db.write(_ADD_IN_ONE, (*params, now, now))
+            except UniqueConflict:
+                if attempt == 2:
+                    raise
+                continue
+            return _prompt(row), bool(row["created"])
+        raise AssertionError("unreachable")  # pragma: no cover
 
     async def remove(
         self, *, guild: str, number: int, actor: str, channel: str | None = None
@@ -413,30 +293,32 @@ class PromptStore:
         self, guild: str, number: int, status: Status, actor: str, channel: str | None
     ) -> Prompt:
         kind: EventKind = "removed" if status == "removed" else "restored"
+        if number not in _NUMBERS:
+            raise NotFound(f"This server has no prompt #{number}.")
 
-        async def op(conn: aiosqlite.Connection) -> Prompt:
+        async def op(tx: Tx) -> Prompt:
             now = _now()
-            changed = await conn.execute_fetchall(
+            changed = await tx.fetch(
                 "UPDATE prompts SET status = ?, updated_at = ? "
                 f"WHERE guild = ? AND number = ? AND status <> ? RETURNING {_COLUMNS}",
                 (status, now, guild, number, status),
             )
             if not changed:
-                found = await conn.execute_fetchall(
+                found = await tx.fetch(
                     "SELECT 1 FROM prompts WHERE guild = ? AND number = ?", (guild, number)
                 )
                 if not found:
                     raise NotFound(f"This server has no prompt #{number}.")
                 state = "removed already" if status == "removed" else "not removed"
                 raise InvalidInput(f"Prompt #{number} is {state}.")
-            await conn.execute_fetchall(
+            await tx.execute(
                 "INSERT INTO prompt_events (guild, number, kind, actor, channel, at) "
                 "VALUES (?, ?, ?, ?, ?, ?)",
                 (guild, number, kind, actor, channel, now),
             )
-            return _prompt(next(iter(changed)))
+            return _prompt(changed[0])
 
-        return await self._write(op)
+        return await self.db.transact(op)
 
     async def log_posted(
         self,
@@ -451,19 +333,21 @@ class PromptStore:
         if (number is None) == (builtin is None):
             raise ValueError("log_posted needs exactly one of number and builtin")
 
-        async def op(conn: aiosqlite.Connection) -> None:
-            await conn.execute_fetchall(
+        async def op(tx: Tx) -> None:
+            await tx.execute(
                 "INSERT INTO prompt_events (guild, number, builtin, kind, actor, channel, at) "
                 "VALUES (?, ?, ?, 'posted', ?, ?, ?)",
                 (guild, number, builtin, actor, channel, _now()),
             )
 
-        await self._write(op)
+        await self.db.transact(op)
 
     # -- reads --
 
     async def get(self, guild: str, number: int) -> Prompt | None:
-        rows = await self._read(
+        if number not in _NUMBERS:
+            return None
+        rows = await self.db.fetch(
             f"SELECT {_COLUMNS} FROM prompts WHERE guild = ? AND number = ?", (guild, number)
         )
         return _prompt(rows[0]) if rows else None
@@ -481,9 +365,9 @@ class PromptStore:
     ) -> PromptList:
         """A server's prompts, newest first; ``limit``/``offset`` page through them."""
         where, params = _Filter(guild, document, section, author, include_removed).sql()
-        rows = await self._read(
+        rows = await self.db.fetch(
             f"SELECT {_COLUMNS} FROM prompts WHERE {where} ORDER BY number DESC LIMIT ? OFFSET ?",
-            (*params, -1 if limit is None else limit, offset),
+            (*params, _NO_LIMIT if limit is None else limit, offset),
         )
         return [_prompt(row) for row in rows]
 
@@ -497,208 +381,56 @@ class PromptStore:
         include_removed: bool = False,
     ) -> int:
         where, params = _Filter(guild, document, section, author, include_removed).sql()
-        rows = await self._read(f"SELECT count(*) FROM prompts WHERE {where}", params)
+        rows = await self.db.fetch(f"SELECT count(*) FROM prompts WHERE {where}", params)
         return int(rows[0][0])
 
     async def events(self, guild: str) -> EventList:
         """A server's whole log, oldest first."""
-        rows = await self._read(
+        rows = await self.db.fetch(
             f"SELECT {_EVENT_COLUMNS} FROM prompt_events WHERE guild = ? ORDER BY id", (guild,)
         )
         return [_event(row) for row in rows]
 
     # -- the same database for other repositories (reading plans) --
 
-    async def transact(self, op: Callable[[aiosqlite.Connection], Awaitable[T]]) -> T:
-        """Run ``op`` in the next group commit and return once it is durable.
+    async def transact(self, op: Callable[[Tx], Awaitable[T]]) -> T:
+        """Run ``op`` in one durable transaction on this store's database."""
+        return await self.db.transact(op)
 
-        For repositories that share this file (``bot.core.plan.store``), so every write
-        has one writer, one transaction discipline and one error mapping.
-        """
-        return await self._write(op)
-
-    async def fetch(self, sql: str, params: Sequence[Any] = ()) -> _Rows:
-        """Rows of a read on the reader connection (committed data only)."""
-        return await self._read(sql, params)
-
-    # -- machinery --
-
-    async def _read(self, sql: str, params: Sequence[Any]) -> _Rows:
-        if self._closing:
-            raise StorageError("The prompt database is closed.")
-        try:
-            return list(await self._reader.execute_fetchall(sql, params))
-        except sqlite3.Error as exc:
-            if _is_bug(exc):
-                raise
-            log.error("prompt database read failed: %s", exc)
-            raise _storage_error(exc) from exc
-
-    async def _write(self, op: Callable[[aiosqlite.Connection], Awaitable[T]]) -> T:
-        """Queue ``op`` for the next group commit and wait until it is durable.
-
-        ``op`` may raise ``UserError`` only before it has written anything, so refusing
-        one job never needs a savepoint and never touches the others in its batch.
-        """
-        if self._closing:
-            raise StorageError("The prompt database is closed.")
-        future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
-        self._pending.append(_Job(op, future))
-        if self._flusher is None:
-            self._flusher = asyncio.create_task(self._flush())
-        return await future
-
-    async def _flush(self) -> None:
-        try:
-            while self._pending:
-                batch = self._pending[:_MAX_BATCH]
-                del self._pending[:_MAX_BATCH]
-                await self._run(batch)
-        finally:
-            self._flusher = None
-
-    async def _run(self, batch: Sequence[_Job]) -> None:
-        """Commit ``batch`` together; on a failure that is not systemic, retry one by one.
-
-        The retry isolates a job that breaks a constraint (a bug) so that it alone fails,
-        instead of everyone who happened to write at the same moment.
-        """
-        try:
-            outcomes = await self._commit(batch)
-        except Exception as exc:
-            systemic = isinstance(exc, sqlite3.Error) and str(
-                getattr(exc, "sqlite_errorname", "")
-            ).startswith(_SYSTEMIC)
-            if len(batch) > 1 and not systemic:
-                for job in batch:
-                    await self._run([job])
-                return
-            if isinstance(exc, sqlite3.Error) and not _is_bug(exc):
-                log.error("prompt database write failed: %s", exc)
-                exc = _storage_error(exc)
-            else:
-                log.exception("prompt write failed", exc_info=exc)
-            for job in batch:
-                if not job.future.done():
-                    job.future.set_exception(exc)
-            return
-        except BaseException:
-            for job in batch:
-                if not job.future.done():
-                    job.future.set_exception(StorageError("The prompt database was shut down."))
-            raise
-        for job, (ok, value) in zip(batch, outcomes, strict=True):
-            if job.future.done():
-                continue
-            if ok:
-                job.future.set_result(value)
-            else:
-                job.future.set_exception(value)
-
-    async def _commit(self, batch: Sequence[_Job]) -> _Outcomes:
-        conn = self._writer
-        outcomes: _Outcomes = []
-        await conn.execute("BEGIN IMMEDIATE")
-        try:
-            for job in batch:
-                try:
-                    outcomes.append((True, await job.op(conn)))
-                except UserError as exc:
-                    outcomes.append((False, exc))
-            await conn.execute("COMMIT")
-        except BaseException:
-            if conn.in_transaction:
-                try:
-                    await conn.execute("ROLLBACK")
-                except sqlite3.Error as exc:
-                    log.warning("rollback failed: %s", exc)
-            raise
-        return outcomes
+    async def fetch(self, sql: str, params: Sequence[Any] = ()) -> Rows:
+        """Rows of a read of committed data."""
+        return await self.db.fetch(sql, params)
 
 
-async def _connect(path: Path, busy_timeout: float) -> aiosqlite.Connection:
-    # When aiosqlite cannot open the file, its worker thread outlives the event loop and
-    # dies with a traceback at exit; opening once here first makes that failure clean.
-    await asyncio.to_thread(_open_once, path, busy_timeout)
-    # isolation_level=None: we issue BEGIN/COMMIT ourselves, the sqlite3 module never does.
-    conn = await aiosqlite.connect(path, timeout=busy_timeout, isolation_level=None)
-    conn.row_factory = sqlite3.Row
-    try:
-        await conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
-        await conn.execute("PRAGMA foreign_keys = ON")
-        # FULL: in WAL mode, every commit is fsynced before it returns, so a confirmed
-        # prompt survives a crash of the process and of the machine.
-        await conn.execute("PRAGMA synchronous = FULL")
-    except BaseException:
-        await conn.close()
-        raise
-    return conn
+#: ``PromptStore.add`` in one PostgreSQL statement (data-modifying CTEs; SQLite has none).
+_ADD_IN_ONE = f"""
+WITH found AS (
+    SELECT {_COLUMNS} FROM prompts WHERE guild = ? AND text_key = ?
+), counter AS (
+    INSERT INTO guild_counters (guild, last_number)
+    SELECT CAST(? AS TEXT), 1 WHERE NOT EXISTS (SELECT 1 FROM found)
+    ON CONFLICT (guild) DO UPDATE SET last_number = guild_counters.last_number + 1
+    RETURNING last_number
+), added AS (
+    INSERT INTO prompts (guild, number, channel, author, text, text_key, document, section,
+                         paragraph, status, created_at, updated_at)
+    SELECT CAST(? AS TEXT), last_number, CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT),
+           CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS INTEGER), CAST(? AS INTEGER), 'open',
+           CAST(? AS TEXT), CAST(? AS TEXT)
+    FROM counter
+    RETURNING {_COLUMNS}
+), logged AS (
+    INSERT INTO prompt_events (guild, number, kind, actor, channel, at)
+    SELECT guild, number, 'submitted', author, channel, created_at FROM added
+)
+SELECT {_COLUMNS}, true AS created FROM added
+UNION ALL
+SELECT {_COLUMNS}, false AS created FROM found
+"""
 
 
-def _open_once(path: Path, busy_timeout: float) -> None:
-    sqlite3.connect(path, timeout=busy_timeout).close()
-
-
-async def _migrate(conn: aiosqlite.Connection, path: Path, steps: Sequence[Migration]) -> None:
-    """Bring the schema to the newest version in one transaction, or change nothing."""
-    latest = len(steps)
-    # The version is read before anything writes, so a newer database stays untouched.
-    version = await _user_version(conn)
-    _refuse_newer(version, latest, path)
-    (mode,) = await conn.execute_fetchall("PRAGMA journal_mode = WAL")
-    if str(mode[0]).lower() != "wal":
-        raise StorageError(f"The prompt database ({path}) cannot use WAL mode ({mode[0]}).")
-    if version:
-        check = [str(row[0]) for row in await conn.execute_fetchall("PRAGMA quick_check")]
-        if check != ["ok"]:
-            log.error("prompt database %s failed quick_check: %s", path, check[:5])
-            raise StorageError(
-                f"The prompt database ({path}) is damaged; restore a backup or use another file."
-            )
-    # Rebuilding a table (as some migrations must) needs foreign keys off; they are
-    # checked explicitly before the commit instead.
-    await conn.execute("PRAGMA foreign_keys = OFF")
-    await conn.execute("BEGIN IMMEDIATE")
-    try:
-        version = await _user_version(conn)  # another process may have migrated meanwhile
-        _refuse_newer(version, latest, path)
-        for step in steps[version:]:
-            log.info("applying prompt database migration %s", step.name)
-            for statement in step.statements:
-                await conn.execute(statement)
-        problems = list(await conn.execute_fetchall("PRAGMA foreign_key_check"))
-        if problems:
-            raise StorageError(
-                f"The prompt database ({path}) has broken references; restore a backup."
-            )
-        # Written even when unchanged: the write proves the file is writable.
-        await conn.execute(f"PRAGMA user_version = {latest}")
-        await conn.execute("COMMIT")
-    except BaseException:
-        if conn.in_transaction:
-            await conn.execute("ROLLBACK")
-        raise
-    await conn.execute("PRAGMA foreign_keys = ON")
-
-
-async def _user_version(conn: aiosqlite.Connection) -> int:
-    (row,) = await conn.execute_fetchall("PRAGMA user_version")
-    return int(row[0])
-
-
-def _refuse_newer(version: int, latest: int, path: Path) -> None:
-    if version > latest:
-        raise StorageError(
-            f"The prompt database ({path}) is from a newer essay-bot (schema {version}; "
-            f"this version knows up to {latest}). Upgrade the bot or use another file."
-        )
-
-
-async def _close_quietly(*conns: aiosqlite.Connection | None) -> None:
-    for conn in conns:
-        if conn is None:
-            continue
-        try:
-            await conn.close()
-        except sqlite3.Error as exc:
-            log.warning("closing the prompt database failed: %s", exc)
+async def _by_key(tx: Tx, guild: str, key: str) -> Prompt | None:
+    rows = await tx.fetch(
+        f"SELECT {_COLUMNS} FROM prompts WHERE guild = ? AND text_key = ?", (guild, key)
+    )
+    return _prompt(rows[0]) if rows else None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import discord
@@ -29,9 +30,13 @@ def format_uptime(seconds: float) -> str:
 
 
 def about_reply(
-    services: Services, *, now: float | None = None, current: Document | None = None
+    services: Services,
+    *,
+    now: float | None = None,
+    current: Document | None = None,
+    health: Sequence[tuple[str, str]] = (),
 ) -> Reply:
-    """What ``/about`` answers; the console calls this too.
+    """What ``/about`` answers; the console calls this too (without the process's health).
 
     ``current``: the essay the asking server reads now (look-ups answer from it).
     """
@@ -41,7 +46,8 @@ def about_reply(
         description="Read and discuss the essay together: /quote, /section, /search, /prompt.",
         colour=COLOUR,
     )
-    for doc in docs[: EMBED_FIELDS - 4]:
+    room = EMBED_FIELDS - 5 - len(health)  # the rest: …, current essay, ranker, version, uptime
+    for doc in docs[:room]:
         paragraphs = sum(len(s.paragraphs) for s in doc.sections)
         speakers = len({q.speaker for q in doc.quotes if q.speaker})
         value = (
@@ -52,8 +58,8 @@ def about_reply(
         embed.add_field(
             name=cut(doc.title, FIELD_NAME)[0], value=cut(value, FIELD_VALUE)[0], inline=False
         )
-    if len(docs) > EMBED_FIELDS - 4:
-        embed.add_field(name="…", value=f"and {len(docs) - (EMBED_FIELDS - 4)} more essays")
+    if len(docs) > room:
+        embed.add_field(name="…", value=f"and {len(docs) - room} more essays")
     if not docs:
         embed.add_field(name="Essays", value="None indexed: check the seeds folder.")
     if current is not None and len(docs) > 1:
@@ -75,12 +81,15 @@ def about_reply(
     )
     embed.add_field(name="Version", value=__version__)
     embed.add_field(name="Uptime", value=format_uptime(elapsed))
+    for name, value in health:
+        embed.add_field(name=name, value=value)
     return Reply(embed=embed, ephemeral=True)
 
 
 class About(commands.Cog):
-    def __init__(self, services: Services) -> None:
+    def __init__(self, services: Services, health: Callable[[], list[tuple[str, str]]]) -> None:
         self.services = services
+        self.health = health
 
     @app_commands.allowed_installs(guilds=True, users=False)
     @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=False)
@@ -88,8 +97,9 @@ class About(commands.Cog):
     async def about(self, interaction: discord.Interaction[Any]) -> None:
         guild = str(interaction.guild_id) if interaction.guild_id is not None else None
         current = await self.services.plans.current_essay(guild)
-        await send_reply(interaction, about_reply(self.services, current=current))
+        reply = about_reply(self.services, current=current, health=self.health())
+        await send_reply(interaction, reply)
 
 
 async def setup(bot: Host) -> None:
-    await bot.add_cog(About(bot.services))
+    await bot.add_cog(About(bot.services, bot.health))

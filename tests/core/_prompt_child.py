@@ -1,24 +1,24 @@
-"""A writer to kill: ``python -m tests.core._prompt_child DB`` adds prompts from several
-tasks forever, printing ``guild number slug`` after each add returns (once it is confirmed).
-A separate process is the only honest way to test a crash.
+"""A writer to kill: ``python -m tests.core._prompt_child TARGET [NAME]`` adds prompts from
+several tasks forever, printing ``guild number slug`` after each add returns (once it is
+confirmed). TARGET is a SQLite file or a ``postgresql://`` URL. A separate process is the
+only honest way to test a crash, and several at once the only way to test their races.
 """
 
 from __future__ import annotations
 
 import asyncio
 import sys
-from pathlib import Path
 
 from bot.core.prompt_store import PromptStore
 
 
-async def _crash(path: Path) -> None:
-    store = await PromptStore.open(path)
+async def _crash(target: str, name: str) -> None:
+    store = await PromptStore.open(target)
 
     async def writer(task: int) -> None:
         for i in range(1_000_000):
             guild = str(task % 3)
-            slug = f"t{task}-{i}"
+            slug = f"w{name}t{task}-{i}"
             prompt, _ = await store.add(
                 guild=guild, channel=None, author=str(task), text=f"prompt {slug} in a loop"
             )
@@ -29,7 +29,7 @@ async def _crash(path: Path) -> None:
 
 
 def main(argv: list[str]) -> int:
-    asyncio.run(_crash(Path(argv[0])))
+    asyncio.run(_crash(argv[0], argv[1] if len(argv) > 1 else "0"))
     return 0
 
 

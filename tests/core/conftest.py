@@ -19,10 +19,10 @@ OpenStore = Callable[..., Awaitable[PromptStore]]
 
 @pytest.fixture
 async def open_store() -> AsyncIterator[OpenStore]:
-    """``await open_store(path, **options)``: ``PromptStore.open``, closed at teardown."""
+    """``await open_store(target, **options)``: ``PromptStore.open``, closed at teardown."""
     opened: list[PromptStore] = []
 
-    async def open_(path: Path, **options: Any) -> PromptStore:
+    async def open_(path: Path | str, **options: Any) -> PromptStore:
         store = await PromptStore.open(path, **options)
         opened.append(store)
         return store
@@ -35,5 +35,6 @@ async def open_store() -> AsyncIterator[OpenStore]:
 
 
 @pytest.fixture
-async def store(open_store: OpenStore, tmp_path: Path) -> PromptStore:
-    return await open_store(tmp_path / "prompts.sqlite3")
+async def store(open_store: OpenStore, db_target: Path | str) -> PromptStore:
+    """A store on each backend in turn: a SQLite file, then a real PostgreSQL."""
+    return await open_store(db_target)

@@ -1,4 +1,9 @@
-"""The prompt database: numbering, scoping, durability, migrations and broken databases."""
+"""The prompt database: numbering, scoping, durability, migrations and broken databases.
+
+Every guarantee is tested on both backends (``db_target``: a SQLite file, and a schema on
+a real PostgreSQL server); what only a file can suffer (locks, damage, permissions) is
+tested on SQLite alone.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ import multiprocessing
 import os
 import shutil
 import signal
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -18,20 +24,41 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import Any
 
+import asyncpg
 import pytest
 
+from bot.core.db import Dialect, is_postgres_url
 from bot.core.errors import InvalidInput, NotFound, StorageError
 from bot.core.plan.store import PlanStore
 from bot.core.prompt_store import Migration, PromptStore, load_migrations, text_key
+from tests import pgserver
 from tests.core.conftest import OpenStore
 
 ROOT = Path(__file__).resolve().parents[2]
 LATEST = len(load_migrations())
+Target = str | Path
 
 
 def raw(path: Path) -> sqlite3.Connection:
     return sqlite3.connect(path, isolation_level=None)
+
+
+def dialect(target: Target) -> Dialect:
+    return "postgresql" if is_postgres_url(target) else "sqlite"
+
+
+async def query(target: Target, sql: str) -> list[tuple[Any, ...]]:
+    """Rows straight from the database, past the store (``?``-free SQL)."""
+    if isinstance(target, str):
+        conn = await asyncpg.connect(target)
+        try:
+            return [tuple(row) for row in await conn.fetch(sql)]
+        finally:
+            await conn.close()
+    with raw(target) as lite:
+        return [tuple(row) for row in lite.execute(sql)]
 
 
 async def add(store: PromptStore, guild: str, text: str, author: str = "100") -> int:
@@ -55,12 +82,21 @@ async def test_open_creates_the_folder_and_the_latest_schema_in_wal_mode(
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
 
-async def test_every_write_is_on_disk_before_it_is_confirmed(store: PromptStore) -> None:
-    """WAL with synchronous=FULL: a commit returns after its fsync, so a confirmed prompt
-    survives a power cut. A crash test cannot see a missing fsync (the page cache
-    outlives a killed process), so this asks the live connection what it does."""
+async def test_every_write_is_on_disk_before_it_is_confirmed(
+    store: PromptStore, db_target: Target
+) -> None:
+    """SQLite: WAL with synchronous=FULL; PostgreSQL: fsync and synchronous_commit on. A
+    commit then returns after its fsync, so a confirmed prompt survives a power cut. A
+    crash test cannot see a missing fsync, so this asks the live database what it does."""
     await add(store, "A", "a write to make the connection do real work")
-    assert await store.durability() == {"journal_mode": "wal", "synchronous": "FULL"}
+    expected = (
+        {"journal_mode": "wal", "synchronous": "FULL"}
+        if isinstance(db_target, Path)
+        else {"fsync": "on", "synchronous_commit": "on"}
+    )
+    assert await store.durability() == expected
+    await store.close()
+    await store.close()  # a second close is harmless
 
 
 async def test_numbers_are_per_server_start_at_one_and_are_never_reused(
@@ -158,10 +194,9 @@ async def test_list_filters_and_pages_newest_first(store: PromptStore) -> None:
 
 
 async def test_500_concurrent_adds_from_20_servers_are_each_stored_once_without_gaps(
-    tmp_path: Path, open_store: OpenStore
+    db_target: Target, open_store: OpenStore
 ) -> None:
-    path = tmp_path / "p.sqlite3"
-    store = await open_store(path)
+    store = await open_store(db_target)
     jobs = [(f"g{i % 20}", f"u{i % 50}", f"proposal {i} from a busy day") for i in range(500)]
     results = await asyncio.gather(
         *(store.add(guild=g, channel=None, author=u, text=t) for g, u, t in jobs)
@@ -173,8 +208,7 @@ async def test_500_concurrent_adds_from_20_servers_are_each_stored_once_without_
         assert (prompt.guild, prompt.author, prompt.text) == (guild, author, text)
         numbers[guild].append(prompt.number)
     assert all(sorted(n) == list(range(1, 26)) for n in numbers.values())
-    with raw(path) as conn:
-        rows = conn.execute("SELECT guild, number, text FROM prompts").fetchall()
+    rows = await query(db_target, "SELECT guild, number, text FROM prompts")
     assert sorted((g, t) for g, _, t in rows) == sorted((g, t) for g, _, t in jobs)
     for guild, number, text in rows:  # no prompt landed in, or took a number from, another
         assert (guild, text) in {(g, t) for g, _, t in jobs if g == guild}
@@ -194,12 +228,11 @@ async def test_the_same_text_proposed_at_once_becomes_one_prompt(store: PromptSt
     assert await store.count("A") == 2
 
 
-async def test_two_stores_on_one_file_share_gapless_numbering(
-    tmp_path: Path, open_store: OpenStore
+async def test_two_stores_on_one_database_share_gapless_numbering(
+    db_target: Target, open_store: OpenStore
 ) -> None:
-    """The bot and the CLI may write at the same time from two processes."""
-    path = tmp_path / "p.sqlite3"
-    first, second = await open_store(path), await open_store(path)
+    """The bot and the CLI (or two bot processes) may write at the same time."""
+    first, second = await open_store(db_target), await open_store(db_target)
     results = await asyncio.gather(
         *(
             (first if i % 2 else second).add(
@@ -229,56 +262,86 @@ async def test_a_write_that_breaks_a_constraint_fails_alone(store: PromptStore) 
     assert [e.kind for e in await store.events("A")] == ["submitted"] * 20
 
 
-def test_confirmed_prompts_survive_sigkill_and_the_file_stays_sound(tmp_path: Path) -> None:
-    path = tmp_path / "crash.sqlite3"
-    child = subprocess.Popen(
-        [sys.executable, "-m", "tests.core._prompt_child", str(path)],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert child.stdout is not None
+def _writers(target: Target, count: int) -> list[subprocess.Popen[str]]:
+    return [
+        subprocess.Popen(
+            [sys.executable, "-m", "tests.core._prompt_child", str(target), str(n)],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for n in range(count)
+    ]
+
+
+def _read_until_killed(children: list[subprocess.Popen[str]], wanted: int) -> list[str]:
+    """Lines each writer printed (each one a confirmed add) until ``wanted``, then SIGKILL."""
     confirmed: list[str] = []
-    deadline = time.monotonic() + 30
-    while len(confirmed) < 400 and time.monotonic() < deadline:
+    deadline = time.monotonic() + 60
+    streams = itertools.cycle(children)
+    while len(confirmed) < wanted and time.monotonic() < deadline:
+        child = next(streams)
+        assert child.stdout is not None
         line = child.stdout.readline()
         if not line:
             break
         confirmed.append(line)
-    child.send_signal(signal.SIGKILL)
-    confirmed += child.stdout.readlines()  # printed before the kill: confirmed too
-    child.wait()
-    assert child.returncode == -signal.SIGKILL
-    assert len(confirmed) >= 400, "the writer stopped early"
-    with raw(path) as conn:
-        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        stored = {(g, n, t) for g, n, t in conn.execute("SELECT guild, number, text FROM prompts")}
-        per_guild: dict[str, list[int]] = defaultdict(list)
-        for guild, number, _ in stored:
-            per_guild[guild].append(number)
+    for child in children:
+        child.send_signal(signal.SIGKILL)
+    for child in children:
+        assert child.stdout is not None
+        confirmed += child.stdout.readlines()  # printed before the kill: confirmed too
+        child.wait()
+        assert child.returncode == -signal.SIGKILL
+    assert len(confirmed) >= wanted, "the writers stopped early"
+    return confirmed
+
+
+def test_confirmed_prompts_survive_sigkill_of_three_writers_with_gapless_numbers(
+    db_target: Target,
+) -> None:
+    """Three processes add to the same servers at once and are killed mid-stream."""
+    if isinstance(db_target, Path):
+        asyncio.run(_fill(db_target))  # the file exists before three processes race to it
+    confirmed = _read_until_killed(_writers(db_target, 3), 600)
+    if isinstance(db_target, Path):
+        with raw(db_target) as conn:
+            assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    rows = asyncio.run(query(db_target, "SELECT guild, number, text FROM prompts"))
+    stored = set(rows)
+    per_guild: dict[str, list[int]] = defaultdict(list)
+    for guild, number, _ in stored:
+        per_guild[guild].append(number)
     for line in confirmed:
         guild, number, slug = line.split()
         assert (guild, int(number), f"prompt {slug} in a loop") in stored
     assert all(sorted(n) == list(range(1, len(n) + 1)) for n in per_guild.values())
+    writers = {text.split()[1].split("t")[0] for _, _, text in stored if "loop" in text}
+    assert len(writers) == 3  # every process really wrote
 
 
 # --- migrations ---------------------------------------------------------------------------
 
 
+async def schema_version(target: Target) -> int:
+    if isinstance(target, Path):
+        return int((await query(target, "PRAGMA user_version"))[0][0])
+    return int((await query(target, "SELECT max(version) FROM essay_bot_schema"))[0][0])
+
+
 async def test_a_version_1_database_with_data_upgrades_in_place(
-    tmp_path: Path, open_store: OpenStore
+    db_target: Target, open_store: OpenStore
 ) -> None:
-    path = tmp_path / "old.sqlite3"
-    old = await open_store(path, migrations=load_migrations()[:1])
+    steps = load_migrations(dialect=dialect(db_target))
+    old = await open_store(db_target, migrations=steps[:1])
     await add(old, "A", "an old prompt from version one")
     await add(old, "A", "another old prompt, later removed")
     await add(old, "B", "a prompt in a second server")
     await old.remove(guild="A", number=2, actor="9", channel="5")
     await old.close()
-    with raw(path) as conn:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert await schema_version(db_target) == 1
 
-    store = await open_store(path)
+    store = await open_store(db_target)
     assert [(p.number, p.status) for p in await store.list("A", include_removed=True)] == [
         (2, "removed"),
         (1, "open"),
@@ -291,10 +354,35 @@ async def test_a_version_1_database_with_data_upgrades_in_place(
     assert await add(store, "A", "a new prompt after the upgrade") == 3
     await store.log_posted(guild="B", builtin="essay/x", actor="1", channel=None)  # new in v2
     assert [e.builtin for e in await store.events("B")] == [None, "essay/x"]
+    with pytest.raises(StorageError):  # v2's rule: an event names a prompt or a built-in
+        await store.db.transact(
+            lambda tx: tx.execute(
+                "INSERT INTO prompt_events (guild, number, builtin, kind, actor, at) "
+                "VALUES ('B', 1, 'essay/x', 'posted', '1', 'now')"
+            )
+        )
     await store.close()
-    with raw(path) as conn:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == LATEST
-        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    assert await schema_version(db_target) == LATEST
+    if isinstance(db_target, Path):
+        with raw(db_target) as conn:
+            assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+
+
+def test_both_dialects_have_the_same_migration_numbers_and_names() -> None:
+    """Version N means the same tables on either backend (``db copy`` relies on it)."""
+    lite, pg = load_migrations(dialect="sqlite"), load_migrations(dialect="postgresql")
+    assert [(m.version, m.name) for m in lite] == [(m.version, m.name) for m in pg]
+
+
+async def tables(target: Target) -> set[str]:
+    if isinstance(target, Path):
+        return {r[0] for r in await query(target, "SELECT name FROM sqlite_master")}
+    return {
+        r[0]
+        for r in await query(
+            target, "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
+        )
+    }
 
 
 async def test_a_version_3_database_keeps_its_settings_and_gains_the_current_essay(
@@ -320,21 +408,23 @@ async def test_a_version_3_database_keeps_its_settings_and_gains_the_current_ess
         assert conn.execute("PRAGMA user_version").fetchone()[0] == LATEST
 
 
-async def test_a_failing_migration_changes_nothing(tmp_path: Path, open_store: OpenStore) -> None:
-    path = tmp_path / "p.sqlite3"
-    store = await open_store(path)
+async def test_a_failing_migration_changes_nothing(
+    db_target: Target, open_store: OpenStore
+) -> None:
+    store = await open_store(db_target)
     await add(store, "A", "data that must survive a bad upgrade")
     await store.close()
     broken = Migration(
-        LATEST + 1, "999-broken.sql", ("CREATE TABLE half (x)", "INSERT INTO missing VALUES (1)")
+        LATEST + 1,
+        "999-broken.sql",
+        ("CREATE TABLE half (x INTEGER)", "INSERT INTO missing VALUES (1)"),
     )
+    steps = load_migrations(dialect=dialect(db_target))
     with pytest.raises(StorageError):
-        await open_store(path, migrations=(*load_migrations(), broken))
-    with raw(path) as conn:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == LATEST
-        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
-        assert "half" not in tables
-        assert conn.execute("SELECT count(*) FROM prompts").fetchone()[0] == 1
+        await open_store(db_target, migrations=(*steps, broken))
+    assert await schema_version(db_target) == LATEST
+    assert "half" not in await tables(db_target)
+    assert (await query(db_target, "SELECT count(*) FROM prompts"))[0][0] == 1
 
 
 def test_migration_files_must_be_numbered_without_gaps(tmp_path: Path) -> None:
@@ -369,6 +459,39 @@ async def test_a_newer_database_is_refused_and_left_untouched(
     with pytest.raises(StorageError, match=rf"newer essay-bot \(schema {LATEST + 5}"):
         await open_store(path)
     assert path.read_bytes() == before
+
+
+async def test_a_newer_postgresql_database_is_refused_and_left_untouched(
+    pg_url: str, open_store: OpenStore
+) -> None:
+    conn = await asyncpg.connect(pg_url)
+    await conn.execute(
+        "CREATE TABLE essay_bot_schema (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+        "applied_at TIMESTAMPTZ NOT NULL DEFAULT now())"
+    )
+    await conn.execute(
+        f"INSERT INTO essay_bot_schema (version, name) VALUES ({LATEST + 5}, 'future.sql')"
+    )
+    await conn.close()
+    with pytest.raises(StorageError, match=rf"newer essay-bot \(schema {LATEST + 5}"):
+        await open_store(pg_url)
+    assert await tables(pg_url) == {"essay_bot_schema"}
+    assert await query(pg_url, "SELECT version, name FROM essay_bot_schema") == [
+        (LATEST + 5, "future.sql")
+    ]
+
+
+async def test_an_unreachable_or_missing_postgresql_database_is_reported(
+    postgres: pgserver.Server, open_store: OpenStore
+) -> None:
+    with socket.socket() as sock:  # a port nothing listens on
+        sock.bind(("127.0.0.1", 0))
+        closed = sock.getsockname()[1]
+    with pytest.raises(StorageError, match=r"Cannot reach the PostgreSQL database at 127\.0\.0\.1"):
+        await open_store(f"postgresql://bot:secret@127.0.0.1:{closed}/essays")
+    with pytest.raises(StorageError, match="does not exist") as missing:
+        await open_store(postgres.url_for("no_such_database"))
+    assert "secret" not in str(missing.value)
 
 
 async def test_a_file_that_is_not_a_database_is_refused(
@@ -491,8 +614,8 @@ def test_a_read_only_database_is_reported_at_startup() -> None:
         shutil.rmtree(folder)
 
 
-async def test_a_closed_store_refuses_politely(tmp_path: Path, open_store: OpenStore) -> None:
-    store = await open_store(tmp_path / "p.sqlite3")
+async def test_a_closed_store_refuses_politely(db_target: Target, open_store: OpenStore) -> None:
+    store = await open_store(db_target)
     await store.close()
     with pytest.raises(StorageError, match="closed"):
         await store.add(guild="A", channel=None, author="1", text="too late for this one")

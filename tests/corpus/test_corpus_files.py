@@ -95,6 +95,17 @@ def test_extraction_holds_every_letter_of_the_truth(case: Case) -> None:
     assert not wanted - got
 
 
+@pytest.mark.parametrize("case", TEXT_CASES, ids=lambda c: c.name)
+def test_every_pull_quote_is_printed(case: Case) -> None:
+    """Each pull quote is printed besides the body it repeats (the LaTeX build once lost
+    the one in the drop cap's paragraph): the letters of body and pull quotes are all in
+    the text layer."""
+    pulls = [key(word) for pull in case.truth.pull_quotes for word in pull.text.split()]
+    wanted = Counter("".join(source_words(case.truth) + pulls))
+    got = Counter("".join(extracted_words(case.text())))
+    assert not wanted - got
+
+
 def _lines(text: str) -> list[str]:
     return [
         unicodedata.normalize("NFKC", line).strip() for line in text.splitlines() if line.strip()

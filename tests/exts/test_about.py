@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 from bot import __version__
 from bot.exts.about import about_reply, format_uptime
 from bot.services import Services
@@ -13,6 +15,10 @@ async def test_about_lists_the_essay_counts_version_and_uptime(harness: Harness)
     assert "2 sections · 3 paragraphs · 2 quotes · 1 speaker" in fields["A Tale of Two Rivers"]
     assert fields["Version"] == __version__
     assert fields["Uptime"] == "less than a minute"
+    # the process's health: one shard (discord.py asked the fake), the gateway's latency
+    assert fields["Shards"] == "shards 0 of 1"
+    assert re.fullmatch(r"\d+ ms|no heartbeat yet", fields["Latency"])
+    assert fields["Database"] == "sqlite"
 
 
 def test_uptime_reads_naturally(services: Services) -> None:

@@ -6,10 +6,10 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import aiosqlite
 import discord
 import pytest
 
+from bot.core.db import Tx
 from bot.core.plan.store import ts
 from bot.exts.plan.timer import PlanTimer
 from bot.services import Services
@@ -37,7 +37,7 @@ async def due_in(services: Services, *seconds: float) -> None:
     """Make the plan's sessions fall due ``seconds`` from now: times are data."""
     now = datetime.now(UTC)
 
-    async def op(conn: aiosqlite.Connection) -> None:
+    async def op(conn: Tx) -> None:
         for number, delay in enumerate(seconds, start=1):
             when = ts(now + timedelta(seconds=delay))
             await conn.execute(

@@ -42,6 +42,11 @@ class Snowflakes:
         ms = int(time.time() * 1000) - DISCORD_EPOCH_MS
         return str((ms << 22) | (next(self._counter) & 0x3FFFFF))
 
+    def earlier(self, ms_ago: int) -> str:
+        """An id made ``ms_ago`` milliseconds ago (a server that existed before the bot)."""
+        ms = int(time.time() * 1000) - DISCORD_EPOCH_MS - ms_ago
+        return str((ms << 22) | (next(self._counter) & 0x3FFFFF))
+
 
 def iso_now() -> str:
     return datetime.now(UTC).isoformat()

@@ -32,7 +32,7 @@ import time
 import zlib
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from aiohttp import BodyPartReader, WSMsgType, web
 
@@ -118,6 +118,14 @@ class _Session:
     events: list[tuple[int, str]] = field(default_factory=list)
     connection: _Connection | None = None
     intents: int = 0
+    shard: tuple[int, int] | None = None  # [id, count] from IDENTIFY
+
+    def owns(self, guild_id: str | None) -> bool:
+        """Discord sends a server's events to shard ``(id >> 22) % count``; DMs to shard 0."""
+        if self.shard is None:
+            return True
+        number, count = self.shard
+        return (int(guild_id) >> 22) % count == number if guild_id else number == 0
 
 
 class _Connection:
@@ -162,6 +170,20 @@ class _Call:
     http: web.Request
 
 
+def _shard(value: object) -> tuple[int, int] | Literal[False] | None:
+    """IDENTIFY's ``shard`` (``[id, count]``): ``None`` if absent, ``False`` if invalid."""
+    if value is None:
+        return None
+    if (
+        isinstance(value, list)
+        and len(value) == 2
+        and all(isinstance(v, int) for v in value)
+        and 0 <= value[0] < value[1]
+    ):
+        return value[0], value[1]
+    return False
+
+
 class FakeDiscord:
     """Start with ``await fake.start()`` (or ``async with``); ``url`` is the API root."""
 
@@ -174,8 +196,10 @@ class FakeDiscord:
         callback_deadline: float = 3.0,
         token_lifetime: float = TOKEN_LIFETIME,
         round_trip: float = 0.0,
+        shards: int = 1,
     ) -> None:
         self.token = token
+        self.recommended_shards = shards
         self.heartbeat_interval_ms = heartbeat_interval_ms
         self.callback_deadline = callback_deadline
         self.token_lifetime = token_lifetime
@@ -188,7 +212,8 @@ class FakeDiscord:
         self.moderator = User(self.ids.next(), "moderator")
         self.guilds: list[Guild] = []
         for n in range(guilds):
-            guild = Guild(self.ids.next(), f"Reading group {n + 1}", self.owner.id)
+            # servers made one after another, a millisecond apart: they spread over shards
+            guild = Guild(self.ids.earlier(guilds - n), f"Reading group {n + 1}", self.owner.id)
             guild.channels.append(Channel(self.ids.next(), "general", guild.id))
             guild.members.extend([self.owner, self.bot, self.member, self.moderator])
             guild.moderators.add(self.moderator.id)
@@ -208,6 +233,7 @@ class FakeDiscord:
         self._faults: list[_Fault] = []
         self._sessions: dict[str, _Session] = {}
         self._session: _Session | None = None
+        self._shards: dict[int, _Session] = {}  # live sessions of a sharded bot, by shard id
         self._connections: set[_Connection] = set()
         self._changed = asyncio.Condition()
         self._routes: list[tuple[str, re.Pattern[str], str, Handler, bool]] = []
@@ -423,16 +449,26 @@ class FakeDiscord:
         if "intents" not in data:
             await conn.ws.close(code=4013, message=b"Invalid intent(s).")
             return
-        session = _Session(self.ids.next().encode().hex()[:32], intents=int(data["intents"]))
+        shard = _shard(data.get("shard"))
+        if shard is False:
+            await conn.ws.close(code=4010, message=b"Invalid shard.")
+            return
+        session = _Session(
+            self.ids.next().encode().hex()[:32], intents=int(data["intents"]), shard=shard or None
+        )
         self._sessions[session.id] = session
         self._session = session
+        if session.shard is not None:
+            self._shards[session.shard[0]] = session
         session.connection = conn
         conn.session = session
         ready: JSON = {
             "v": 10,
             "user_settings": {},
             "user": self.bot.to_json() | {"verified": True, "mfa_enabled": False},
-            "guilds": [{"id": g.id, "unavailable": True} for g in self.guilds],
+            "guilds": [
+                {"id": g.id, "unavailable": True} for g in self.guilds if session.owns(g.id)
+            ],
             "session_id": session.id,
             "session_type": "normal",
             "resume_gateway_url": self.gateway_url,
@@ -445,9 +481,10 @@ class FakeDiscord:
         }
         if "shard" in data:
             ready["shard"] = data["shard"]
-        await self.dispatch("READY", ready)
+        await self.dispatch("READY", ready, session=session)
         for guild in self.guilds:
-            await self.dispatch("GUILD_CREATE", guild.to_json())
+            if session.owns(guild.id):
+                await self.dispatch("GUILD_CREATE", guild.to_json(), session=session)
 
     async def _resume(self, conn: _Connection, data: JSON) -> None:
         session = self._sessions.get(str(data.get("session_id")))
@@ -460,10 +497,12 @@ class FakeDiscord:
         session.connection = conn
         conn.session = session
         self._session = session
+        if session.shard is not None:
+            self._shards[session.shard[0]] = session
         for seq, raw in session.events:
             if seq > data["seq"]:
                 await conn.send(raw)
-        await self.dispatch("RESUMED", {})
+        await self.dispatch("RESUMED", {}, session=session)
 
     async def _members_chunk(self, conn: _Connection, data: JSON) -> None:
         guild = next((g for g in self.guilds if g.id == str(data.get("guild_id"))), None)
@@ -480,9 +519,17 @@ class FakeDiscord:
             chunk["nonce"] = data["nonce"]
         await self.dispatch("GUILD_MEMBERS_CHUNK", chunk)
 
-    async def dispatch(self, event: str, data: JSON) -> None:
-        """Send a dispatch (op 0) on the session; kept for replay if the socket is down."""
-        session = self._session
+    def session_for(self, guild_id: str | None) -> _Session | None:
+        """The session that receives a server's events: its shard's, or the only one."""
+        if not self._shards:
+            return self._session
+        return next((s for s in self._shards.values() if s.owns(guild_id)), None)
+
+    async def dispatch(self, event: str, data: JSON, *, session: _Session | None = None) -> None:
+        """Send a dispatch (op 0) on the session that owns the event's server (sharded: the
+        shard ``(guild_id >> 22) % count``); kept for replay if the socket is down."""
+        if session is None:
+            session = self.session_for(data.get("guild_id"))
         if session is None:
             raise FakeUsageError(f"cannot dispatch {event}: no session has identified")
         session.seq += 1
@@ -624,7 +671,7 @@ class FakeDiscord:
     async def _get_gateway(self, call: _Call) -> web.StreamResponse:
         data: JSON = {"url": self.gateway_url}
         if call.request.path.endswith("/bot"):
-            data["shards"] = 1
+            data["shards"] = self.recommended_shards
             data["session_start_limit"] = {
                 "total": 1000,
                 "remaining": 999,
@@ -827,9 +874,13 @@ class FakeDiscord:
         *,
         user: User | None = None,
         dm: bool = False,
+        guild: Guild | None = None,
     ) -> JSON:
-        """An INTERACTION_CREATE for ``/path`` ("prompt add"), checked against the synced schema."""
-        guild = None if dm else self.guild
+        """An INTERACTION_CREATE for ``/path`` ("prompt add"), checked against the synced schema.
+
+        In ``guild`` (default: the first one), or in a DM with ``dm``.
+        """
+        guild = None if dm else (guild or self.guild)
         payload = self._interaction_base(2, user, guild)
         payload["data"] = self._command_data(path, options or {}, guild, None, user or self.member)
         return payload

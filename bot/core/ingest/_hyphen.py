@@ -164,18 +164,32 @@ def _is_word(text: str, evidence: Evidence) -> bool:
     return bool(evidence.joined[word]) or _zipf(word) >= _COMMON
 
 
+_VOWELS = frozenset("aeiou")
+
+
+def _singular(word: str) -> str:
+    """The word a plural is of ("schoolhouses": "schoolhouse"), to ask the word list."""
+    return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
+
+
 def _reads_as_one_word(left: str, right: str) -> bool:
     """With nothing in the document to go by: the word list decides.
 
-    A joined form the language uses is one word; so is a bound prefix with a word it
-    forms, and a word with a suffix ("link-"/"ages"). A joined form the word list has
+    A joined form the language uses is one word; else a doubled vowel across the
+    break is a written hyphen ("re-enter"); the plural of a word the language uses is
+    one word ("schoolhouses"), and so are a bound prefix with a word it forms and a
+    word with a suffix ("link-"/"ages"). A joined form the word list has
     never seen, of two words, is a compound ("slave-smugglers", "a-dying"). A rare
     joined form is one word ("neckties", "slaveholder") unless one half is among the
     commonest words and the other a word in its own right, as in "so-called",
     "would-be", "old-fashioned" (but "can-"/"dour" is "candour").
     """
     left, right = left.casefold(), right.casefold()
-    frequency = _zipf(left + right)
+    if _zipf(left + right) >= _COMMON:
+        return True
+    if left[-1] == right[0] and left[-1] in _VOWELS:
+        return False  # a doubled vowel is written with its hyphen: "re-enter", "Ye-es"
+    frequency = max(_zipf(left + right), _zipf(_singular(left + right)))
     if frequency >= _COMMON or (left in _PREFIXES and frequency > 0):
         return True
     if right in _SUFFIXES:

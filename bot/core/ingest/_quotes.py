@@ -3,11 +3,17 @@
 A quotation is spoken when the words before it, in its own sentence, name a speaker
 with a verb of saying ("Atatürk famously said", "Çavuşoglu again:", "he had
 announced that"), or when a passive in the next sentence does ("First pronounced
-by ..."). Names are learnt from the text itself: a capitalised run that says
-something, or follows a title such as "president". A surname or a pronoun resolves
-to the person the text last named; the speaker is given by the fullest name the
+by ..."), or the agent of a passive characterisation ("vetoed by President X as").
+The second half of a split quotation (“A,” said X; “B.”), the next of a list (“A,”
+“B,” and “C”) and "Or, again, “…”" keep the speaker. A quotation that is a sentence
+of its own takes the person the sentence before introduces (its subject with a verb
+of saying, or "I will quote X"). Names are learnt from the text itself: a
+capitalised run that says something, follows a title such as "president", or stands
+in apposition to a role ("his successor, X,"). A surname or a pronoun resolves to
+the person the text last named as a subject (a chain of pronouns carries it back; a
+first name two people share stops it); the speaker is given by the fullest name the
 essay uses for that person, as it first gives it. Quoted phrases with no speaker
-(document wording, scare quotes) are left alone.
+(document wording, scare quotes, titles) are left alone.
 """
 
 from __future__ import annotations
@@ -25,7 +31,9 @@ _VERBS = (
     "claimed claims stressed stresses emphasized emphasised pronounced replied insisted "
     "warned explained wrote writes proclaimed affirmed recalled observed observes argued argues "
     "answered asked asks concluded admitted commented acknowledged maintained predicted "
-    "promised complained conceded responded suggested suggests recounted reported"
+    "promised complained conceded responded suggested suggests recounted reported "
+    "cried exclaimed shouted whispered murmured commanded called calls sums say insists "
+    "addressed"
 ).split()
 _VERB = re.compile(r"\b(" + "|".join(_VERBS) + r")\b")
 _PASSIVE = re.compile(
@@ -37,8 +45,14 @@ _ALL_PRONOUNS = _PRONOUNS | frozenset("i we they you it one".split())
 #: The subject is a pronoun that stands for no named person: no speaker, and no
 #: looking elsewhere for one.
 _NOBODY = "\x00nobody"
-#: How far back (in characters) a pronoun finds the person it stands for.
-_PRONOUN_REACH = 400
+#: How far back (in characters, about a hundred words) a pronoun finds the person it
+#: stands for, or another pronoun of the same person.
+_PRONOUN_REACH = 600
+#: The forms of each pronoun that carry a reference back.
+_CHAINS = {
+    "he": re.compile(r"\b(?:[Hh]e|[Hh]is|him|himself)\b"),
+    "she": re.compile(r"\b(?:[Ss]he|[Hh]er|hers|herself)\b"),
+}
 #: Words that name a body of people or an institution, not a person.
 _BODIES = frozenset(
     "congress senate government bureau committee party union confederation ministry council "
@@ -46,7 +60,7 @@ _BODIES = frozenset(
     "parliament assembly commission board society institute republic kingdom empire states "
     "nation nations people press administration cabinet center centre foundation museum "
     "library hall square street avenue road school college academy airport station bridge "
-    "park".split()
+    "park seminary".split()
 )
 #: Words before a name that make it an object, not who speaks ("looked at Crummell").
 _OBJECT_MARKERS = frozenset(
@@ -94,6 +108,10 @@ class Mention:
     speaker: str | None
 
 
+#: A mention of someone the text does not say who is ("Henry", given to two men).
+_SOMEONE = Person("", -1)
+
+
 def _is_capitalised(token: str) -> bool:
     return token[:1].isupper()
 
@@ -102,6 +120,8 @@ def _leading_name(text: str) -> str | None:
     """The capitalised run that starts ``text`` (a passive's agent: "by Heydar Aliyev, it")."""
     run: list[str] = []
     for token in re.findall(_NAME_TOKEN + r"|[,:;.]", text):
+        if token == "." and run and run[-1].casefold() in _TITLES:
+            continue  # "Mr. Ada Moss"
         if not _is_capitalised(token):
             break
         run.append(token)
@@ -140,6 +160,8 @@ class _Registry:
     def __init__(self, text: str) -> None:
         self.text = text
         self.people: dict[str, Person] = {}
+        #: First names the text gives to two people: who is meant, it does not say.
+        self.ambiguous: set[str] = set()
         self._places = self._locative_words(text)
 
     @staticmethod
@@ -170,6 +192,7 @@ class _Registry:
             # people, nobody to learn).
             fuller = self._full_names_before(name, len(self.text))
             if len(fuller) > 1:
+                self.ambiguous.add(name)
                 return
             if fuller and not any(p.surname == name for p in self.people.values()):
                 name = fuller[0]
@@ -187,12 +210,26 @@ class _Registry:
                 return
         self.people[name] = Person(name, position, {name})
 
+    def only_person(self, text: str) -> str | None:
+        """The one person ``text`` names, if it names exactly one ("the sentence of
+        Ada Moss, which runs as follows:")."""
+        named = {
+            person.full_name
+            for person in self.people.values()
+            for form in person.forms | {person.full_name, person.surname}
+            if re.search(r"(?<!\w)" + re.escape(form) + r"(?!\w)", text)
+        }
+        return named.pop() if len(named) == 1 else None
+
     def mentions(self) -> list[tuple[int, Person]]:
         found: list[tuple[int, Person]] = []
         for person in self.people.values():
             for form in person.forms | {person.full_name, person.surname}:
                 for match in re.finditer(r"(?<!\w)" + re.escape(form) + r"(?!\w)", self.text):
                     found.append((match.start(), person))
+        for name in self.ambiguous:
+            for match in re.finditer(r"(?<!\w)" + re.escape(name) + r"(?!\w)", self.text):
+                found.append((match.start(), _SOMEONE))
         return sorted(found, key=lambda item: item[0])
 
     def _full_names_before(self, first: str, position: int) -> list[str]:
@@ -210,7 +247,11 @@ class _Registry:
         before = self.text[max(0, position - 60) : position].split()
         while before and _is_capitalised(before[-1]):
             before.pop()
-        return bool(before) and before[-1].casefold() in _OBJECT_MARKERS
+        if not before or before[-1].casefold() not in _OBJECT_MARKERS:
+            return False
+        # "for Ada Moss to say": the subject of an infinitive acts.
+        after = re.match(r"(?:[A-Z][\w’'.-]*\s+)+to\s", self.text[position : position + 60])
+        return not (before[-1].casefold() == "for" and after)
 
     def resolve(
         self, name: str, position: int, mentions: Sequence[tuple[int, Person]]
@@ -220,7 +261,7 @@ class _Registry:
         if name == _NOBODY:
             return None
         if name in _PRONOUNS:
-            return self._resolve_pronoun(position, mentions)
+            return self._resolve_pronoun(name, position, mentions)
         surname = name.split()[-1]
         matching = [p for p in self.people.values() if p.surname == surname]
         if len(name.split()) == 1:
@@ -237,15 +278,29 @@ class _Registry:
         before = [p for pos, p in mentions if pos < position and p in matching]
         return before[-1].full_name if before else None
 
-    def _resolve_pronoun(self, position: int, mentions: Sequence[tuple[int, Person]]) -> str | None:
+    def _resolve_pronoun(
+        self, pronoun: str, position: int, mentions: Sequence[tuple[int, Person]]
+    ) -> str | None:
         """The person last named as a subject, not long before: not one named as an
-        object, nor one a page back ("He says" of "the modern man")."""
-        before = [
-            p
-            for pos, p in mentions
-            if position - _PRONOUN_REACH < pos < position and not self._object_at(pos)
-        ]
-        return before[-1].full_name if before else None
+        object, nor one a page back ("He says" of "the modern man"). A pronoun of the
+        same person not long before carries the reference back ("Crummell went ... he
+        took up ... he studied ... he cried")."""
+        chain = _CHAINS[pronoun]
+        start = position
+        while True:
+            before = [
+                p
+                for pos, p in mentions
+                if start - _PRONOUN_REACH < pos < start and not self._object_at(pos)
+            ]
+            if before:
+                # Named last, but by a name the text leaves ambiguous: no one.
+                return before[-1].full_name or None
+            low = max(0, start - _PRONOUN_REACH)
+            earlier = chain.search(self.text, low, start)
+            if earlier is None:
+                return None
+            start = earlier.start()
 
     def _resolve_first_name(
         self, name: str, position: int, matching: Sequence[Person]
@@ -280,8 +335,16 @@ def find_quotations(
     found: list[Mention] = []
     for index, paragraph in enumerate(paragraphs):
         previous_end = 0
+        previous: str | None = None
         for match in _QUOTED.finditer(paragraph):
             inner = (match.group(1) or match.group(2) or "").strip()
+            if previous is not None and _continues(
+                paragraph[previous_end : match.start()], inner, paragraph[match.end() :]
+            ):
+                # The second half of a split quotation, or the next of a list of them.
+                found.append(Mention(index, match.start(), inner, previous))
+                previous_end = match.end()
+                continue
             starts = [s for s in sentence_starts[index] if s <= match.start()]
             window_start = max(previous_end, starts[-1] if starts else 0)
             window = paragraph[window_start : match.start()]
@@ -294,9 +357,81 @@ def find_quotations(
                 speaker = _speaker_after(
                     paragraph[match.end() :], registry, bases[index] + match.end(), mentions
                 )
+            if speaker is None and starts and starts[-1] >= previous_end and not window.strip():
+                intro = _introduction(paragraphs, sentence_starts, index, len(starts))
+                if intro and not _INVERTED.match(paragraph[match.end() :]):
+                    speaker = _speaker_introducing(
+                        intro, registry, bases[index] + match.start(), mentions
+                    )
             found.append(Mention(index, match.start(), inner, speaker))
             previous_end = match.end()
+            previous = speaker
     return found
+
+
+def _introduction(
+    paragraphs: Sequence[str], sentence_starts: Sequence[Sequence[int]], index: int, count: int
+) -> str | None:
+    """The sentence before the one a quotation opens: in its paragraph, or the last of
+    the paragraph before when the quotation opens its own (a block quotation)."""
+    starts = sentence_starts[index]
+    if count >= 2:
+        return paragraphs[index][starts[count - 2] : starts[count - 1]]
+    if index == 0 or not sentence_starts[index - 1]:
+        return None
+    return paragraphs[index - 1][sentence_starts[index - 1][-1] :]
+
+
+#: "I will quote Ada Moss himself": the one quoted speaks next.
+_QUOTING = re.compile(r"\bquot(?:e|es|ed|ing)\s+([^\n]{1,60})")
+
+
+def _speaker_introducing(
+    sentence: str, registry: _Registry, position: int, mentions: Sequence[tuple[int, Person]]
+) -> str | None:
+    """Who speaks a quotation that is a sentence of its own, from the sentence that
+    introduces it: the one it quotes ("I will quote Ada Moss"), or its subject when
+    that is a person and the verb one of saying ("Ada Moss, in her “Memoir,” insists
+    on ... ." or "... with which Ada Moss addressed the crowd.")."""
+    quoting = _QUOTING.search(sentence)
+    if quoting:
+        name = _leading_name(quoting.group(1))
+    else:
+        plain = _QUOTED.sub("x", sentence)  # quoted titles name no one
+        verbs = list(_VERB.finditer(plain))
+        if not verbs:
+            return None
+        name = _trailing_name(plain[: verbs[-1].start()]) or _sentence_subject(plain)
+    if name is None or name in _PRONOUNS or not registry.plausible(name):
+        return None
+    return registry.resolve(name, position, mentions)
+
+
+#: Between two quotations of one list: only commas and a conjunction.
+_LIST_GAP = re.compile(r"^[\s,;]*(?:and|or)?\s*$")
+#: A new sentence that only says the same speaker goes on: "Or, again,", "And again:".
+_AGAIN = re.compile(r"^\s*(?:(?:[Aa]nd|[Oo]r|[Tt]hen)\W+)?(?:again|also)[\s,:;]*$")
+
+
+def _continues(gap: str, inner: str, rest: str) -> bool:
+    """The quotation after ``gap`` goes on the one before it, by the same speaker: the
+    gap is the speaker clause of a split quotation (“A,” said Ada Moss; “B.”), or
+    only joins a list (“A,” “B,” and “C”). Not when the sentence ends in the gap, nor
+    when the quotation names its own speaker after it (“C,” added the crowd)."""
+    if _AGAIN.match(gap):
+        return not _INVERTED.match(rest)  # “A?” Or, again, “B?”: more of the same
+    if re.search(r"[.?!]", gap) or re.match(r"\W*[A-Z]", gap):
+        # A new sentence: "“The bridge holds.” They said, “It does not.”"
+        return False
+    if _LIST_GAP.match(gap):
+        # Its own clause, unless its sentence ended inside it ("“late.” It was").
+        ended = re.search(r"[.?!]$", inner) and re.match(r"\s*[A-Z]", rest)
+        own = _INVERTED.match(rest) and not ended
+        return not own
+    # The clause of a split quotation ends in a comma or a semicolon, right before the
+    # second half (not "… and Ada Moss described it as “…”", someone else's words).
+    clause = _INVERTED.match(gap)
+    return clause is not None and gap.rstrip().endswith((",", ";")) and '"' not in gap
 
 
 #: After a quotation: ``,” said Ada Moss`` or ``,” Ada Moss said`` (or he, she).
@@ -312,7 +447,12 @@ def _inverted_name(rest: str) -> str | None:
     if not match:
         return None
     if match.group(1):
-        return _leading_name(match.group(1))
+        first = match.group(1).split()[0]
+        # "said he": the pronoun after its verb.
+        return first if first in _PRONOUNS else _leading_name(match.group(1))
+    first = match.group(2).split()[0]
+    if not (_is_capitalised(first) or first in _PRONOUNS):
+        return None  # “London Nights,” in which he says: a relative clause, not who speaks
     return _trailing_name(match.group(2))
 
 
@@ -331,7 +471,9 @@ def _learn_names(registry: _Registry, text: str) -> None:
         if name and name not in _PRONOUNS:
             registry.learn(name, quote_end.end())
     for verb in _VERB.finditer(text):
-        line_start = max(text.rfind(".", 0, verb.start()), text.rfind("\n", 0, verb.start()))
+        # From the sentence's start, or the last quotation's end: quoted words
+        # (“Well,” said he) name nobody.
+        line_start = max(text.rfind(c, 0, verb.start()) for c in '.\n”"')
         name = _trailing_name(text[line_start + 1 : verb.start()])
         if name:
             registry.learn(name, verb.start())
@@ -343,8 +485,10 @@ def _learn_names(registry: _Registry, text: str) -> None:
         name = _leading_name(passive.group(1))
         if name:
             registry.learn(name, passive.start(1))
+    for match in _APPOSITION.finditer(text):
+        registry.learn(match.group(1), match.start(1))
     title_run = re.compile(
-        r"\b(?:" + "|".join(sorted(_TITLES)) + r")\b[,]?\s+((?:" + _NAME_TOKEN + r"\s?){1,4})",
+        r"\b(?:" + "|".join(sorted(_TITLES)) + r")\b[,.]?\s+((?:" + _NAME_TOKEN + r"\.?\s?){1,4})",
         re.IGNORECASE,
     )
     for match in title_run.finditer(text):
@@ -352,13 +496,44 @@ def _learn_names(registry: _Registry, text: str) -> None:
         for token in match.group(1).split():
             if not _is_capitalised(token):
                 break
-            tokens.append(token.rstrip(",;:."))
-            if token.endswith((",", ";", ":", ".")):
-                break
+            if re.fullmatch(r"\w\.", token):
+                tokens.append(token)  # an initial: "H. G. Wells"
+                continue
+            owner = re.sub(r"[’']s$", "", token)
+            tokens.append(owner.rstrip(",;:."))
+            if owner != token or token.endswith((",", ";", ":", ".")):
+                break  # "Mr. Ada Moss’s article": the name ends with its owner
         while tokens and (tokens[0].casefold() in _TITLES or tokens[0].casefold() in _NOT_NAMES):
             tokens.pop(0)
         if tokens:
             registry.learn(" ".join(tokens), match.start(1))
+
+
+#: A name set off by commas after a noun that says who they are: "his successor,
+#: Ada Moss, saw" (a possessive before the noun: a person's role, not a place's).
+_APPOSITION = re.compile(r"\b(?:his|her|their)\s+[a-z]+,\s+((?:[A-Z][\w’'-]+\s?){1,3}),\s+[a-z]")
+
+
+#: A verb coordinated with the sentence's first ("He smiled and said").
+_COORDINATED = re.compile(r"\band\s+(?:then\s+)?$")
+
+
+#: The agent of a passive that the quotation characterises: "vetoed by President
+#: Ada Moss as “…”".
+_AGENT_AS = re.compile(r"\bby\s+((?:" + _NAME_TOKEN + r"\s){1,4}?)as\s*$")
+
+
+#: The subject of an infinitive: "(it is vain) for him to say".
+_FOR_TO = re.compile(r"\bfor\s+(him|her)\s+to\s+$")
+_OBJECT_PRONOUNS = {"him": "he", "her": "she"}
+
+
+def _sentence_subject(sentence: str) -> str | None:
+    """Who the sentence is about when it starts with them: a pronoun or a name."""
+    words = sentence.split()
+    if words and words[0].casefold() in _PRONOUNS:
+        return words[0].casefold()
+    return _leading_name(sentence)
 
 
 def _speaker_before(
@@ -367,8 +542,15 @@ def _speaker_before(
     verbs = list(_VERB.finditer(window))
     if verbs:
         subject = _trailing_name(window[: verbs[-1].start()])
+        if subject is None and _COORDINATED.search(window[: verbs[-1].start()]):
+            subject = _sentence_subject(window)
+        if subject is None and (infinitive := _FOR_TO.search(window[: verbs[-1].start()])):
+            # "for him to say that": "him" is who says it.
+            subject = _OBJECT_PRONOUNS[infinitive.group(1)]
     elif window.rstrip().endswith(":"):
-        subject = _trailing_name(window.rstrip()[:-1])
+        subject = _trailing_name(window.rstrip()[:-1]) or registry.only_person(window)
+    elif agent := _AGENT_AS.search(window):
+        subject = _leading_name(agent.group(1))
     else:
         return None
     if subject is None or not (subject in _PRONOUNS or registry.plausible(subject)):

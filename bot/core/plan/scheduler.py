@@ -2,6 +2,8 @@
 
 The order of steps is the guarantee:
 
+0. ``PlanStore.hold`` keeps other processes on the same database off the session from
+   claim to record (a lock that ends with the process that holds it).
 1. ``PlanStore.claim`` records the intent (status ``posting``) before anything is sent.
 2. A session claimed before (``attempts > 1``: a crash or a failed try) is first looked
    for in its channel (``Poster.find``); if it is there, it is recorded, not sent again.
@@ -100,9 +102,16 @@ class Scheduler:
         return outcomes
 
     async def _run_plan(self, due: list[tuple[Plan, Session]]) -> list[Outcome]:
+        store = self.service.store
         outcomes: list[Outcome] = []
-        for plan, session in due:
-            outcome = await self._act(plan, session)
+        for plan, listed in due:
+            # Several processes may share the database: the one holding the session acts,
+            # on the state it reads under the hold (another may just have posted it).
+            async with store.hold(plan.id, listed.number) as held:
+                session = await store.session(plan.id, listed.number) if held else None
+                if session is None or session.status not in ("pending", "posting"):
+                    continue
+                outcome = await self._act(plan, session)
             if outcome is not None:
                 outcomes.append(outcome)
         return outcomes

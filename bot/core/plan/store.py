@@ -8,17 +8,20 @@ with several processes changes that one statement.
 
 from __future__ import annotations
 
-import sqlite3
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
-import aiosqlite
-
+from bot.core.db import Row, Tx
 from bot.core.plan.model import Plan, PlanState, Session
 from bot.core.plan.times import Every
 from bot.core.prompt_store import PromptStore
+from bot.core.shards import ShardRange
+
+#: What processes sharing a database hear when a plan's schedule changes.
+PLANS_CHANGED = "essay_bot_plans"
 
 _PLAN_COLUMNS = (
     "id, guild, document, channel, every, day, at_local, timezone, start_date, per_session, "
@@ -41,7 +44,7 @@ def _when(text: str | None) -> datetime | None:
     return datetime.fromisoformat(text) if text is not None else None
 
 
-def _plan(row: sqlite3.Row) -> Plan:
+def _plan(row: Row) -> Plan:
     return Plan(
         id=row["id"],
         guild=row["guild"],
@@ -59,7 +62,7 @@ def _plan(row: sqlite3.Row) -> Plan:
     )
 
 
-def _session(row: sqlite3.Row) -> Session:
+def _session(row: Row) -> Session:
     return Session(
         plan=row["plan"],
         number=row["number"],
@@ -97,22 +100,48 @@ class NewPlan:
 class PlanStore:
     """Plans, sessions, the spoiler-guard setting and passage threads, per server."""
 
-    def __init__(self, db: PromptStore) -> None:
+    def __init__(self, db: PromptStore, *, shards: ShardRange | None = None) -> None:
         self._db = db
+        #: the servers this process schedules for: those on its own shards
+        self._shards = shards
+
+    def _scope(self) -> tuple[str, list[int]]:
+        """`` AND …`` limiting plans (``p``) to this process's shards; nothing if unsharded."""
+        if self._shards is None or self._shards.everything:
+            return "", []
+        clause, params = self._shards.sql("p.guild")
+        return f" AND {clause}", params
+
+    async def on_change(self, callback: Callable[[], None]) -> Callable[[], Awaitable[None]]:
+        """Call ``callback`` when any process changes a schedule; returns the undo.
+
+        A process learns of its own changes directly; this is for the others on the same
+        database (a plan set with the command line while the bot runs, say).
+        """
+        return await self._db.db.subscribe(PLANS_CHANGED, callback)
+
+    def hold(self, plan_id: int, number: int) -> AbstractAsyncContextManager[bool]:
+        """Keep every other process off this session from claim to record.
+
+        The claim alone is a committed row change, which a second process would see as an
+        intent to resume; the lock says "someone alive is posting it right now". Held by
+        the database connection, it ends with a crashed process, so a restart resumes.
+        """
+        return self._db.db.exclusive(plan_id, number)
 
     # -- plans --
 
     async def replace_plan(self, new: NewPlan, now: datetime) -> int:
         """Retire the server's live plan (if any) and store ``new``, in one transaction."""
 
-        async def op(conn: aiosqlite.Connection) -> int:
+        async def op(conn: Tx) -> int:
             stamp = ts(now)
             await conn.execute(
                 "UPDATE plans SET state = 'replaced', updated_at = ? "
                 "WHERE guild = ? AND state IN ('running', 'paused')",
                 (stamp, new.guild),
             )
-            (row,) = await conn.execute_fetchall(
+            (row,) = await conn.fetch(
                 "INSERT INTO plans (guild, document, channel, every, day, at_local, timezone, "
                 "start_date, per_session, state, created_by, created_at, updated_at) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'running', ?, ?, ?) RETURNING id",
@@ -142,7 +171,9 @@ class PlanStore:
             )
             return plan_id
 
-        return await self._db.transact(op)
+        result = await self._db.transact(op)
+        await self._db.db.notify(PLANS_CHANGED)
+        return result
 
     async def current_plan(self, guild: str) -> Plan | None:
         """The live plan (running or paused), else the last stopped one, else ``None``."""
@@ -164,29 +195,38 @@ class PlanStore:
         )
         return [_session(row) for row in rows]
 
+    async def session(self, plan_id: int, number: int) -> Session | None:
+        rows = await self._db.fetch(
+            f"SELECT {_SESSION_COLUMNS} FROM plan_sessions WHERE plan = ? AND number = ?",
+            (plan_id, number),
+        )
+        return _session(rows[0]) if rows else None
+
     async def set_state(
         self, plan_id: int, state: PlanState, now: datetime, *, expect: Sequence[PlanState]
     ) -> bool:
         """Change the plan's state if it is one of ``expect``; ``False`` if it was not."""
 
-        async def op(conn: aiosqlite.Connection) -> bool:
+        async def op(conn: Tx) -> bool:
             marks = ", ".join("?" for _ in expect)
-            rows = await conn.execute_fetchall(
+            rows = await conn.fetch(
                 f"UPDATE plans SET state = ?, updated_at = ? WHERE id = ? AND state IN ({marks}) "
                 "RETURNING id",
                 (state, ts(now), plan_id, *expect),
             )
             return bool(rows)
 
-        return await self._db.transact(op)
+        result = await self._db.transact(op)
+        await self._db.db.notify(PLANS_CHANGED)
+        return result
 
     async def resume(
         self, plan_id: int, moves: Sequence[tuple[int, datetime]], now: datetime
     ) -> bool:
         """Run the plan again with its pending sessions at their new times, in one step."""
 
-        async def op(conn: aiosqlite.Connection) -> bool:
-            rows = await conn.execute_fetchall(
+        async def op(conn: Tx) -> bool:
+            rows = await conn.fetch(
                 "UPDATE plans SET state = 'running', updated_at = ? "
                 "WHERE id = ? AND state = 'paused' RETURNING id",
                 (ts(now), plan_id),
@@ -200,13 +240,15 @@ class PlanStore:
             )
             return True
 
-        return await self._db.transact(op)
+        result = await self._db.transact(op)
+        await self._db.db.notify(PLANS_CHANGED)
+        return result
 
     async def skip_next(self, plan_id: int) -> Session | None:
         """Mark the first pending session skipped; ``None`` if none is left."""
 
-        async def op(conn: aiosqlite.Connection) -> Session | None:
-            rows = await conn.execute_fetchall(
+        async def op(conn: Tx) -> Session | None:
+            rows = await conn.fetch(
                 "UPDATE plan_sessions SET status = 'skipped' WHERE plan = ? AND number = "
                 "(SELECT min(number) FROM plan_sessions WHERE plan = ? AND status = 'pending') "
                 f"RETURNING {_SESSION_COLUMNS}",
@@ -214,10 +256,12 @@ class PlanStore:
             )
             return _session(next(iter(rows))) if rows else None
 
-        return await self._db.transact(op)
+        result = await self._db.transact(op)
+        await self._db.db.notify(PLANS_CHANGED)
+        return result
 
     async def set_problem(self, plan_id: int, problem: str | None) -> None:
-        async def op(conn: aiosqlite.Connection) -> None:
+        async def op(conn: Tx) -> None:
             await conn.execute("UPDATE plans SET problem = ? WHERE id = ?", (problem, plan_id))
 
         await self._db.transact(op)
@@ -231,7 +275,7 @@ class PlanStore:
         return bool(rows[0][0]) if rows else True
 
     async def set_spoiler_guard(self, guild: str, on: bool) -> None:
-        async def op(conn: aiosqlite.Connection) -> None:
+        async def op(conn: Tx) -> None:
             await conn.execute(
                 "INSERT INTO guild_settings (guild, spoiler_guard) VALUES (?, ?) "
                 "ON CONFLICT (guild) DO UPDATE SET spoiler_guard = excluded.spoiler_guard",
@@ -246,7 +290,7 @@ class PlanStore:
         return str(rows[0][0]) if rows and rows[0][0] is not None else None
 
     async def set_essay(self, guild: str, essay: str) -> None:
-        async def op(conn: aiosqlite.Connection) -> None:
+        async def op(conn: Tx) -> None:
             await conn.execute(
                 "INSERT INTO guild_settings (guild, essay) VALUES (?, ?) "
                 "ON CONFLICT (guild) DO UPDATE SET essay = excluded.essay",
@@ -258,21 +302,24 @@ class PlanStore:
     # -- the scheduler's questions and records --
 
     async def next_wake(self) -> datetime | None:
-        """When the timer must next act: the earliest open session of any running plan."""
+        """When the timer must next act: the earliest open session of a running plan here."""
+        scope, params = self._scope()
         rows = await self._db.fetch(
             "SELECT min(s.next_at) FROM plan_sessions s JOIN plans p ON p.id = s.plan "
-            "WHERE p.state = 'running' AND s.status IN ('pending', 'posting')"
+            "WHERE p.state = 'running' AND s.status IN ('pending', 'posting')" + scope,
+            params,
         )
         return _when(rows[0][0]) if rows else None
 
     async def due(self, now: datetime) -> list[tuple[Plan, Session]]:
-        """Open sessions of running plans whose time has come, earliest first."""
+        """Open sessions of running plans (on this process's shards) due now, earliest first."""
+        scope, params = self._scope()
         rows = await self._db.fetch(
             f"SELECT {', '.join('s.' + c.strip() for c in _SESSION_COLUMNS.split(','))} "
             "FROM plan_sessions s JOIN plans p ON p.id = s.plan "
-            "WHERE p.state = 'running' AND s.status IN ('pending', 'posting') AND s.next_at <= ? "
-            "ORDER BY s.next_at, s.plan, s.number",
-            (ts(now),),
+            "WHERE p.state = 'running' AND s.status IN ('pending', 'posting') AND s.next_at <= ?"
+            f"{scope} ORDER BY s.next_at, s.plan, s.number",
+            (ts(now), *params),
         )
         sessions = [_session(row) for row in rows]
         plans: dict[int, Plan] = {}
@@ -291,8 +338,8 @@ class PlanStore:
         reached the channel and must be looked for there before sending again.
         """
 
-        async def op(conn: aiosqlite.Connection) -> Session | None:
-            rows = await conn.execute_fetchall(
+        async def op(conn: Tx) -> Session | None:
+            rows = await conn.fetch(
                 "UPDATE plan_sessions SET status = 'posting', attempts = attempts + 1 "
                 "WHERE plan = ? AND number = ? AND status IN ('pending', 'posting') "
                 "AND next_at <= ? "
@@ -307,7 +354,7 @@ class PlanStore:
     async def record_posted(
         self, plan_id: int, number: int, *, message: str, posted_at: datetime, late: bool
     ) -> None:
-        async def op(conn: aiosqlite.Connection) -> None:
+        async def op(conn: Tx) -> None:
             await conn.execute(
                 "UPDATE plan_sessions SET status = ?, message = ?, posted_at = ?, error = NULL "
                 "WHERE plan = ? AND number = ? AND status = 'posting'",
@@ -319,7 +366,7 @@ class PlanStore:
     async def record_thread(
         self, plan_id: int, number: int, thread: str | None, error: str | None
     ) -> None:
-        async def op(conn: aiosqlite.Connection) -> None:
+        async def op(conn: Tx) -> None:
             await conn.execute(
                 "UPDATE plan_sessions SET thread = ?, error = ? WHERE plan = ? AND number = ?",
                 (thread, error, plan_id, number),
@@ -332,7 +379,7 @@ class PlanStore:
     ) -> None:
         """Keep the intent, say why it failed, and set when to try again."""
 
-        async def op(conn: aiosqlite.Connection) -> None:
+        async def op(conn: Tx) -> None:
             await conn.execute(
                 "UPDATE plan_sessions SET error = ?, next_at = ? "
                 "WHERE plan = ? AND number = ? AND status = 'posting'",
@@ -342,7 +389,7 @@ class PlanStore:
         await self._db.transact(op)
 
     async def mark_missed(self, plan_id: int, number: int, error: str | None) -> None:
-        async def op(conn: aiosqlite.Connection) -> None:
+        async def op(conn: Tx) -> None:
             await conn.execute(
                 "UPDATE plan_sessions SET status = 'missed', error = coalesce(?, error) "
                 "WHERE plan = ? AND number = ? AND status IN ('pending', 'posting')",
@@ -363,7 +410,7 @@ class PlanStore:
     async def save_passage_thread(
         self, guild: str, channel: str, passage: str, thread: str, now: datetime
     ) -> None:
-        async def op(conn: aiosqlite.Connection) -> None:
+        async def op(conn: Tx) -> None:
             await conn.execute(
                 "INSERT INTO passage_threads (guild, channel, passage, thread, created_at) "
                 "VALUES (?, ?, ?, ?, ?) ON CONFLICT (guild, channel, passage) "

@@ -54,7 +54,7 @@ class PlanCog(commands.Cog):
         default_permissions=discord.Permissions(manage_guild=True),
     )
 
-    def __init__(self, bot: commands.Bot, services: Services) -> None:
+    def __init__(self, bot: commands.Bot | commands.AutoShardedBot, services: Services) -> None:
         self.bot = bot
         self.services = services
         poster = DiscordPoster(bot, services.plans)
@@ -62,9 +62,12 @@ class PlanCog(commands.Cog):
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(ReadButton)
+        # another process on the same database may change a schedule this one serves
+        self._unhear = await self.services.plans.store.on_change(self.timer.wake)
         self.timer.start()
 
     async def cog_unload(self) -> None:
+        await self._unhear()
         await self.timer.stop()
         self.bot.remove_dynamic_items(ReadButton)
 
@@ -215,6 +218,6 @@ class PlanCog(commands.Cog):
 
 async def setup(bot: Host) -> None:
     services = bot.services
-    if not isinstance(bot, commands.Bot):  # the timer needs the client itself
+    if not isinstance(bot, commands.Bot | commands.AutoShardedBot):  # the timer needs the client
         raise TypeError("the plan extension runs inside a discord.py Bot")
     await bot.add_cog(PlanCog(bot, services))

@@ -55,27 +55,26 @@ def test_pdf_sections_pull_quotes_end_marks_meet_their_targets(pdf: Score) -> No
 
 
 def test_pdf_paragraphs(pdf: Score) -> None:
-    # Target 99 %; the misses are line-end breaks of compounds the word list
-    # cannot tell from words ("notice-boards", "schoolhouses").
-    assert pdf.paragraphs_exact >= 0.98 * pdf.paragraphs, pdf
+    # Target 99 % (met); the miss is a line-end break of a compound the word list
+    # cannot tell from a word ("notice-boards" reads like "slaveholder").
+    assert pdf.paragraphs_exact >= 0.99 * pdf.paragraphs, pdf
 
 
 def test_pdf_pull_quotes_cut_and_linked(pdf: Score) -> None:
-    # Target: all. Two of the LaTeX PDFs print a pull quote nowhere (TeX dropped
-    # the float), so there is nothing to cut.
-    assert pdf.pulls_cut >= pdf.pulls - 2, pdf
-    assert pdf.pulls_linked >= pdf.pulls - 4, pdf
+    # Target: all (met).
+    assert pdf.pulls_cut == pdf.pulls, pdf
+    assert pdf.pulls_linked == pdf.pulls, pdf
 
 
 def test_pdf_hyphenation(pdf: Score) -> None:
-    # Target 0 (floor: 3 of about 1,100 breaks).
-    assert pdf.hyphen_errors <= HYPHEN_ERRORS["pdf"] + 3, pdf
+    # Target 0 (floor: 1 of about 1,100 breaks).
+    assert pdf.hyphen_errors <= HYPHEN_ERRORS["pdf"] + 1, pdf
 
 
 def test_pdf_speakers(pdf: Score) -> None:
     assert pdf.speaker_precision >= SPEAKER_PRECISION, pdf
     # Target 80 % (floor): a speaker is given only where the text says who it is.
-    assert pdf.speaker_recall >= 0.2, pdf
+    assert pdf.speaker_recall >= 0.76, pdf
 
 
 # --- from pdfminer's text ------------------------------------------------------------
@@ -97,3 +96,5 @@ def test_text_structure(pdfminer: Score) -> None:
 
 def test_text_speakers_are_precise(pdfminer: Score) -> None:
     assert pdfminer.speaker_precision >= SPEAKER_PRECISION, pdfminer
+    # Target 80 % (met on the fair extractions; floor).
+    assert pdfminer.speaker_recall >= 0.88, pdfminer

@@ -48,6 +48,10 @@ def evidence(*lines: str) -> Evidence:
         ("a would-", "be state", "a would-be state"),
         # A suffix after the break is no word of its own.
         ("media link-", "ages grew", "media linkages grew"),
+        # The plural of a word the list knows, though it knows the plural less.
+        ("their home-", "towns grew", "their hometowns grew"),
+        # A doubled vowel across the break keeps its hyphen.
+        ("to re-", "elect him", "to re-elect him"),
     ],
 )
 def test_breaks_without_other_evidence(left: str, right: str, expected: str) -> None:

@@ -116,3 +116,118 @@ def test_a_first_name_alone_is_the_one_full_name_the_text_gave_it() -> None:
 def test_a_body_of_people_is_no_speaker() -> None:
     got = speakers("The Confederation declared that “the war goes on.”")
     assert got == [("the war goes on.", None)]
+
+
+def test_the_second_half_of_a_split_quotation_has_the_same_speaker() -> None:
+    got = speakers(
+        "“We hold,” wrote Minister Anna Berg, late that year; “and we will hold.” "
+        "“Never,” cried Piet Hals, “never again.”"
+    )
+    assert [s for _, s in got] == ["Anna Berg", "Anna Berg", "Piet Hals", "Piet Hals"]
+
+
+def test_a_list_of_quotations_shares_its_speaker_unless_the_next_names_its_own() -> None:
+    listed = speakers("Minister Anna Berg called it “late,” “costly,” and “unwise.”")
+    assert [s for _, s in listed] == ["Anna Berg"] * 3
+    own = speakers("“Of course,” Piet Hals said, “we can—” and “No,” added the crowd softly.")
+    assert [s for _, s in own] == ["Piet Hals", "Piet Hals", None]
+
+
+def test_said_he_after_the_quotation_is_the_pronoun() -> None:
+    got = speakers("Piet Hals stated the rule. “Well,” said he, “that is so.”")
+    assert [s for _, s in got] == ["Piet Hals", "Piet Hals"]
+
+
+def test_words_in_quotation_marks_are_not_learnt_as_a_name() -> None:
+    got = speakers(
+        "Piet Hals stated it. Then came news. “We are lost!” “Well,” said he, “not yet.”"
+    )
+    assert [s for _, s in got] == [None, "Piet Hals", "Piet Hals"]
+
+
+def test_a_verb_coordinated_with_the_sentence_subject_takes_that_subject() -> None:
+    got = speakers("Bishop Piet Hals stated the rule. He smiled and said, “The gate is rusty.”")
+    assert got == [("The gate is rusty.", "Piet Hals")]
+
+
+def test_the_person_a_passive_names_as_the_agent_of_a_characterisation() -> None:
+    got = speakers(
+        "The bill was vetoed by President Ada Moss as “unwise,” and “late.” "
+        "It was described by the committee as “sound.”"
+    )
+    assert [s for _, s in got] == ["Ada Moss", "Ada Moss", None]
+
+
+def test_a_chain_of_pronouns_carries_the_person_back_but_a_page_of_nobody_does_not() -> None:
+    walk = "He walked on and on through the long grey rain of the valley. " * 12
+    chained = speakers("Bishop Piet Hals stated the rule. " + walk + "At last he said, “Rust.”")
+    assert chained == [("Rust.", "Piet Hals")]
+    rain = "The rain fell on and on through the long grey hours of the day. " * 12
+    cut = speakers("Bishop Piet Hals stated the rule. " + rain + "At last he said, “Rust.”")
+    assert cut == [("Rust.", None)]
+
+
+def test_a_first_name_two_people_share_stops_a_pronoun_reaching_past_it() -> None:
+    got = speakers(
+        "Henry Harris and Henry Lund were tied. Piet Hals stated the rule. "
+        "“No,” said Henry. “I won’t,” he said. The Theological Seminary said, “Never.”"
+    )
+    assert [s for _, s in got] == [None, None, None]
+
+
+def test_a_quotation_that_is_its_own_sentence_takes_the_introducing_sentence_subject() -> None:
+    got = speakers(
+        "Professor Ada Moss, in her “Memoir of the River,” insists on one point. "
+        "“The river keeps its own time.” Then came news. “Nothing is lost.”"
+    )
+    assert [s for _, s in got] == [None, "Ada Moss", None]
+
+
+def test_a_block_quotation_after_i_will_quote_the_person() -> None:
+    got = speakers(
+        "Ada Moss said it once. To be fair, I will quote Mr. Moss himself.",
+        "“The river keeps its own time.”",
+    )
+    assert got == [("The river keeps its own time.", "Ada Moss")]
+
+
+def test_a_colon_after_a_sentence_that_names_one_person() -> None:
+    got = speakers(
+        "Ada Moss said it once. Take the single sentence of Mr. Moss, which runs as "
+        "follows: “The river keeps its own time.”"
+    )
+    assert got == [("The river keeps its own time.", "Ada Moss")]
+
+
+def test_a_title_with_a_full_stop_initials_and_a_possessive_give_the_name() -> None:
+    got = speakers("Mr. H. G. Wells’s new book appeared. “Nothing stands still,” he said.")
+    assert got == [("Nothing stands still,", "H. G. Wells")]
+
+
+def test_a_relative_clause_after_a_quoted_title_names_no_speaker() -> None:
+    got = speakers(
+        "Ada Moss said little. Moss published “Nights,” in which he says that art rules."
+    )
+    assert got == [("Nights,", None)]
+
+
+def test_or_again_goes_on_with_the_same_speaker() -> None:
+    got = speakers("Ada Moss said, “Who keeps the river?” Or, again, “Who keeps the time?”")
+    assert [s for _, s in got] == ["Ada Moss", "Ada Moss"]
+
+
+def test_a_name_in_apposition_to_a_role_is_a_person_a_pronoun_can_stand_for() -> None:
+    got = speakers(
+        "The order was withdrawn, and his successor, Halvard Moss, saw it otherwise. "
+        "“Hereafter,” he commanded, “no one crosses.”"
+    )
+    assert [s for _, s in got] == ["Halvard Moss", "Halvard Moss"]
+
+
+def test_for_him_to_say_is_the_pronoun_and_for_a_name_to_is_its_subject() -> None:
+    got = speakers(
+        "Ada Moss said little; Piet Hals said less. It is vain for Ada Moss to claim a part. "
+        "It is vain "
+        "for him to say that he is “not quarrelling with anyone.”"
+    )
+    assert got == [("not quarrelling with anyone.", "Ada Moss")]

@@ -1,4 +1,4 @@
-"""A plan service over a real temporary database and a small three-section essay."""
+"""A plan service over a real temporary database (SQLite and PostgreSQL) and a small essay."""
 
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ from tests.core.test_prompts import BUILTINS, make_library
 
 
 @pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[PromptStore]:
-    opened = await PromptStore.open(tmp_path / "plan.sqlite3")
+async def db(db_target: Path | str) -> AsyncIterator[PromptStore]:
+    opened = await PromptStore.open(db_target)
     yield opened
     await opened.close()
 

@@ -148,7 +148,11 @@ def tex_source(essay: Essay, layout: TexLayout) -> str:
                 out.append(r"\end{multicols}")
                 out.append(r"\noindent\pullbox{" + escape(pull[1]) + "}")
                 out.append(begin)
-            if where == (1, 1):
+            if where == (1, 1) and pull and mode == "inside":
+                # The drop cap's paragraph may hold a pull quote too: set both.
+                first, _, rest = text.partition(" ")
+                body = _drop(first).rstrip() + " " + _with_pull(rest, pull[1])
+            elif where == (1, 1):
                 body = _drop(text)
             elif pull and mode == "inside":
                 body = _with_pull(text, pull[1])
