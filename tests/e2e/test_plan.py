@@ -45,7 +45,13 @@ async def test_sessions_seconds_apart_are_posted_once_across_sigkill_restarts(
         with bot_process(fake, tmp_path, tmp_path / "final.log") as process:
 
             def settled() -> bool:
-                return set(statuses(database).values()) <= DONE
+                """Every session done, and every post with its thread (a kill in between
+                leaves a post whose thread the restarted bot must open)."""
+                return set(statuses(database).values()) <= DONE and all(
+                    p["id"] in fake.channels
+                    for g in fake.guilds
+                    for p in fake.channel_posts(g.channels[0].id)
+                )
 
             await fake.wait_ready(BOOT, after=boots)
             await fake.wait_until(settled, within=30)

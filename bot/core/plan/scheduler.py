@@ -9,7 +9,8 @@ The order of steps is the guarantee:
    for in its channel (``Poster.find``); if it is there, it is recorded, not sent again.
 3. The post carries the session's key as nonce with ``enforce_nonce``, so Discord itself
    refuses a duplicate sent within a few minutes.
-4. Only then is the message recorded (``posted`` or ``late``) and its thread opened.
+4. Only then is the message recorded (``posted`` or ``late``) and its thread opened; a
+   post recorded without its thread (a crash in between) gets it on the next pass.
 
 A failed post keeps its intent and is retried with backoff until the grace period ends;
 then it is marked missed with the reason, never dropped silently. This module knows
@@ -88,6 +89,7 @@ class Scheduler:
         One server's post waiting on Discord never delays another server's; within a
         plan, session 3 is never posted before session 2.
         """
+        await self._open_missing_threads()
         by_plan: dict[int, list[tuple[Plan, Session]]] = {}
         for plan, session in await self.service.store.due(self._clock()):
             by_plan.setdefault(plan.id, []).append((plan, session))
@@ -100,6 +102,17 @@ class Scheduler:
                 raise result
             outcomes.extend(result)
         return outcomes
+
+    async def _open_missing_threads(self) -> None:
+        """Open the thread of a post recorded by a process that died before opening it."""
+        store = self.service.store
+        for plan, listed in await store.threadless():
+            async with store.hold(plan.id, listed.number) as held:
+                session = await store.session(plan.id, listed.number) if held else None
+                if session is None or session.message is None or session.thread is not None:
+                    continue
+                if session.error is None:
+                    await self._thread(plan, session, session.message, None)
 
     async def _run_plan(self, due: list[tuple[Plan, Session]]) -> list[Outcome]:
         store = self.service.store

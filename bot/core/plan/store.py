@@ -330,6 +330,27 @@ class PlanStore:
                     plans[session.plan] = found
         return [(plans[s.plan], s) for s in sessions if s.plan in plans]
 
+    async def threadless(self) -> list[tuple[Plan, Session]]:
+        """Posted sessions (on this process's shards) whose thread was never opened or refused.
+
+        A process killed between recording a post and opening its thread leaves one; the
+        scheduler opens it on its next pass, so no post is left without its discussion.
+        """
+        scope, params = self._scope()
+        rows = await self._db.fetch(
+            f"SELECT {', '.join('s.' + c.strip() for c in _SESSION_COLUMNS.split(','))} "
+            "FROM plan_sessions s JOIN plans p ON p.id = s.plan "
+            "WHERE s.status IN ('posted', 'late') AND s.message IS NOT NULL "
+            f"AND s.thread IS NULL AND s.error IS NULL{scope} ORDER BY s.plan, s.number",
+            params,
+        )
+        found: list[tuple[Plan, Session]] = []
+        for session in map(_session, rows):
+            plan = await self.plan(session.plan)
+            if plan is not None:
+                found.append((plan, session))
+        return found
+
     async def claim(self, plan_id: int, number: int, now: datetime) -> Session | None:
         """Record the intent to post, before posting: the one place a session is claimed.
 

@@ -39,6 +39,7 @@ class Channel:
     crash_after_send: int = 0
     failures: int = 0
     thread_failures: int = 0
+    crash_before_thread: int = 0
 
     async def post(self, plan: Plan, session: Session, content: SessionPost) -> str:
         if self.crash_before_send:
@@ -62,6 +63,9 @@ class Channel:
         return next((m for m, key, _ in self.posts if key == session.key), None)
 
     async def open_thread(self, plan: Plan, session: Session, message: str, name: str) -> str:
+        if self.crash_before_thread:
+            self.crash_before_thread -= 1
+            raise Crash
         if self.thread_failures:
             self.thread_failures -= 1
             raise PostFailed("403 Missing Permissions")
@@ -132,6 +136,23 @@ async def test_a_crash_before_sending_posts_after_the_restart(plans: PlanService
     (outcome,) = await Scheduler(plans, channel, clock).run_due()
     assert outcome.result == "posted"
     assert channel.posted_keys() == ["plan1-s1"]
+
+
+async def test_a_crash_between_the_post_and_its_thread_opens_the_thread_after_restart(
+    plans: PlanService,
+) -> None:
+    await start(plans)
+    clock, channel = Clock(FIRST), Channel(crash_before_thread=1)
+    with pytest.raises(Crash):
+        await Scheduler(plans, channel, clock).run_due()
+    session = (await plans.show("G1")).sessions[0]
+    assert (session.status, session.thread) == ("posted", None)
+    clock.now = FIRST + timedelta(minutes=1)
+    assert await Scheduler(plans, channel, clock).run_due() == []  # the restarted process
+    assert channel.posted_keys() == ["plan1-s1"]
+    assert list(channel.threads) == ["1000"]
+    session = (await plans.show("G1")).sessions[0]
+    assert (session.status, session.thread) == ("posted", "t1000")
 
 
 async def test_late_within_grace_is_posted_once_marked_late(plans: PlanService) -> None:
