@@ -1,4 +1,8 @@
-"""``make bench``: run every benchmark module in this package, in name order, in one run."""
+"""``make bench``: run every benchmark module in this package, in name order, in one run.
+
+Private helpers (``_*``) and the tests of the benchmarks' own code (``test_*``, run by
+pytest) are not benchmarks.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +16,9 @@ import tests.bench as package
 
 def main() -> int:
     names = sorted(
-        m.name for m in pkgutil.iter_modules(package.__path__) if not m.name.startswith("_")
+        m.name
+        for m in pkgutil.iter_modules(package.__path__)
+        if not m.name.startswith(("_", "test_"))
     )
     wanted = set(sys.argv[1:])
     for name in names:
