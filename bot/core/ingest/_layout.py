@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 
-from bot.core.ingest._hyphen import Evidence, join_break
+from bot.core.ingest._hyphen import Evidence, join_break, mend_joined_break
 from bot.core.text import is_abbreviation
 
 _SPACES = re.compile(r"\s+")
@@ -94,7 +94,7 @@ def is_broken(text: str) -> bool:
 def join_lines(lines: Iterable[str], evidence: Evidence) -> str:
     text = ""
     for raw in lines:
-        line = raw.strip()
+        line = mend_joined_break(raw.strip(), evidence)
         if not line:
             continue
         if not text:

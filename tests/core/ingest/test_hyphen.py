@@ -82,3 +82,50 @@ def test_words_on_broken_lines_are_not_counted_as_evidence() -> None:
     assert doc.joined["excep"] == 0
     assert doc.joined["tional"] == 0
     assert doc.joined["special"] == 1
+
+
+# --- a line-end break an extractor already joined (the hyphen taken away) ------------
+
+#: Lines set to a measure of about 30 characters, as a column of the text would be.
+COLUMN = (
+    "the men who knew the town well",
+    "walked down to the river bank,",
+    "and there they met the others",
+    "who had come from the far hill",
+    "to see the boats go by at dusk",
+)
+
+
+def test_a_joined_break_gets_the_hyphen_of_its_compound_back() -> None:
+    # "self-" / "command." run together by the extractor: a line of two lines' length.
+    joined = "the necessity of an ethical selfcommand. That is quite true, and the"
+    doc = evidence(*COLUMN, joined)
+    assert join_lines([joined], doc) == (
+        "the necessity of an ethical self-command. That is quite true, and the"
+    )
+
+
+def test_the_documents_spelling_decides_a_joined_break_first() -> None:
+    joined = "the contrary, because the policemagistrate is a more serious subject"
+    doc = evidence(*COLUMN, "joke about the police-magistrate", joined)
+    assert "the police-magistrate is" in join_lines([joined], doc)
+    # Written solid elsewhere too: the document's solid spelling stands.
+    solid = evidence(*COLUMN, "joke about the policemagistrate", joined)
+    assert "the policemagistrate is" in join_lines([joined], solid)
+
+
+def test_only_the_word_at_the_seam_of_a_joined_line_is_looked_at() -> None:
+    # The seam is "walk-" / "ing"; "Cheapside" further on is the writer's own spelling.
+    joined = "a sober man in a silk hat walking down Cheapside. For many such"
+    doc = evidence(*COLUMN, joined)
+    assert join_lines([joined], doc) == joined
+    # A line of the measure is no joined line: its words are left as written.
+    short = "an ethical selfcommand, true"
+    assert join_lines([short], evidence(*COLUMN, short)) == short
+
+
+def test_a_name_prefix_before_a_capital_stays_solid_in_a_joined_line() -> None:
+    joined = "the man they all called MacBride in the town, and his whole family too"
+    assert join_lines([joined], evidence(*COLUMN, joined)) == joined
+    titled = "rest, his successor assigned MajorGen. Oliver O. Howard to his duty"
+    assert "assigned Major-Gen. Oliver" in join_lines([titled], evidence(*COLUMN, titled))
