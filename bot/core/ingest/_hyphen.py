@@ -81,6 +81,9 @@ class Evidence:
         evidence = cls()
         previous_broken = False
         lengths: list[int] = []
+        # Counted first, read once per distinct token: a text repeats its words.
+        whole: Counter[str] = Counter()
+        inside: Counter[str] = Counter()
         for line in lines:
             tokens = line.split()
             if not tokens:
@@ -89,23 +92,26 @@ class Evidence:
             broken = tokens[-1].endswith("-") and not tokens[-1].startswith("-")
             start = 1 if previous_broken else 0
             stop = len(tokens) - 1 if broken else len(tokens)
-            for position, token in enumerate(tokens[start:stop], start=start):
-                evidence.add_token(token)
-                word = _letters(token)
-                if position and len(word) >= 2 and word.isupper():
-                    evidence.capitals[word] += 1
+            whole.update(tokens[start:stop])
+            inside.update(tokens[max(start, 1) : stop])
             previous_broken = broken
+        for token, count in whole.items():
+            evidence.add_token(token, count)
+        for token, count in inside.items():
+            word = _letters(token)
+            if len(word) >= 2 and word.isupper():
+                evidence.capitals[word] += count
         evidence.measure = float(median(lengths)) if lengths else 0.0
         return evidence
 
-    def add_token(self, token: str) -> None:
+    def add_token(self, token: str, count: int = 1) -> None:
         parts = [_letters(p).casefold() for p in token.split("-")]
         for part in parts:
             if part:
-                self.joined[part] += 1
+                self.joined[part] += count
         for left, right in pairwise(parts):
             if left and right:
-                self.hyphenated[left, right] += 1
+                self.hyphenated[left, right] += count
 
 
 def join_break(left: str, right: str, evidence: Evidence) -> str:

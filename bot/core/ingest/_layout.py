@@ -231,6 +231,7 @@ class _PullSearch:
             and starts_paragraph(lines[i].text)
         }
         self.repeated_run = cache(self._repeated_run)
+        self.opening_hits = cache(self._opening_hits)
 
     def elsewhere(self, start: int, end: int) -> list[tuple[int, int]]:
         """Where else the letters ``full[start:end]`` stand, whole.
@@ -238,15 +239,34 @@ class _PullSearch:
         The text is searched with the candidate cut out: a pull quote may be set in
         the middle of its own body copy, which is whole again once the quote is gone.
         """
-        needle = self.full[start:end]
-        rest = self.full[:start] + self.full[end:]
-        found = []
-        pos = rest.find(needle)
+        full, size = self.full, end - start
+        needle = full[start:end]
+        # Before the cut, across it (the two sides joined), after it: the order a
+        # search of the text without the candidate meets them. Whole copies before
+        # or after are among the places its opening letters stand, found once for all
+        # the candidates that start there.
+        hits = self.opening_hits(start)
+        before = [(p, p + size) for p in hits if p + size <= start and full.startswith(needle, p)]
+        after = [(p, p + size) for p in hits if p >= end and full.startswith(needle, p)]
+        low = max(0, start - size + 1)
+        seam = full[low:start] + full[end : end + size - 1]
+        across = []
+        pos = seam.find(needle)
         while pos != -1:
-            at = pos if pos < start else pos + (end - start)
-            found.append((at, at + len(needle)))
-            pos = rest.find(needle, pos + 1)
-        return found
+            across.append((low + pos, low + pos + size))
+            pos = seam.find(needle, pos + 1)
+        return before + across + after
+
+    def _opening_hits(self, start: int) -> list[int]:
+        """Every place the letters that open a candidate at ``start`` stand (as many as
+        the shortest pull quote has), itself included."""
+        opening = self.full[start : start + _MIN_PULL_CHARS]
+        hits = []
+        pos = self.full.find(opening)
+        while pos != -1:
+            hits.append(pos)
+            pos = self.full.find(opening, pos + 1)
+        return hits
 
     def _repeated_run(self, first: int, last: int) -> bool:
         """Lines ``first..last`` could be a pull quote of their own, context aside."""
@@ -277,8 +297,11 @@ class _PullSearch:
     def candidates(self) -> list[tuple[int, int, int, list[tuple[int, int]]]]:
         """(letters, first, last, where the body says it) of every possible pull quote."""
         found = []
-        for first in range(len(self.lines)):
+        # Only a block's first line can start one, and only a block's last end it.
+        for first in sorted(self.starts):
             for last in range(first, min(first + _PULL_MAX_LINES, len(self.lines))):
+                if last not in self.ends:
+                    continue
                 if self.repeated_run(first, last) and self.stands_apart(first, last):
                     start, end = self.offsets[first], self.offsets[last + 1]
                     found.append((end - start, first, last, self.elsewhere(start, end)))

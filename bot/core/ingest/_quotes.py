@@ -19,10 +19,12 @@ essay uses for that person, as it first gives it. Quoted phrases with no speaker
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from bisect import bisect_left
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 
+_WORD_CHAR = re.compile(r"\w")
 _QUOTED = re.compile(r"“([^“”]+)”|\"([^\"]+)\"")
 _NAME_TOKEN = r"[^\W\d_][\w’'-]*"
 _VERBS = (
@@ -225,18 +227,18 @@ class _Registry:
         found: list[tuple[int, Person]] = []
         for person in self.people.values():
             for form in person.forms | {person.full_name, person.surname}:
-                for match in re.finditer(r"(?<!\w)" + re.escape(form) + r"(?!\w)", self.text):
+                for match in _words(re.escape(form) + r"(?!\w)", self.text):
                     found.append((match.start(), person))
         for name in self.ambiguous:
-            for match in re.finditer(r"(?<!\w)" + re.escape(name) + r"(?!\w)", self.text):
+            for match in _words(re.escape(name) + r"(?!\w)", self.text):
                 found.append((match.start(), _SOMEONE))
         return sorted(found, key=lambda item: item[0])
 
     def _full_names_before(self, first: str, position: int) -> list[str]:
         """The full name the text gave, before ``position``, to someone it now calls by a
         first name alone ("Henry Harris, John Harris" ... "said Henry")."""
-        pattern = r"(?<!\w)" + re.escape(first) + r"\s+([A-Z][\w’'-]+)"
-        found = [m.group(1) for m in re.finditer(pattern, self.text[:position])]
+        pattern = re.escape(first) + r"\s+([A-Z][\w’'-]+)"
+        found = [m.group(1) for m in _words(pattern, self.text, position)]
         surnames = {s for s in found if s.casefold() not in _BODIES and s not in self._places}
         # Two Henrys named before: which one speaks, the text does not say.
         return sorted(f"{first} {surname}" for surname in surnames)
@@ -310,6 +312,21 @@ class _Registry:
         if fuller:
             return fuller[0] if len(fuller) == 1 else None
         return matching[0].full_name if len(matching) == 1 else None
+
+
+def _words(pattern: str, text: str, endpos: int | None = None) -> Iterator[re.Match[str]]:
+    r"""The matches of ``pattern`` in ``text[:endpos]`` that start a word: what a
+    leading ``(?<!\w)`` says, found fast (a pattern that starts with a literal lets the
+    engine skip ahead to it; one that starts with a look-behind tries every position)."""
+    compiled = re.compile(pattern)
+    pos, end = 0, len(text) if endpos is None else endpos
+    while (match := compiled.search(text, pos, end)) is not None:
+        start = match.start()
+        if start and _WORD_CHAR.match(text, start - 1):
+            pos = start + 1
+            continue
+        yield match
+        pos = max(match.end(), start + 1)
 
 
 def _first_name(person: Person) -> str | None:
@@ -470,10 +487,12 @@ def _learn_names(registry: _Registry, text: str) -> None:
         name = _inverted_name(text[quote_end.end() : quote_end.end() + 80])
         if name and name not in _PRONOUNS:
             registry.learn(name, quote_end.end())
+    stops = [m.start() for m in re.finditer(r'[.\n”"]', text)]
     for verb in _VERB.finditer(text):
         # From the sentence's start, or the last quotation's end: quoted words
         # (“Well,” said he) name nobody.
-        line_start = max(text.rfind(c, 0, verb.start()) for c in '.\n”"')
+        before = bisect_left(stops, verb.start())
+        line_start = stops[before - 1] if before else -1
         name = _trailing_name(text[line_start + 1 : verb.start()])
         if name:
             registry.learn(name, verb.start())
