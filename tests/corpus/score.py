@@ -13,7 +13,8 @@ Every measure compares the output with the truth derived from the essay's markup
   whether the output spells the word otherwise (``so-called`` as ``socalled``,
   ``includ-ing``, or the two halves as separate words);
 - speakers: output spoken quotations whose text is a truth quotation with the same
-  speaker (a surname is enough), as precision (of the quotations the output gave a
+  speaker (a surname is enough, or the first name where that is all the essay calls
+  the person), as precision (of the quotations the output gave a
   speaker) and recall (of the truth quotations that have one);
 - end marks left: the end mark (■, initials) still in the text.
 """
@@ -158,11 +159,25 @@ def _hyphen_errors(doc: Document, breaks: Sequence[LineBreak]) -> int:
     return errors
 
 
-def same_speaker(given: str, wanted: str) -> bool:
-    """A surname is enough: "Howard" and "General Howard" both name Oliver O. Howard."""
+def same_speaker(given: str, wanted: str, text: str = "") -> bool:
+    """A surname is enough: "Howard" and "General Howard" both name Oliver O. Howard.
+
+    So is the first name alone where that is all ``text`` (the essay) ever calls the
+    person: the ingest can only give the name the text uses ("Sandy", where the truth
+    knows him as Sandy Jenkins). Not where the text gives that first name to someone
+    with a surname the truth's speaker does not have (two Henrys: "Henry" is neither).
+    """
     a = re.findall(r"\w+", given.casefold())
     b = re.findall(r"\w+", wanted.casefold())
-    return bool(a) and bool(b) and a[-1] == b[-1]
+    if not a or not b:
+        return False
+    if a[-1] == b[-1]:
+        return True
+    if len(a) != 1 or len(b) < 2 or a[0] != b[0]:
+        return False
+    first = given.strip()
+    surnames = set(re.findall(r"\b" + re.escape(first) + r"\s+([A-Z][\w’'-]+)", text))
+    return surnames <= {wanted.split()[-1]}
 
 
 def _same_words(a: str, b: str) -> bool:
@@ -170,7 +185,9 @@ def _same_words(a: str, b: str) -> bool:
     return ka == kb or (min(len(ka), len(kb)) >= 12 and (ka in kb or kb in ka))
 
 
-def _speaker_scores(doc: Document, quotations: Iterable[Quotation]) -> tuple[int, int, int]:
+def _speaker_scores(
+    doc: Document, quotations: Iterable[Quotation], text: str = ""
+) -> tuple[int, int, int]:
     given = [q for q in doc.quotes if q.kind == "spoken" and q.speaker]
     truth = list(quotations)
     right = 0
@@ -180,7 +197,7 @@ def _speaker_scores(doc: Document, quotations: Iterable[Quotation]) -> tuple[int
             continue
         truth.remove(match)
         assert quote.speaker is not None
-        right += match.speaker is not None and same_speaker(quote.speaker, match.speaker)
+        right += match.speaker is not None and same_speaker(quote.speaker, match.speaker, text)
     return right, len(given), sum(1 for q in quotations if q.speaker)
 
 
@@ -190,7 +207,7 @@ def _end_mark_left(doc: Document, truth: Essay) -> bool:
 
 
 def score(doc: Document, truth: Essay, breaks: Sequence[LineBreak]) -> Score:
-    right, given, wanted = _speaker_scores(doc, truth.quotations)
+    right, given, wanted = _speaker_scores(doc, truth.quotations, "\n".join(truth.paragraphs()))
     cut, linked, left = _pull_scores(doc, truth)
     return Score(
         paragraphs_exact=_paragraphs_exact(doc, truth),

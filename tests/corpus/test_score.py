@@ -121,6 +121,16 @@ def test_surname_names_the_speaker() -> None:
     assert not same_speaker("Sherman", "Oliver O. Howard")
 
 
+def test_a_first_name_names_the_speaker_only_where_the_essay_uses_no_other() -> None:
+    # The essay calls him "Sandy" and nothing else: that is the name an ingest can give.
+    text = "Sandy, one of our number, gave up. I turned to Sandy and said so."
+    assert same_speaker("Sandy", "Sandy Jenkins", text)
+    # Two Henrys: "Henry" alone is neither of them.
+    two = "Our company: Henry Harris, John Harris, Henry Bailey. Henry Bailey was my uncle."
+    assert not same_speaker("Henry", "Henry Harris", two)
+    assert not same_speaker("Sandy", "Tom Jenkins", text)
+
+
 def test_end_mark_left_in_last_paragraph(case: Case) -> None:
     doc = perfect_document(case.truth)
     last_s = len(doc.sections)

@@ -3,13 +3,15 @@
 A quotation is spoken when the words before it, in its own sentence, name a speaker
 with a verb of saying ("Atatürk famously said", "Çavuşoglu again:", "he had
 announced that"), or when a passive in the next sentence does ("First pronounced
-by ..."), or the agent of a passive characterisation ("vetoed by President X as").
-The second half of a split quotation (“A,” said X; “B.”), the next of a list (“A,”
-“B,” and “C”) and "Or, again, “…”" keep the speaker. A quotation that is a sentence
+by ..."), or the agent of a passive earlier in its sentence ("vetoed by President X
+as", "summed up by Senator X, when he moved ..."). The second half of a split
+quotation (“A,” said X; “B.”), the next of a list (“A,” “B,” and “C”) and "Or,
+again, “…”" keep the speaker; an answer said by "he" or "she" right after a
+quotation said to someone ("I turned to X and said, “…” “…,” said he") is theirs. A quotation that is a sentence
 of its own takes the person the sentence before introduces (its subject with a verb
 of saying, or "I will quote X"). Names are learnt from the text itself: a
-capitalised run that says something, follows a title such as "president", or stands
-in apposition to a role ("his successor, X,"). A surname or a pronoun resolves to
+capitalised run that says something, follows a title such as "president", stands
+in apposition to a role ("his successor, X,"), or is one a relative "who" is said of. A surname or a pronoun resolves to
 the person the text last named as a subject (a chain of pronouns carries it back; a
 first name two people share stops it); the speaker is given by the fullest name the
 essay uses for that person, as it first gives it. Quoted phrases with no speaker
@@ -35,11 +37,15 @@ _VERBS = (
     "answered asked asks concluded admitted commented acknowledged maintained predicted "
     "promised complained conceded responded suggested suggests recounted reported "
     "cried exclaimed shouted whispered murmured commanded called calls sums say insists "
-    "addressed"
+    "addressed summed"
 ).split()
 _VERB = re.compile(r"\b(" + "|".join(_VERBS) + r")\b")
 _PASSIVE = re.compile(
-    r"\b(?:" + "|".join(_VERBS) + r"|coined|uttered)\s+by\s+((?:" + _NAME_TOKEN + r"\s?){1,4})"
+    r"\b(?:"
+    + "|".join(_VERBS)
+    + r"|coined|uttered)(?:\s+up)?\s+by\s+((?:"
+    + _NAME_TOKEN
+    + r"\s?){1,4})"
 )
 _PRONOUNS = frozenset({"he", "she"})
 #: Pronouns that name nobody the registry could know (the author, a crowd).
@@ -353,6 +359,7 @@ def find_quotations(
     for index, paragraph in enumerate(paragraphs):
         previous_end = 0
         previous: str | None = None
+        addressee: str | None = None
         for match in _QUOTED.finditer(paragraph):
             inner = (match.group(1) or match.group(2) or "").strip()
             if previous is not None and _continues(
@@ -365,7 +372,9 @@ def find_quotations(
             starts = [s for s in sentence_starts[index] if s <= match.start()]
             window_start = max(previous_end, starts[-1] if starts else 0)
             window = paragraph[window_start : match.start()]
-            speaker = _speaker_before(window, registry, bases[index] + match.start(), mentions)
+            speaker = _reply(window, paragraph[match.end() :], addressee)
+            if speaker is None:
+                speaker = _speaker_before(window, registry, bases[index] + match.start(), mentions)
             if speaker is None:
                 speaker = _speaker_inverted(
                     paragraph[match.end() :], registry, bases[index] + match.end(), mentions
@@ -383,7 +392,31 @@ def find_quotations(
             found.append(Mention(index, match.start(), inner, speaker))
             previous_end = match.end()
             previous = speaker
+            addressee = _addressee(window, registry, bases[index] + match.start(), mentions)
     return found
+
+
+#: Whom a quotation is said to: "(I turned) to Ada Moss ... and said, “…”".
+_TO_NAME = re.compile(r"\bto\s+((?:[A-Z][\w’'-]+\s?){1,3})")
+
+
+def _addressee(
+    window: str, registry: _Registry, position: int, mentions: Sequence[tuple[int, Person]]
+) -> str | None:
+    """The person the sentence that opens a quotation says it is said to, if any."""
+    told = list(_TO_NAME.finditer(window))
+    name = _leading_name(told[-1].group(1)) if told else None
+    if name is None or not registry.plausible(name):
+        return None
+    return registry.resolve(name, position, mentions)
+
+
+def _reply(window: str, rest: str, addressee: str | None) -> str | None:
+    """A quotation right after one said to someone, spoken by "he" or "she": that
+    person's answer (“We are betrayed!” “Well,” said he)."""
+    if addressee is None or window.strip():
+        return None
+    return addressee if _inverted_name(rest) in _PRONOUNS else None
 
 
 def _introduction(
@@ -506,6 +539,11 @@ def _learn_names(registry: _Registry, text: str) -> None:
             registry.learn(name, passive.start(1))
     for match in _APPOSITION.finditer(text):
         registry.learn(match.group(1), match.start(1))
+    for match in _WHO.finditer(text):
+        # "Ada Moss, who was near by": "who" is said of people.
+        name = _trailing_name(match.group(1))
+        if name and name not in _PRONOUNS and name != _NOBODY:
+            registry.learn(name, match.start(1))
     title_run = re.compile(
         r"\b(?:" + "|".join(sorted(_TITLES)) + r")\b[,.]?\s+((?:" + _NAME_TOKEN + r"\.?\s?){1,4})",
         re.IGNORECASE,
@@ -531,6 +569,10 @@ def _learn_names(registry: _Registry, text: str) -> None:
 #: A name set off by commas after a noun that says who they are: "his successor,
 #: Ada Moss, saw" (a possessive before the noun: a person's role, not a place's).
 _APPOSITION = re.compile(r"\b(?:his|her|their)\s+[a-z]+,\s+((?:[A-Z][\w’'-]+\s?){1,3}),\s+[a-z]")
+
+
+#: A name that a relative "who" is said of.
+_WHO = re.compile(r"((?:[A-Z][\w’'-]+\s?){1,3}),\s+who\b")
 
 
 #: A verb coordinated with the sentence's first ("He smiled and said").
@@ -566,6 +608,9 @@ def _speaker_before(
         if subject is None and (infinitive := _FOR_TO.search(window[: verbs[-1].start()])):
             # "for him to say that": "him" is who says it.
             subject = _OBJECT_PRONOUNS[infinitive.group(1)]
+        if subject is None and (passive := _PASSIVE.search(window)):
+            # "(they were) summed up by Ada Moss, when she called it “…”": the agent.
+            subject = _leading_name(passive.group(1))
     elif window.rstrip().endswith(":"):
         subject = _trailing_name(window.rstrip()[:-1]) or registry.only_person(window)
     elif agent := _AGENT_AS.search(window):

@@ -231,3 +231,27 @@ def test_for_him_to_say_is_the_pronoun_and_for_a_name_to_is_its_subject() -> Non
         "for him to say that he is “not quarrelling with anyone.”"
     )
     assert got == [("not quarrelling with anyone.", "Ada Moss")]
+
+
+def test_the_agent_of_a_passive_of_saying_earlier_in_the_sentence_speaks() -> None:
+    got = speakers(
+        "Such attacks were summed up by Senator Ada Moss, of Ruritania, when she moved to "
+        "name the act a bill “to promote strife and conflict.” The argument gathered strength."
+    )
+    assert got == [("to promote strife and conflict.", "Ada Moss")]
+
+
+def test_the_answer_to_a_quotation_said_to_someone_is_theirs() -> None:
+    # The narrator speaks to Rolf (named only as the one "who" was near); "said he" of
+    # the answer is Rolf, though he was named as the one spoken to, not as a subject.
+    got = speakers(
+        "Early in the morning we went to the field. I turned to Rolf, who was near by, and "
+        "said, “We are betrayed!” “Well,” said he, “that thought has struck me.” We said no "
+        "more."
+    )
+    assert got == [
+        ("We are betrayed!", None),
+        ("Well,", "Rolf"),
+        ("that thought has struck me.", "Rolf"),
+    ]
+
