@@ -184,7 +184,7 @@ def _document(draft: _Draft, *, doc_id: str, name: str, meta: dict[str, str | No
     """Sections numbered, sentences split, quotations found and pull quotes linked."""
     title = meta.get("title") or draft.title
     sections = _named_sections(draft.sections, title, name)
-    quotes = _spoken_quotes(sections, doc_id) + _pull_quotes(
+    quotes = _spoken_quotes(sections, doc_id, title) + _pull_quotes(
         sections, draft.pull_quotes, doc_id, name
     )
     quotes.sort(key=lambda q: (q.section, q.paragraph, q.kind != "pull"))
@@ -230,12 +230,12 @@ def _named_sections(
     ]
 
 
-def _spoken_quotes(sections: Sequence[Section], doc_id: str) -> list[Quote]:
+def _spoken_quotes(sections: Sequence[Section], doc_id: str, title: str) -> list[Quote]:
     where = [(s.number, p.number) for s in sections for p in s.paragraphs]
     texts = [p.text for s in sections for p in s.paragraphs]
     starts = [[a for a, _ in sentence_spans(t)] for t in texts]
     quotes: list[Quote] = []
-    for mention in find_quotations(texts, starts):
+    for mention in find_quotations(texts, starts, title):
         if mention.speaker is None:
             continue
         section, paragraph = where[mention.paragraph_index]

@@ -7,15 +7,17 @@ by ..."), or the agent of a passive earlier in its sentence ("vetoed by Presiden
 as", "summed up by Senator X, when he moved ..."). The second half of a split
 quotation (“A,” said X; “B.”), the next of a list (“A,” “B,” and “C”) and "Or,
 again, “…”" keep the speaker; an answer said by "he" or "she" right after a
-quotation said to someone ("I turned to X and said, “…” “…,” said he") is theirs. A quotation that is a sentence
-of its own takes the person the sentence before introduces (its subject with a verb
-of saying, or "I will quote X"). Names are learnt from the text itself: a
-capitalised run that says something, follows a title such as "president", stands
-in apposition to a role ("his successor, X,"), or is one a relative "who" is said of. A surname or a pronoun resolves to
-the person the text last named as a subject (a chain of pronouns carries it back; a
-first name two people share stops it); the speaker is given by the fullest name the
-essay uses for that person, as it first gives it. Quoted phrases with no speaker
-(document wording, scare quotes, titles) are left alone.
+quotation said to someone ("I turned to X and said, “…” “…,” said he") is theirs.
+A quotation that is a sentence of its own takes the person the sentence before
+introduces (its subject with a verb of saying, or "I will quote X"). Names are
+learnt from the text itself: a capitalised run that says something, follows a title
+such as "president", stands in apposition to a role ("his successor, X,"), or is
+one a relative "who" is said of. A surname or a pronoun resolves to the person the
+text last named as a subject (a chain of pronouns carries it back; a first name two
+people share stops it; a chain that runs back past every name ends at the person
+the essay's title names, if it names one); the speaker is given by the fullest name
+the essay uses for that person, as it first gives it. Quoted phrases with no
+speaker (document wording, scare quotes, titles) are left alone.
 """
 
 from __future__ import annotations
@@ -90,7 +92,8 @@ _TITLES = frozenset(
 _NOT_NAMES = frozenset(
     "the a an this that these those both each every one some any all his her its their our "
     "my your in on at for to from with by of and or but as if when while after before during "
-    "although though because since thus yet so first second third fourth finally".split()
+    "although though because since thus yet so first second third fourth finally "
+    "nobody somebody someone everyone everybody anyone anybody none".split()
 )
 _LOCATIVE = frozenset("in from into within across throughout near".split())
 
@@ -168,6 +171,8 @@ class _Registry:
     def __init__(self, text: str) -> None:
         self.text = text
         self.people: dict[str, Person] = {}
+        #: The person the essay is about (its title names them), once the text is read.
+        self.subject: str | None = None
         #: First names the text gives to two people: who is meant, it does not say.
         self.ambiguous: set[str] = set()
         self._places = self._locative_words(text)
@@ -217,6 +222,15 @@ class _Registry:
                     person.first_seen = position
                 return
         self.people[name] = Person(name, position, {name})
+
+    def named_in(self, title: str) -> str | None:
+        """The one person of the text that ``title`` names ("Of Ada Moss"), if one."""
+        named = {
+            person.full_name
+            for person in self.people.values()
+            if re.search(r"(?<!\w)" + re.escape(person.surname) + r"(?!\w)", title)
+        }
+        return named.pop() if len(named) == 1 else None
 
     def only_person(self, text: str) -> str | None:
         """The one person ``text`` names, if it names exactly one ("the sentence of
@@ -307,7 +321,8 @@ class _Registry:
             low = max(0, start - _PRONOUN_REACH)
             earlier = chain.search(self.text, low, start)
             if earlier is None:
-                return None
+                # Past every name: the one the essay is about, if its title names one.
+                return self.subject
             start = earlier.start()
 
     def _resolve_first_name(
@@ -341,9 +356,13 @@ def _first_name(person: Person) -> str | None:
 
 
 def find_quotations(
-    paragraphs: Sequence[str], sentence_starts: Sequence[Sequence[int]]
+    paragraphs: Sequence[str], sentence_starts: Sequence[Sequence[int]], title: str = ""
 ) -> list[Mention]:
-    """Every quotation in the paragraphs, with its speaker where the text names one."""
+    """Every quotation in the paragraphs, with its speaker where the text names one.
+
+    ``title`` is the essay's: a person it names is the one the essay is about, whom a
+    "he" stands for when nobody nearer is named (a chain of pronouns that runs back
+    through a digression that names no one)."""
     joined = "\n".join(paragraphs)
     bases = []
     base = 0
@@ -353,6 +372,7 @@ def find_quotations(
 
     registry = _Registry(joined)
     _learn_names(registry, joined)
+    registry.subject = registry.named_in(title)
     mentions = registry.mentions()
 
     found: list[Mention] = []

@@ -255,3 +255,19 @@ def test_the_answer_to_a_quotation_said_to_someone_is_theirs() -> None:
         ("that thought has struck me.", "Rolf"),
     ]
 
+
+
+def test_a_pronoun_past_every_name_is_the_person_the_title_names() -> None:
+    # A digression that names no one breaks the chain of pronouns back to Ada Moss.
+    digression = "The century was one of sympathy, when the world began to see its own. " * 10
+    paragraphs = [
+        "Ada Moss said little as a child, and grew up in the hills.",
+        digression.strip(),
+        "He saw them coldly, and asked, “Why should I strive at all?” Nobody answered.",
+    ]
+    starts = [[a for a, _ in sentence_spans(p)] for p in paragraphs]
+    about = find_quotations(paragraphs, starts, title="Of Ada Moss")
+    assert [(m.text, m.speaker) for m in about] == [("Why should I strive at all?", "Ada Moss")]
+    # A title that names no one: the text does not say who "he" is.
+    other = find_quotations(paragraphs, starts, title="Of the Hills")
+    assert [m.speaker for m in other] == [None]
