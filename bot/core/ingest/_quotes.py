@@ -42,6 +42,7 @@ _VERBS = (
     "addressed summed"
 ).split()
 _VERB = re.compile(r"\b(" + "|".join(_VERBS) + r")\b")
+_VERB_SET = frozenset(_VERBS)
 _PASSIVE = re.compile(
     r"\b(?:"
     + "|".join(_VERBS)
@@ -541,7 +542,7 @@ def _learn_names(registry: _Registry, text: str) -> None:
         if name and name not in _PRONOUNS:
             registry.learn(name, quote_end.end())
     stops = [m.start() for m in re.finditer(r'[.\n”"]', text)]
-    for verb in _VERB.finditer(text):
+    for verb in _words_in(text, _VERB_SET):
         # From the sentence's start, or the last quotation's end: quoted words
         # (“Well,” said he) name nobody.
         before = bisect_left(stops, verb.start())
@@ -559,18 +560,20 @@ def _learn_names(registry: _Registry, text: str) -> None:
             registry.learn(name, passive.start(1))
     for match in _APPOSITION.finditer(text):
         registry.learn(match.group(1), match.start(1))
-    for match in _WHO.finditer(text):
+    for who in re.finditer(r",\s+who\b", text):
         # "Ada Moss, who was near by": "who" is said of people.
-        name = _trailing_name(match.group(1))
+        run = _RUN_BEFORE_WHO.search(text, max(0, who.start() - 60), who.start())
+        name = _trailing_name(run.group(0)) if run else None
         if name and name not in _PRONOUNS and name != _NOBODY:
-            registry.learn(name, match.start(1))
-    title_run = re.compile(
-        r"\b(?:" + "|".join(sorted(_TITLES)) + r")\b[,.]?\s+((?:" + _NAME_TOKEN + r"\.?\s?){1,4})",
-        re.IGNORECASE,
-    )
-    for match in title_run.finditer(text):
+            registry.learn(name, run.start() if run else who.start())
+    taken = 0  # where the last title's name ended: a title inside it is part of it
+    for title in _words_in(text, _TITLES, fold=True):
+        after = _AFTER_TITLE.match(text, title.end()) if title.start() >= taken else None
+        if after is None:
+            continue
+        taken = after.end()
         tokens = []
-        for token in match.group(1).split():
+        for token in after.group(1).split():
             if not _is_capitalised(token):
                 break
             if re.fullmatch(r"\w\.", token):
@@ -583,7 +586,7 @@ def _learn_names(registry: _Registry, text: str) -> None:
         while tokens and (tokens[0].casefold() in _TITLES or tokens[0].casefold() in _NOT_NAMES):
             tokens.pop(0)
         if tokens:
-            registry.learn(" ".join(tokens), match.start(1))
+            registry.learn(" ".join(tokens), after.start(1))
 
 
 #: A name set off by commas after a noun that says who they are: "his successor,
@@ -591,8 +594,21 @@ def _learn_names(registry: _Registry, text: str) -> None:
 _APPOSITION = re.compile(r"\b(?:his|her|their)\s+[a-z]+,\s+((?:[A-Z][\w’'-]+\s?){1,3}),\s+[a-z]")
 
 
-#: A name that a relative "who" is said of.
-_WHO = re.compile(r"((?:[A-Z][\w’'-]+\s?){1,3}),\s+who\b")
+#: The capitalised words (a name) right before a relative "who" is said of them.
+_RUN_BEFORE_WHO = re.compile(r"(?:[A-Z][\w’'-]+\s?){1,3}$")
+#: What may follow a title ("President", "Mr."): a name.
+_AFTER_TITLE = re.compile(r"[,.]?\s+((?:" + _NAME_TOKEN + r"\.?\s?){1,4})", re.IGNORECASE)
+_WORD_RUN = re.compile(r"\w+")
+
+
+def _words_in(text: str, words: frozenset[str], *, fold: bool = False) -> Iterator[re.Match[str]]:
+    """The whole words of ``text`` that are among ``words`` (with ``fold``, in any case),
+    left to right. Read word by word with a set: one pattern that lists every word is
+    slow to scan."""
+    for match in _WORD_RUN.finditer(text):
+        word = match.group()
+        if (word.casefold() if fold else word) in words:
+            yield match
 
 
 #: A verb coordinated with the sentence's first ("He smiled and said").

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from pathlib import Path
 
@@ -19,6 +20,10 @@ def read_seed(path: Path) -> str:
     return decode_seed(data, str(path))
 
 
+#: Control characters (Unicode category Cc) other than line and page breaks and tabs.
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+
+
 def decode_seed(data: bytes, name: str) -> str:
     if not data.strip():
         raise IngestError(f"{name}: the file is empty")
@@ -30,7 +35,7 @@ def decode_seed(data: bytes, name: str) -> str:
         raise IngestError(
             f"{name}: not UTF-8 text (byte {exc.start} cannot be decoded); re-save it as UTF-8"
         ) from None
-    controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\n\r\t\f")
+    controls = len(_CONTROLS.findall(text))
     if controls > max(8, len(text) // 200):
         raise IngestError(f"{name}: looks like a binary file, not extracted text")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
