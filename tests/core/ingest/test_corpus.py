@@ -14,7 +14,7 @@ import pytest
 from bot.core.ingest import ingest_file, ingest_text
 from bot.core.model import Document
 from tests.corpus import Case, InputKind, cases
-from tests.corpus.score import HYPHEN_ERRORS, SPEAKER_PRECISION, Score, measure
+from tests.corpus.score import HYPHEN_ERRORS, SPEAKER_PRECISION, SPEAKER_RECALL, Score, measure
 
 
 def _ingest(case: Case) -> Document:
@@ -37,6 +37,11 @@ def pdf() -> Score:
 @pytest.fixture(scope="module")
 def pdfminer() -> Score:
     return _measured("pdfminer")
+
+
+@pytest.fixture(scope="module")
+def pdftotext() -> Score:
+    return _measured("pdftotext")
 
 
 def test_the_corpus_is_there() -> None:
@@ -67,14 +72,17 @@ def test_pdf_pull_quotes_cut_and_linked(pdf: Score) -> None:
 
 
 def test_pdf_hyphenation(pdf: Score) -> None:
-    # Target 0 (floor: 1 of about 1,100 breaks).
+    # Target 0 (floor: 1 of about 1,100 breaks): "notice-"/"boards" is undecided by
+    # the essay (it writes the word once) and the word list rates "noticeboards" as it
+    # rates "slaveholder", which must join.
     assert pdf.hyphen_errors <= HYPHEN_ERRORS["pdf"] + 1, pdf
 
 
 def test_pdf_speakers(pdf: Score) -> None:
     assert pdf.speaker_precision >= SPEAKER_PRECISION, pdf
-    # Target 80 % (floor): a speaker is given only where the text says who it is.
-    assert pdf.speaker_recall >= 0.76, pdf
+    # Target 80 % (met; floor 87 %): a speaker is given only where the text says who
+    # it is. Left empty: "said Henry" where the essay names two Henrys (4 per PDF).
+    assert pdf.speaker_recall >= 0.87, pdf
 
 
 # --- from pdfminer's text ------------------------------------------------------------
@@ -83,7 +91,7 @@ def test_pdf_speakers(pdf: Score) -> None:
 def test_text_end_marks_and_hyphenation_meet_their_targets(pdfminer: Score) -> None:
     assert pdfminer.failed == 0
     assert pdfminer.end_marks_left == 0
-    assert pdfminer.hyphen_errors <= HYPHEN_ERRORS["text"] + 1, pdfminer
+    assert pdfminer.hyphen_errors <= HYPHEN_ERRORS["text"], pdfminer
 
 
 def test_text_structure(pdfminer: Score) -> None:
@@ -97,4 +105,16 @@ def test_text_structure(pdfminer: Score) -> None:
 def test_text_speakers_are_precise(pdfminer: Score) -> None:
     assert pdfminer.speaker_precision >= SPEAKER_PRECISION, pdfminer
     # Target 80 % (met on the fair extractions; floor).
-    assert pdfminer.speaker_recall >= 0.88, pdfminer
+    assert pdfminer.speaker_recall >= 0.94, pdfminer
+
+
+# --- from pdftotext's text -----------------------------------------------------------
+
+
+def test_pdftotext_hyphenation_and_speakers_meet_their_targets(pdftotext: Score) -> None:
+    # pdftotext takes a line-final hyphen away and runs the two lines together; the
+    # compounds broken there get their hyphen back ("policemagistrate").
+    assert pdftotext.failed == 0
+    assert pdftotext.hyphen_errors <= HYPHEN_ERRORS["text"], pdftotext
+    assert pdftotext.speaker_precision >= SPEAKER_PRECISION, pdftotext
+    assert pdftotext.speaker_recall >= SPEAKER_RECALL, pdftotext
