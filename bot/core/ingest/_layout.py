@@ -37,6 +37,10 @@ _HEADING_MAX_LINES = 5
 #: Longest pull quote, in lines of the extraction.
 _PULL_MAX_LINES = 30
 _HEADING_MAX_CHARS = 100
+#: A heading not in title case: its longest line and its last line, against the body's.
+_SENTENCE_HEADING_MAX = 1.0
+_SENTENCE_HEADING_LAST = 0.85
+_GLUED_SENTENCE_HEADING_MAX = 0.8
 #: Words a title-case heading leaves in lower case.
 _MINOR_WORDS = frozenset(
     "a an and as at but by for from in into nor of on onto or over per the to upon via vs "
@@ -314,14 +318,23 @@ def _pull_quote_round(lines: Sequence[Line], keys: Sequence[str]) -> list[PullQu
 # --- headings and paragraphs ------------------------------------------------------
 
 
-def looks_like_heading(block: Sequence[Line], body_width: float = 0.0) -> bool:
+def looks_like_heading(
+    block: Sequence[Line], body_width: float = 0.0, *, glued: bool = False
+) -> bool:
     """A short block that reads as a title, not as running text.
 
-    It starts like a title (a capital, a digit or year, an opening quotation mark),
-    has no sentence-final or continuing punctuation at its end and no sentence end
-    inside it, and most of its words are capitalised (title case, allowing lower-case
-    words: "The World in the mid-19th Century"); its lines are no longer than the
-    body's.
+    It has no sentence-final or continuing punctuation at its end, no sentence end
+    inside it, and does not end on a minor word ("of", "and": a broken line may). Then
+    either it is set in title case (most of its words capitalised, allowing lower-case
+    words: "The World in the mid-19th Century") and starts like a title (a capital, a
+    digit or year, an opening quotation mark), its lines no longer than the body's; or,
+    in sentence case or even all in lower case ("a disease of amateurs"), it is plainly
+    shorter than the body's lines (a heading's larger type wraps sooner, and a line of
+    running text only falls short at its paragraph's end, after a full stop). The
+    second needs the body's measure, ``body_width``; without it only title case counts.
+    A sentence-case heading ``glued`` to the paragraph under it (no blank line between)
+    has less to set it apart, so its lines must be shorter still: a paragraph's first
+    line falls short of the measure by its indent.
     """
     if not 1 <= len(block) <= _HEADING_MAX_LINES:
         return False
@@ -329,15 +342,29 @@ def looks_like_heading(block: Sequence[Line], body_width: float = 0.0) -> bool:
     bare = text.rstrip("”’\"'")
     if len(text) > _HEADING_MAX_CHARS or not bare or bare[-1] in ".,;:!?-—–…(":
         return False
-    if not starts_paragraph(text) or _sentence_break_inside(text):
+    if _sentence_break_inside(text) or bare.split()[-1].casefold() in _MINOR_WORDS:
         return False
-    if bare.split()[-1].casefold() in _MINOR_WORDS:
-        return False  # a title does not end on "a", "of" or "and"; a broken line may
+    longest = max(len(line.text) for line in block)
+    if starts_paragraph(text) and _title_case(text):
+        return not body_width or longest <= body_width * 1.2
+    return bool(body_width) and _short_of_measure(block, body_width, glued)
+
+
+def _title_case(text: str) -> bool:
     words = [w for w in text.split() if w[:1].isalpha() and w.casefold() not in _MINOR_WORDS]
-    capitalised = sum(1 for w in words if w[:1].isupper())
-    if not words or capitalised * 2 < len(words):
-        return False
-    return not body_width or max(len(line.text) for line in block) <= body_width * 1.2
+    return bool(words) and sum(1 for w in words if w[:1].isupper()) * 2 >= len(words)
+
+
+def _short_of_measure(block: Sequence[Line], body_width: float, glued: bool) -> bool:
+    """A sentence-case heading's lines: none as long as the body's, the last well short,
+    and it starts as a title or a lower-case word (no punctuation that runs on)."""
+    head = block[0].text[:1]
+    longest = _GLUED_SENTENCE_HEADING_MAX if glued else _SENTENCE_HEADING_MAX
+    return (
+        (starts_paragraph(head) or head.isalpha())
+        and max(len(line.text) for line in block) <= body_width * longest
+        and len(block[-1].text) <= body_width * _SENTENCE_HEADING_LAST
+    )
 
 
 _INNER_END = re.compile(r"(\S+)[.?!][”’\"')]*\s+[“‘\"'(]?[A-Z]")

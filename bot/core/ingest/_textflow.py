@@ -194,9 +194,10 @@ def _heading_lines(group: Sequence[Line], width: float) -> int:
     for size in range(min(3, len(group) - 1), 0, -1):  # the longest heading that fits
         head, rest = group[:size], group[size]
         if (
-            looks_like_heading(head, width)
+            looks_like_heading(head, width, glued=True)
             and len(head[-1].text) <= _GLUED_HEADING * width
             and _opens_under_heading(rest.text)
+            and (size + 1 == len(group) or len(rest.text) >= _SHORT * width)
         ):
             return size
     return 0
