@@ -28,8 +28,16 @@ _END_MARK = re.compile(
     r"|(?:^|(?<=\s))[—–]?\s?(?:[A-Z]{1,4}|(?:[A-Z]\.\s?){1,4}))\s*$"
 )
 _BREAK = re.compile(r"[^\s-]-$")
-#: Shortest pull quote worth the name, in letters and digits.
+#: Shortest pull quote worth the name, in letters and digits; shorter where it is a
+#: whole sentence, in the body too (a short phrase repeated could be a heading, or a
+#: chance; a whole sentence set again on its own is not).
 _MIN_PULL_CHARS = 40
+_MIN_PULL_SENTENCE_CHARS = 20
+#: Stray letters an extractor may drop inside a pull quote's body copy.
+_MAX_STRAY = 12
+#: How many of a passage's first (or last) letters are looked up to find its copies
+#: (at most half the shortest pull quote).
+_GRAM = _MIN_PULL_SENTENCE_CHARS // 2
 
 #: Besides a capital or a digit, how a paragraph's first line can start.
 _OPENING_MARKS = "“‘\"'([…"
@@ -207,6 +215,80 @@ def starts_paragraph(text: str) -> bool:
     return head.isupper() or head.isdigit() or (bool(head) and head in _OPENING_MARKS)
 
 
+_SENTENCE_END = re.compile(r"[.?!…][”’\"')\]]*(?=\s|$)")
+
+
+def _sentence_bounds(lines: Sequence[Line], offsets: Sequence[int]) -> tuple[set[int], set[int]]:
+    """Where sentences start and end, as offsets into the lines' letters laid end to end."""
+    starts, ends = {0}, set()
+    for index, line in enumerate(lines):
+        text = line.text
+        for match in _SENTENCE_END.finditer(text):
+            if ends_sentence(text[: match.end()]):
+                at = offsets[index] + len(_key(text[: match.end()]))
+                ends.add(at)
+                starts.add(at)
+    return starts, ends
+
+
+def _interrupted_copies(
+    needle: str, text: str, heads: Iterable[int], tails: Iterable[int]
+) -> list[tuple[int, int, int, int]]:
+    """Where ``needle`` stands in ``text`` with a few stray letters inside it, as
+    (start, end, stray start, stray end).
+
+    One half of the needle stands whole (at one of ``heads``, where the needle's first
+    letters stand, or ending at one of ``tails``, where its last ones end); from there
+    the match runs on as far as it goes, and the rest resumes a little further on.
+    """
+    half = len(needle) // 2
+    found = []
+    for pos in heads:
+        if not text.startswith(needle[:half], pos):
+            continue
+        k = _common_prefix(needle, text, pos, half)
+        if k < len(needle):
+            resume = text.find(needle[k:], pos + k + 1, pos + len(needle) + _MAX_STRAY)
+            if resume != -1:
+                found.append((pos, resume + len(needle) - k, pos + k, resume))
+    for end in tails:
+        if not text.endswith(needle[half:], 0, end):
+            continue
+        k = _common_suffix(needle, text, end, len(needle) - half)
+        if k < len(needle):
+            head = needle[: len(needle) - k]
+            # (bounds kept positive: a negative one would count from the text's end)
+            low, high = max(0, end - len(needle) - _MAX_STRAY), max(0, end - k - 1)
+            resume = text.rfind(head, low, high)
+            if resume != -1:
+                found.append((resume, end, resume + len(head), end - k))
+    return found
+
+
+def _common_prefix(needle: str, text: str, at: int, known: int) -> int:
+    """How many of ``needle``'s first letters stand at ``at`` (``known`` of them do)."""
+    low, high = known, min(len(needle), len(text) - at)
+    while low < high:  # the longest length that still matches
+        mid = (low + high + 1) // 2
+        if text.startswith(needle[:mid], at):
+            low = mid
+        else:
+            high = mid - 1
+    return low
+
+
+def _common_suffix(needle: str, text: str, end: int, known: int) -> int:
+    """How many of ``needle``'s last letters end at ``end`` (``known`` of them do)."""
+    low, high = known, min(len(needle), end)
+    while low < high:
+        mid = (low + high + 1) // 2
+        if text.endswith(needle[len(needle) - mid :], 0, end):
+            low = mid
+        else:
+            high = mid - 1
+    return low
+
+
 class _PullSearch:
     """One round of the pull-quote search over the lines still in the running text.
 
@@ -220,6 +302,7 @@ class _PullSearch:
         for key in keys:
             self.offsets.append(self.offsets[-1] + len(key))
         self.full = "".join(keys)
+        self.line_starts = set(self.offsets)
         # A pull quote is whole blocks; where the extractor left no blank line around
         # it, the seams still show: it ends a sentence, and it starts where an
         # unfinished sentence runs into a capital.
@@ -234,34 +317,83 @@ class _PullSearch:
             and not lines[i - 1].text.endswith("-")
             and starts_paragraph(lines[i].text)
         }
+        self.sentence_starts, self.sentence_ends = _sentence_bounds(lines, self.offsets)
         self.repeated_run = cache(self._repeated_run)
+        self.hits = cache(self._hits)
 
     def elsewhere(self, start: int, end: int) -> list[tuple[int, int]]:
         """Where else the letters ``full[start:end]`` stand, whole.
 
-        The text is searched with the candidate cut out: a pull quote may be set in
-        the middle of its own body copy, which is whole again once the quote is gone.
+        A pull quote may be set in the middle of its own body copy, which is whole
+        once the quote is cut out (that copy's span, in the full text, then holds the
+        quote). Any copy repeats the needle's first letters, or (split by the quote
+        near its start) its last ones: only there is it looked for.
         """
-        needle = self.full[start:end]
-        rest = self.full[:start] + self.full[end:]
+        full, needle = self.full, self.full[start:end]
+        size = len(needle)
+        found = set()
+        for a in self.hits(needle[:_GRAM]):
+            if a + size <= start or a >= end:
+                if full.startswith(needle, a):
+                    found.add((a, a + size))
+            elif a < start:  # split by the candidate
+                before = start - a
+                if full.startswith(needle[:before], a) and full.startswith(needle[before:], end):
+                    found.add((a, end + size - before))
+        for last in self.hits(needle[-_GRAM:]):
+            b = last + _GRAM
+            after = b - end
+            if 0 < after < size:  # split by the candidate near its start
+                before = size - after
+                if (
+                    start >= before
+                    and full.startswith(needle[:before], start - before)
+                    and full.startswith(needle[before:], end)
+                ):
+                    found.add((start - before, b))
+        if not found and size >= _MIN_PULL_CHARS:
+            found.update(self._interrupted(needle, start, end))
+        return sorted(found)
+
+    def _interrupted(self, needle: str, start: int, end: int) -> list[tuple[int, int]]:
+        """Copies of ``needle`` (the letters ``start..end``) that a stray line
+        interrupts, away from the needle itself. The stray letters are whole lines:
+        the extractor put a line's words in the wrong place, not the essay a word more.
+        """
+        heads = [p for p in self.hits(needle[:_GRAM]) if not start <= p < end]
+        tails = [p + _GRAM for p in self.hits(needle[-_GRAM:]) if not start <= p < end]
+        return [
+            (a, b)
+            for a, b, stray_a, stray_b in _interrupted_copies(needle, self.full, heads, tails)
+            if (b <= start or a >= end) and {stray_a, stray_b} <= self.line_starts
+        ]
+
+    def _hits(self, gram: str) -> list[int]:
+        """Every place the letters ``gram`` stand in the full text."""
         found = []
-        pos = rest.find(needle)
+        pos = self.full.find(gram)
         while pos != -1:
-            at = pos if pos < start else pos + (end - start)
-            found.append((at, at + len(needle)))
-            pos = rest.find(needle, pos + 1)
+            found.append(pos)
+            pos = self.full.find(gram, pos + 1)
         return found
 
     def _repeated_run(self, first: int, last: int) -> bool:
         """Lines ``first..last`` could be a pull quote of their own, context aside."""
         start, end = self.offsets[first], self.offsets[last + 1]
-        return (
+        if not (
             first in self.starts
             and last in self.ends
-            and end - start >= _MIN_PULL_CHARS
+            and end - start >= _MIN_PULL_SENTENCE_CHARS
             and starts_paragraph(self.lines[first].text)
             and not looks_like_heading(self.lines[first : last + 1])
-            and bool(self.elsewhere(start, end))
+        ):
+            return False
+        copies = self.elsewhere(start, end)
+        if end - start >= _MIN_PULL_CHARS:
+            return bool(copies)
+        # Short: a whole sentence, here and in the body.
+        return ends_sentence(self.lines[last].text) and any(
+            a in self.sentence_starts and b in self.sentence_ends for a, b in copies
         )
 
     def stands_apart(self, first: int, last: int) -> bool:
@@ -281,9 +413,13 @@ class _PullSearch:
     def candidates(self) -> list[tuple[int, int, int, list[tuple[int, int]]]]:
         """(letters, first, last, where the body says it) of every possible pull quote."""
         found = []
-        for first in range(len(self.lines)):
+        for first in sorted(self.starts):  # (a pull quote is whole blocks: see __init__)
             for last in range(first, min(first + _PULL_MAX_LINES, len(self.lines))):
-                if self.repeated_run(first, last) and self.stands_apart(first, last):
+                if (
+                    last in self.ends
+                    and self.repeated_run(first, last)
+                    and self.stands_apart(first, last)
+                ):
                     start, end = self.offsets[first], self.offsets[last + 1]
                     found.append((end - start, first, last, self.elsewhere(start, end)))
         return found
