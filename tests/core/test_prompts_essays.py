@@ -47,9 +47,11 @@ def service(store: PromptStore, index: SearchIndex) -> PromptService:
 
 
 async def add(
-    service: PromptService, text: str, **where: str | None
+    service: PromptService, text: str, section: str | None = None, essay: str | None = None
 ) -> tuple[str | None, int | None]:
-    prompt, _ = await service.add(guild=GUILD, channel=None, author="7", text=text, **where)
+    prompt, _ = await service.add(
+        guild=GUILD, channel=None, author="7", text=text, section=section, essay=essay
+    )
     return prompt.document, prompt.section
 
 
