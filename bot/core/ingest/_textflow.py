@@ -149,7 +149,7 @@ def join_drop_caps(lines: Sequence[Line]) -> list[Line]:
                 pending, gap = line.text, line.gap_before
             else:
                 target = out[orphan]
-                text = _cap_joined(line.text, target.text) + target.text
+                text = cap_joined(line.text, target.text) + target.text
                 out[orphan] = replace(target, text=text)
             continue
         if pending:
@@ -180,9 +180,10 @@ def _orphan_opening(lines: Sequence[Line]) -> int | None:
     return None
 
 
-def _cap_joined(cap: str, line: str) -> str:
+def cap_joined(cap: str, line: str) -> str:
     """The drop cap as it joins its line: with a space when the cap is a word of its
-    own and the line's first word is one while the two together are none ("A critic")."""
+    own and the line's first word is one while the two together are none ("A critic").
+    (The PDF path joins its drop caps by this rule too.)"""
     first = line.split(" ", 1)[0]
     if is_word(cap + first) or not (is_word(cap) and is_word(first)):
         return cap
