@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 from bot.core.ingest._hyphen import Evidence, join_break
@@ -370,12 +370,7 @@ class _PullSearch:
 
     def _hits(self, gram: str) -> list[int]:
         """Every place the letters ``gram`` stand in the full text."""
-        found = []
-        pos = self.full.find(gram)
-        while pos != -1:
-            found.append(pos)
-            pos = self.full.find(gram, pos + 1)
-        return found
+        return _all(self.full, gram)
 
     def _repeated_run(self, first: int, last: int) -> bool:
         """Lines ``first..last`` could be a pull quote of their own, context aside."""
@@ -449,6 +444,49 @@ def _pull_quote_round(lines: Sequence[Line], keys: Sequence[str]) -> list[PullQu
         for a, b in copies:
             taken |= search.lines_over(a, b)
     return accepted
+
+
+def restore_stray_lines(lines: Sequence[Line], quotes: Sequence[Sequence[Line]]) -> list[Line]:
+    """The running text with lines an extractor set inside a pull quote's body copy
+    put back after it.
+
+    A pull quote's body copy is one run of the essay's words; where a whole line or
+    two of other words interrupt it, the extractor split a printed line and set its
+    end first. When the copy ends at a line's end, the stray lines are that line's
+    end and go after it. (The copy that ends inside a line gives no such place.)
+    """
+    out = list(lines)
+    for quote in quotes:
+        needle = _key(" ".join(line.text for line in quote))
+        keys = [_key(line.text) for line in out]
+        full = "".join(keys)
+        if len(needle) < _MIN_PULL_CHARS or needle in full:
+            continue
+        starts: dict[int, int] = {}  # line start offset -> the line (one with letters)
+        offset = 0
+        for index, key in enumerate(keys):
+            if key:
+                starts.setdefault(offset, index)
+            offset += len(key)
+        starts.setdefault(offset, len(out))
+        heads = _all(full, needle[:_GRAM])
+        tails = [p + _GRAM for p in _all(full, needle[-_GRAM:])]
+        for _, end, stray_a, stray_b in _interrupted_copies(needle, full, heads, tails):
+            if {stray_a, stray_b, end} <= starts.keys():
+                first, after, resume = starts[stray_a], starts[stray_b], starts[end]
+                stray = [replace(line, gap_before=False) for line in out[first:after]]
+                out = out[:first] + out[after:resume] + stray + out[resume:]
+                break
+    return out
+
+
+def _all(text: str, part: str) -> list[int]:
+    found = []
+    pos = text.find(part)
+    while pos != -1:
+        found.append(pos)
+        pos = text.find(part, pos + 1)
+    return found
 
 
 # --- headings and paragraphs ------------------------------------------------------

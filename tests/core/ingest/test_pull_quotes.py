@@ -109,3 +109,23 @@ def test_a_drop_cap_that_is_a_word_of_its_own() -> None:
     )
     assert body(doc)[0].startswith("A critic once remonstrated")
     assert "Men make jokes about old professors" in body(doc)[0]
+
+
+def test_a_stray_line_inside_the_body_copy_goes_after_it() -> None:
+    # pdfminer split the printed line "classes in the South. It not" and set its end
+    # first; the pull quote shows where the copy runs whole, so the paragraph reads on.
+    doc = ingest(
+        "The first paragraph ends here.\n\n"
+        "The greatest success of the Bureau lay in the planting of the free school\n"
+        "among all classes in the South.\n\n"
+        "The greatest success of the Bureau lay in the planting\n"
+        "of the free school among all\n"
+        "It not\n"
+        "classes in the South.\n"
+        "only called the teachers, it built the schools.\n"
+    )
+    assert body(doc)[1] == (
+        "The greatest success of the Bureau lay in the planting of the free school among "
+        "all classes in the South. It not only called the teachers, it built the schools."
+    )
+    assert [(q.section, q.paragraph) for q in doc.quotes if q.kind == "pull"] == [(1, 2)]
