@@ -38,6 +38,9 @@ _MAX_STRAY = 12
 #: How many of a passage's first (or last) letters are looked up to find its copies
 #: (at most half the shortest pull quote).
 _GRAM = _MIN_PULL_SENTENCE_CHARS // 2
+#: How many of a passage's first (or last) letters make sure a copy is worth looking
+#: for: the most of these that fit in half of it (few lengths, so the lookups repeat).
+_SURE = (40, 20, _GRAM)
 
 #: Besides a capital or a digit, how a paragraph's first line can start.
 _OPENING_MARKS = "“‘\"'([…"
@@ -331,6 +334,13 @@ class _PullSearch:
         """
         full, needle = self.full, self.full[start:end]
         size = len(needle)
+        # Every kind of copy below has one half of the needle standing whole somewhere
+        # else; where neither half's outer letters stand twice, there is none (and the
+        # lookups of the common short grams are spared).
+        half = size // 2
+        head, tail = needle[: _sure(half)], needle[-_sure(size - half) :]
+        if len(self.hits(head)) == 1 and len(self.hits(tail)) == 1:
+            return []
         found = set()
         for a in self.hits(needle[:_GRAM]):
             if a + size <= start or a >= end:
@@ -478,6 +488,10 @@ def restore_stray_lines(lines: Sequence[Line], quotes: Sequence[Sequence[Line]])
                 out = out[:first] + out[after:resume] + stray + out[resume:]
                 break
     return out
+
+
+def _sure(letters: int) -> int:
+    return next((n for n in _SURE if n <= letters), letters)
 
 
 def _all(text: str, part: str) -> list[int]:
