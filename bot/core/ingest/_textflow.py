@@ -317,6 +317,8 @@ def sections(lines: Sequence[Line], evidence: Evidence) -> list[tuple[str | None
 
 def _ends_paragraph(text: str, nxt: str, lengths: Sequence[int], index: int) -> bool:
     """A sentence ends on a short line and the next line can open a paragraph."""
+    if not (ends_sentence(text) and starts_paragraph(nxt)):
+        return False  # (first: the measures around the line cost more to find)
     # The next line, a paragraph's first, is a full one: where it is short too, the
     # extractor cut one printed line in two ("in operation." / "In fifty").
     nxt_full = index + 1 < len(lengths) and lengths[index + 1] >= _SHORT * _local_measure(
@@ -328,4 +330,4 @@ def _ends_paragraph(text: str, nxt: str, lengths: Sequence[int], index: int) -> 
         # Two printed lines as one (an extractor that undoes a line-end hyphen by
         # pulling the next line up): what counts is how far the second one runs.
         length -= round(measure)
-    return ends_sentence(text) and starts_paragraph(nxt) and nxt_full and length < _SHORT * measure
+    return nxt_full and length < _SHORT * measure
