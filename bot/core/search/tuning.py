@@ -31,6 +31,14 @@ MAX_EXPANSIONS = 12
 # above most typo readings.
 STEM_SIMILARITY = 0.9
 
+# How sure a reading by word family is ("leadership" for "leaders"), at most:
+# below an inflection; the shorter root's share of the longer scales it down.
+DERIVATION_SIMILARITY = 0.7
+
+# The shortest root that finds its family by beginning other words: shorter
+# ones begin unrelated words too ("part" → "partnership").
+MIN_ROOT_LEN = 6
+
 # How sure a reading through a word bridge is ("crisis" for "turbulence"):
 # well below any literal reading, so a bridge only decides between passages
 # that the literal words leave level.
