@@ -12,6 +12,8 @@ import pytest
 
 from bot.core.search import SearchIndex, absent_words_note
 from bot.core.search.lexicon import commonness
+from bot.core.search.text import terms
+from bot.core.search.words import is_content
 from tests.core.search.factories import document, library
 
 DOC = document(
@@ -229,3 +231,21 @@ def test_a_keyword_query_or_an_answered_question_has_no_absent_words(
     # passages (even weakly) was answered.
     assert index.absent_words("soldiers trenches") == []
     assert index.absent_words("What are the best shows on television these days?") == []
+
+
+def test_a_question_sharing_any_word_of_the_text_is_never_left_empty(
+    index: SearchIndex,
+) -> None:
+    # Every content word of the text, in a question otherwise made of words the
+    # text lacks ("essay", "tell", "anyway"), gets passages.
+    words = {
+        w
+        for s in DOC.sections
+        for p in s.paragraphs
+        for w in terms(p.text, compounds=False)
+        if is_content(w)
+    }
+    empty = [
+        w for w in sorted(words) if not index.passages(f"what does the essay tell about {w} anyway")
+    ]
+    assert empty == []
