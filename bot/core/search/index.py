@@ -416,14 +416,17 @@ class SearchIndex:
 
         A question is never left empty-handed (see ``_is_question``): when no
         paragraph reaches the score floor it gets its best few, marked as not
-        ``confident``.
+        ``confident``. A query none of whose words the text has is still
+        handed to an attached ranker, which may find its meaning above the floor.
         """
         _check_limit(limit)
         text = validate_query(query)
         q = self._query(text)
         mask = self._passage_mask(document, section)
-        if q.empty or not any(is_content(w) for w in q.words_typed):
+        if not any(is_content(w) for w in q.words_typed):
             return []
+        if q.empty and self._ranker is None:
+            return []  # no word of the text: only a ranker by meaning could answer
         keep = max(RERANK, 3 * limit)
         scores, coverage, strength = self._passage_scores(q, text, mask, keep)
         final = scores.paragraphs if self._ranker is None else self._ranker.score(scores)
