@@ -256,7 +256,6 @@ def test_the_answer_to_a_quotation_said_to_someone_is_theirs() -> None:
     ]
 
 
-
 def test_a_pronoun_past_every_name_is_the_person_the_title_names() -> None:
     # A digression that names no one breaks the chain of pronouns back to Ada Moss.
     digression = "The century was one of sympathy, when the world began to see its own. " * 10
