@@ -39,6 +39,11 @@ def pdfminer() -> Score:
     return _measured("pdfminer")
 
 
+@pytest.fixture(scope="module")
+def pdftotext() -> Score:
+    return _measured("pdftotext")
+
+
 def test_the_corpus_is_there() -> None:
     assert len({c.essay_id for c in cases("pdf")}) >= 6
     assert {c.producer for c in cases("pdf")} >= {"latex", "reportlab"}
@@ -87,8 +92,10 @@ def test_text_end_marks_and_hyphenation_meet_their_targets(pdfminer: Score) -> N
 
 
 def test_text_structure(pdfminer: Score) -> None:
-    # Targets: 97 % of paragraphs, every section and pull quote (floors).
-    assert pdfminer.paragraphs_exact >= 0.65 * pdfminer.paragraphs, pdfminer
+    # Targets: 97 % of paragraphs, every section and pull quote (floors). Paragraphs
+    # the text cannot tell apart: a last line that ran to the measure with no gap after
+    # it, or a column break (no page furniture) right after a full stop.
+    assert pdfminer.paragraphs_exact >= 0.81 * pdfminer.paragraphs, pdfminer
     assert pdfminer.sections_right >= 0.8 * pdfminer.sections, pdfminer
     assert pdfminer.pulls_cut >= 0.85 * pdfminer.pulls, pdfminer
     assert pdfminer.pulls_left <= 2, pdfminer
@@ -98,3 +105,14 @@ def test_text_speakers_are_precise(pdfminer: Score) -> None:
     assert pdfminer.speaker_precision >= SPEAKER_PRECISION, pdfminer
     # Target 80 % (met on the fair extractions; floor).
     assert pdfminer.speaker_recall >= 0.88, pdfminer
+
+
+# --- from pdftotext's text -----------------------------------------------------------
+
+
+def test_pdftotext_paragraphs(pdftotext: Score) -> None:
+    # Target 97 % (floor). pdftotext leaves no gap at a paragraph's end, so one whose
+    # last line ran to the measure cannot be told from the text; nor can its undoing
+    # of a compound's line-end hyphen ("self-" / "command" as "selfcommand").
+    assert pdftotext.failed == 0
+    assert pdftotext.paragraphs_exact >= 0.59 * pdftotext.paragraphs, pdftotext
