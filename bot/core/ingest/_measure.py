@@ -40,6 +40,8 @@ _AROUND = 4
 _OUTLIER = 1.3
 #: A line this much wider than the measure is two (or more) printed lines as one.
 _JOINED = 1.15
+#: How many lines on one side, all as wide as a line, show the column widening there.
+_WIDENS = 4
 #: What is left of a joined line after its full lines, below this share of the measure,
 #: cannot be told from the full lines' own spread: it counts as a full line.
 _MIN_REST = 0.2
@@ -92,10 +94,21 @@ class Measure:
     def last_run(self, index: int) -> float:
         """How far the last printed line of extracted line ``index`` ran."""
         width, measure = self.widths[index], self.measures[index]
-        if width <= _JOINED * measure:
+        if not self.joined(index):
             return width
         rest = width - floor(width / measure) * measure
         return rest if rest >= _MIN_REST * measure else measure
 
     def joined(self, index: int) -> bool:
-        return self.widths[index] > _JOINED * self.measures[index]
+        """Wider than the column by far, unless the lines on one side are all as wide:
+        there the column widens (the text wrapping around a pull quote ends), where a
+        run of pulled-together lines is broken by lines of the column's own width."""
+        width, widths = self.widths[index], self.widths
+        if width <= _JOINED * self.measures[index]:
+            return False
+        before = widths[max(0, index - _WIDENS) : index]
+        after = widths[index + 1 : index + 1 + _WIDENS]
+        return not any(
+            len(side) == _WIDENS and all(_JOINED * w >= width for w in side)
+            for side in (before, after)
+        )

@@ -30,7 +30,7 @@ from statistics import median
 
 from wordfreq import zipf_frequency
 
-from bot.core.ingest._hyphen import Evidence
+from bot.core.ingest._hyphen import Evidence, join_break
 from bot.core.ingest._layout import (
     Line,
     blocks,
@@ -57,6 +57,12 @@ _ROOM = 0.07
 _CUT = 0.03
 #: A heading glued to its paragraph ends on a line at most this long, against the body's.
 _GLUED_HEADING = 0.85
+#: How far from a whole measure into a pulled-together line the printed line's end may
+#: fall (justified lines run a little under or over).
+_AT_LINE_END = 0.08
+#: Shortest half of a closed-up compound the word list alone may vouch for.
+_MIN_HALF = 3
+_PUNCTUATION = "“‘\"'([”’)],.;:!?…"
 #: Zipf frequency from which a form is an English word (as in ``_hyphen``).
 _WORD = 2.5
 
@@ -192,6 +198,74 @@ def mend_opening(text: str, evidence: Evidence) -> str:
     return text
 
 
+# --- compounds closed up where a line was pulled up -------------------------------
+
+
+def reopen_compounds(lines: Sequence[Line], measure: Measure, evidence: Evidence) -> list[Line]:
+    """Lines an extractor pulled up onto the one before, with the hyphen of a compound
+    it broke at the line end put back ("self-" / "command" is not "selfcommand").
+
+    Undoing a line-end hyphen, ``pdftotext`` drops it even from a compound. The word
+    where the printed line ended stands about one measure into the pulled-together
+    line; there, a form that is no word, of two words the document or the word list
+    would write with a hyphen at a break, is given its hyphen back.
+    """
+    out = list(lines)
+    for index, line in enumerate(lines):
+        if measure.joined(index):
+            text = _reopened(line.text, measure.measures[index], evidence)
+            out[index] = replace(line, text=text)
+    return out
+
+
+def _reopened(text: str, width: float, evidence: Evidence) -> str:
+    """The line with each token that stands where a printed line ended (a whole number
+    of measures in) reopened if it closes up a compound."""
+    ends = [k * width for k in range(1, int(printed_width(text) // width) + 1)]
+    tokens = text.split(" ")
+    start = 0.0
+    for position, token in enumerate(tokens):
+        end = start + printed_width(token)
+        if any(start < at * (1 + _AT_LINE_END) and end > at * (1 - _AT_LINE_END) for at in ends):
+            tokens[position] = _reopened_token(token, evidence)
+        start = end + printed_width(" ")
+    return " ".join(tokens)
+
+
+_LETTERS = re.compile(r"[^\W\d_]{4,}")
+
+
+def _reopened_token(token: str, evidence: Evidence) -> str:
+    """The token with the hyphen of the compound it closes up, if it is one."""
+    match = _LETTERS.fullmatch(token.strip(_PUNCTUATION))
+    if match is None or is_word(match.group()):
+        return token  # (``join_break`` would join a word anyway: this spares the search)
+    word = match.group()
+    # The closed-up form itself is no evidence of how the document writes it.
+    others = replace(evidence, joined=evidence.joined - Counter({word.casefold(): 1}))
+    splits = [
+        (min(_zipf(word[:i].casefold()), _zipf(word[i:].casefold())), i)
+        for i in range(2, len(word) - 1)
+        if _compound_halves(word[:i], word[i:], evidence)
+        and join_break(word[:i] + "-", word[i:], others) == f"{word[:i]}-{word[i:]}"
+    ]
+    if not splits:
+        return token
+    _, cut = max(splits)
+    offset = token.index(word) + cut
+    return f"{token[:offset]}-{token[offset:]}"
+
+
+def _compound_halves(left: str, right: str, evidence: Evidence) -> bool:
+    """Two words a compound could be made of. A two-letter half ("so-called", "ex-
+    slaves") only where the document writes the compound so: any word glued to "of"
+    or "to" would pass otherwise."""
+    if not (is_word(left) and is_word(right)):
+        return False
+    short = min(len(left), len(right)) < _MIN_HALF
+    return not short or bool(evidence.hyphenated[left.casefold(), right.casefold()])
+
+
 # --- sections and paragraphs ------------------------------------------------------
 
 
@@ -218,11 +292,11 @@ class _Sections:
     """Sections built block by block: each block is a heading, or running text (maybe
     under a heading glued to it), whose lines join the paragraph or start one."""
 
-    def __init__(self, lines: Sequence[Line], evidence: Evidence) -> None:
+    def __init__(self, lines: Sequence[Line], evidence: Evidence, measure: Measure) -> None:
         self.lines = lines
         self.evidence = evidence
         self.width = float(median(len(line.text) for line in lines)) if lines else 0.0
-        self.measure = Measure([line.text for line in lines])
+        self.measure = measure
         self.out: list[tuple[str | None, list[str]]] = [(None, [])]
         self.paragraph: list[str] = []
 
@@ -285,7 +359,9 @@ class _Sections:
 
 def sections(lines: Sequence[Line], evidence: Evidence) -> list[tuple[str | None, list[str]]]:
     """(heading, paragraphs) in order; the untitled opening's heading is ``None``."""
-    built = _Sections(lines, evidence)
+    measure = Measure([line.text for line in lines])
+    lines = reopen_compounds(lines, measure, evidence)
+    built = _Sections(lines, evidence, measure)
     groups = blocks(lines)
     start = 0
     for index, group in enumerate(groups):

@@ -270,3 +270,53 @@ def test_a_line_pulled_up_onto_another_is_read_as_two(joined: str, count: int) -
         "its work is done leaves a legacy of striving.\n"
     )
     assert len(paragraphs(doc)) == count
+
+
+@pytest.mark.parametrize(
+    ("joined", "word"),
+    [
+        # "self-" / "command": pdftotext dropped the compound's hyphen with the break's.
+        (
+            "an ethical discipline, and for want of selfcommand the nation let it go.",
+            "self-command",
+        ),
+        # "sub-" / "stitution": a word, rightly closed up.
+        (
+            "an ethical discipline, and for the substitution of a rule let it all go.",
+            "substitution",
+        ),
+        # Not where the printed line ended: left as written.
+        (
+            "selfcommand, an ethical discipline, and the nation for want of it let go.",
+            "selfcommand,",
+        ),
+    ],
+)
+def test_a_compound_closed_up_where_a_line_was_pulled_up_gets_its_hyphen(
+    joined: str, word: str
+) -> None:
+    doc = ingest(
+        "The race was sacrificed in its swaddling clothes\n"
+        "on the altar of national integrity; it wanted\n"
+        f"{joined}\n"
+        "The passing of a great human institution before\n"
+        "its work is done leaves a legacy of striving.\n"
+    )
+    assert word in paragraphs(doc)[0].split()
+
+
+def test_where_the_column_widens_a_line_is_not_two_pulled_together() -> None:
+    # Lines wrapped around a pull quote, then the full column again: the first wide
+    # line is as wide as those after it, so "noonday" is no pulled-up compound.
+    doc = ingest(
+        "the temptation\n"
+        "of Hate, that\n"
+        "stood out against\n"
+        "the dawn; of\n"
+        "Despair, that darkened noonday; and of Doubt,\n"
+        "that ever steals along with twilight. Above all\n"
+        "you must hear of the vales he crossed, the Val-\n"
+        "ley of Humiliation and the Valley of the Shadow\n"
+        "of Death, which he walked alone for many years.\n"
+    )
+    assert "noonday;" in paragraphs(doc)[0].split()
