@@ -28,6 +28,7 @@ from bot.core.ingest._layout import (
     find_pull_quotes,
     join_lines,
     parse_lines,
+    restore_stray_lines,
     strip_end_mark,
 )
 from bot.core.ingest._quotes import find_quotations
@@ -152,7 +153,7 @@ def _cut_pull_quotes(body: list[Line]) -> tuple[list[list[Line]], list[Line]]:
         for i, line in enumerate(body)
         if i not in cut
     ]
-    return quotes, running
+    return quotes, restore_stray_lines(running, quotes)
 
 
 def _draft_from_pdf(path: Path) -> _Draft:

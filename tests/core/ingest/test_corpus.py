@@ -92,13 +92,26 @@ def test_text_end_marks_and_hyphenation_meet_their_targets(pdfminer: Score) -> N
 
 
 def test_text_structure(pdfminer: Score) -> None:
-    # Targets: 97 % of paragraphs, every section and pull quote (floors). Paragraphs
-    # the text cannot tell apart: a last line that ran to the measure with no gap after
-    # it, or a column break (no page furniture) right after a full stop.
-    assert pdfminer.paragraphs_exact >= 0.81 * pdfminer.paragraphs, pdfminer
-    assert pdfminer.sections_right >= 0.8 * pdfminer.sections, pdfminer
-    assert pdfminer.pulls_cut >= 0.85 * pdfminer.pulls, pdfminer
-    assert pdfminer.pulls_left <= 2, pdfminer
+    # Target: 97 % of paragraphs (floor). Paragraphs the text cannot tell apart: a
+    # last line that ran to the measure with no gap after it, or a column break (no
+    # page furniture) right after a full stop.
+    assert pdfminer.paragraphs_exact >= 0.91 * pdfminer.paragraphs, pdfminer
+
+
+@pytest.mark.parametrize("kind", ["pdfminer", "pdftotext"])
+def test_text_sections_and_pull_quotes(kind: InputKind, request: pytest.FixtureRequest) -> None:
+    total: Score = request.getfixturevalue(kind)
+    # Targets: every section, every pull quote cut, none left in the body (met).
+    assert total.sections_right == total.sections, total
+    assert total.pulls_cut == total.pulls, total
+    assert total.pulls_left == 0, total
+
+
+def test_text_pull_quotes_linked(pdfminer: Score, pdftotext: Score) -> None:
+    # Target: all (met from pdfminer's text; floor from pdftotext's, where the misses
+    # are paragraphs merged with the next, so the quote's paragraph starts elsewhere).
+    assert pdfminer.pulls_linked == pdfminer.pulls, pdfminer
+    assert pdftotext.pulls_linked >= 0.75 * pdftotext.pulls, pdftotext
 
 
 def test_text_speakers_are_precise(pdfminer: Score) -> None:
@@ -114,7 +127,7 @@ def test_pdftotext_paragraphs(pdftotext: Score) -> None:
     # Target 97 % (floor). pdftotext leaves no gap at a paragraph's end, so one whose
     # last line ran to the measure cannot be told from the text.
     assert pdftotext.failed == 0
-    assert pdftotext.paragraphs_exact >= 0.70 * pdftotext.paragraphs, pdftotext
+    assert pdftotext.paragraphs_exact >= 0.75 * pdftotext.paragraphs, pdftotext
 
 
 def test_pdftotext_hyphenation(pdftotext: Score) -> None:
