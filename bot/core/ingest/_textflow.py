@@ -16,7 +16,11 @@ still carry, the same way whichever extractor made them:
   where a paragraph's first line runs to the measure by itself. A blank line of the
   text's own (a new text frame) after a finished sentence ends the paragraph too;
   a gap left by page furniture or a pull quote taken out is the page's, not the
-  paragraph's: a page or column break there is told by the length alone.
+  paragraph's: a page or column break there is told by the length alone;
+- **pulled-up lines**: a line far wider than the column is two printed lines an
+  extractor joined to undo a line-end hyphen; its last printed line is what counts
+  for the paragraph, and a compound it closed up where the first one ended gets its
+  hyphen back.
 """
 
 from __future__ import annotations
