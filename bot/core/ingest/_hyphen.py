@@ -14,7 +14,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import pairwise
-from statistics import median
 
 from wordfreq import zipf_frequency
 
@@ -43,14 +42,6 @@ _STRONG_HALF = 3.5
 _RARE = 2.0
 #: Zipf frequency of the commonest words ("so", "would", "old", "well").
 _COMMONEST = 5.5
-#: A line longer than this many times the measure holds two lines an extractor joined.
-_JOINED_LINE = 1.25
-#: The shortest half of a compound looked for in a joined word ("old-", "self-").
-_MIN_HALF = 3
-#: How far from the measure a line's end may fall, as a share of the measure.
-_SEAM_SLACK = 0.15
-#: A word of letters alone, with no hyphen or digit touching it: one a join may have made.
-_SOLID = re.compile(r"(?<![\w\-])[^\W\d_]{6,}(?![\w\-])")
 #: What splits a token into the pieces a line-end break is decided on.
 _PIECES = re.compile(r"[-—–/]")
 
@@ -73,14 +64,11 @@ class Evidence:
     hyphenated: Counter[tuple[str, str]] = field(default_factory=Counter)
     #: Words written in capitals inside a line (acronyms), not at its start.
     capitals: Counter[str] = field(default_factory=Counter)
-    #: The usual length of a line (the median): the measure the text was set to.
-    measure: float = 0.0
 
     @classmethod
     def from_lines(cls, lines: Iterable[str]) -> Evidence:
         evidence = cls()
         previous_broken = False
-        lengths: list[int] = []
         # Counted first, read once per distinct token: a text repeats its words.
         whole: Counter[str] = Counter()
         inside: Counter[str] = Counter()
@@ -88,7 +76,6 @@ class Evidence:
             tokens = line.split()
             if not tokens:
                 continue
-            lengths.append(len(line.strip()))
             broken = tokens[-1].endswith("-") and not tokens[-1].startswith("-")
             start = 1 if previous_broken else 0
             stop = len(tokens) - 1 if broken else len(tokens)
@@ -101,7 +88,6 @@ class Evidence:
             word = _letters(token)
             if len(word) >= 2 and word.isupper():
                 evidence.capitals[word] += count
-        evidence.measure = float(median(lengths)) if lengths else 0.0
         return evidence
 
     def add_token(self, token: str, count: int = 1) -> None:
@@ -160,85 +146,6 @@ def _document_says(left: str, right: str, evidence: Evidence) -> bool | None:
     if seen_joined or seen_hyphenated:
         return seen_joined >= seen_hyphenated
     return None
-
-
-def mend_joined_break(line: str, evidence: Evidence) -> str:
-    """Give back the hyphen of a compound whose line-end break an extractor joined.
-
-    Some extractors take a line-final hyphen away and run the two lines into one
-    (poppler's ``pdftotext`` does, for every line that ends in "-": "police-" /
-    "magistrate" comes out as "policemagistrate"). Such a line is longer than the
-    measure the text was set to, and its one broken word is no word: where it reads
-    as two words that form a compound (by the document's own spelling first, then the
-    word list, as at any break), the hyphen goes back. Only words at a seam are looked
-    at, where a line of the measure would have ended (the next near twice the measure,
-    for three lines joined); ordinary lines, and the other words of a joined one, are
-    left alone, so a writer's own solid spelling is not touched.
-    """
-    measure = evidence.measure
-    if not measure or len(line) <= _JOINED_LINE * measure:
-        return line
-    mended: dict[int, tuple[int, str]] = {}
-    for k in range(1, int(len(line) / measure) + 1):
-        seam = _seam_word(line, k * measure, _SEAM_SLACK * k * measure, evidence)
-        if seam is not None:
-            mended[seam[0]] = seam[1:]
-    for start in sorted(mended, reverse=True):
-        end, compound = mended[start]
-        line = line[:start] + compound + line[end:]
-    return line
-
-
-def _seam_word(
-    line: str, at: float, slack: float, evidence: Evidence
-) -> tuple[int, int, str] | None:
-    """The word a join made near ``at`` (start, end, and the compound it was), if any:
-    a word the line has across the window where the first line would have ended."""
-    found: list[tuple[float, int, int, str]] = []
-    for match in _SOLID.finditer(line):
-        if match.end() <= at - slack or match.start() >= at + slack:
-            continue
-        compound = _compound_of(match.group(0), evidence)
-        if compound is not None:
-            distance = max(match.start() - at, at - match.end(), 0.0)
-            found.append((distance, match.start(), match.end(), compound))
-    return min(found)[1:] if found else None
-
-
-def _compound_of(word: str, evidence: Evidence) -> str | None:
-    """``word`` with the hyphen of the compound it was before a join, if it was one."""
-    folded = word.casefold()
-    if _zipf(folded) >= _COMMON:
-        return None
-    elsewhere = evidence.joined[folded] - 1  # this very line counted it once
-    readings = []
-    for cut in range(_MIN_HALF, len(word) - _MIN_HALF + 1):
-        left, right = word[:cut], word[cut:]
-        if not _is_compound(left, right, elsewhere, evidence):
-            continue
-        strength = min(_zipf(left.casefold()), _zipf(right.casefold()))
-        readings.append((evidence.hyphenated[left.casefold(), right.casefold()], strength, cut))
-    if not readings:
-        return None
-    *_, cut = max(readings)
-    return f"{word[:cut]}-{word[cut:]}"
-
-
-def _is_compound(left: str, right: str, joined_elsewhere: int, evidence: Evidence) -> bool:
-    """Do two halves of a joined word make a hyphenated compound? The document decides
-    first (how often it writes the two hyphenated, against the word written solid
-    elsewhere); else the word list, as at a line-end break: each half a word, the solid
-    form none. A capital after the cut follows a capitalised word ("MajorGen."); a
-    name the word list knows stays solid ("MacBride")."""
-    hyphenated = evidence.hyphenated[left.casefold(), right.casefold()]
-    if hyphenated or joined_elsewhere > 0:
-        return hyphenated > joined_elsewhere
-    if right[0].isupper() and not left[0].isupper():
-        return False
-    if any(c.isupper() for c in left[1:] + right[1:]):
-        return False
-    halves_are_words = all(_zipf(p.casefold()) >= _COMMON for p in (left, right))
-    return halves_are_words and not _reads_as_one_word(left, right)
 
 
 def _is_name_prefix(left: str, right: str) -> bool:

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 
-from bot.core.ingest._hyphen import Evidence, join_break, mend_joined_break
+from bot.core.ingest._hyphen import Evidence, join_break
 from bot.core.text import is_abbreviation
 
 _SPACES = re.compile(r"\s+")
@@ -67,6 +67,9 @@ class Line:
     gap_before: bool
     #: The line starts a new text frame (it began with a space in the extraction).
     new_frame: bool = False
+    #: Page furniture or a pull quote stood right before this line and was taken out:
+    #: a gap here is the page's (a page or column break, a frame), not a paragraph's end.
+    interrupted: bool = False
 
 
 def parse_lines(text: str) -> list[Line]:
@@ -109,7 +112,7 @@ def is_broken(text: str) -> bool:
 def join_lines(lines: Iterable[str], evidence: Evidence) -> str:
     text = ""
     for raw in lines:
-        line = mend_joined_break(raw.strip(), evidence)
+        line = raw.strip()
         if not line:
             continue
         if not text:
