@@ -19,6 +19,8 @@ from bot.cli.content import load_for_cli, require_essays
 from bot.commands import SPECS, add_cli_arguments
 from bot.core.errors import InvalidInput
 from bot.core.model import Library
+from bot.core.plan.service import essay_scope
+from bot.core.plan.store import PlanStore
 from bot.core.prompts import (
     Prompt,
     PromptService,
@@ -98,6 +100,9 @@ async def _with_service(settings: Settings, args: argparse.Namespace, action: Ac
         print(f"warning: {problem}", file=sys.stderr)
     store = await PromptStore.open(settings.database)
     try:
+        # Section names and random draws are of the server's current essay, as on Discord.
+        documents = index.library.documents
+        args.essay = await essay_scope(PlanStore(store), documents, args.guild, None)
         return await action(PromptService(store, index, builtins), args)
     finally:
         await store.close()
@@ -111,6 +116,7 @@ async def _add(service: PromptService, args: argparse.Namespace) -> int:
             author=args.user,
             text=args.text,
             section=args.section,
+            essay=args.essay,
             force=args.force,
         )
     except SimilarPrompt as similar:  # refused (exit 2); the flag is the "Add anyway" button
@@ -123,7 +129,11 @@ async def _add(service: PromptService, args: argparse.Namespace) -> int:
 
 async def _random(service: PromptService, args: argparse.Namespace) -> int:
     prompt = await service.random(
-        guild=args.guild, channel=args.channel, actor=args.user, section=args.section
+        guild=args.guild,
+        channel=args.channel,
+        actor=args.user,
+        section=args.section,
+        essay=args.essay,
     )
     _show(args, prompt, f"{_name(prompt)}{_cite(prompt)}: {prompt.text}")
     return 0
@@ -131,7 +141,11 @@ async def _random(service: PromptService, args: argparse.Namespace) -> int:
 
 async def _list(service: PromptService, args: argparse.Namespace) -> int:
     prompts = await service.list(
-        guild=args.guild, section=args.section, author=args.author, include_removed=args.all
+        guild=args.guild,
+        section=args.section,
+        essay=args.essay,
+        author=args.author,
+        include_removed=args.all,
     )
     if args.json:
         print_json([p.to_json() for p in prompts])

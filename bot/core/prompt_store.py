@@ -157,6 +157,9 @@ class _Filter:
         if self.section is not None:
             clauses.append("document = ? AND section = ?")
             params += [self.document, self.section]
+        elif self.document is not None:  # an essay's prompts, and those about no passage
+            clauses.append("(document = ? OR document IS NULL)")
+            params.append(self.document)
         if self.author is not None:
             clauses.append("author = ?")
             params.append(self.author)

@@ -250,12 +250,15 @@ class PromptService:
         author: str,
         text: str,
         section: str | None = None,
+        essay: str | None = None,
         force: bool = False,
     ) -> tuple[Prompt, bool]:
         """Propose a prompt; ``(prompt, True)`` if new, ``(existing, False)`` if a duplicate.
 
         A text nearly the same as one of the server's open prompts is refused with
         ``SimilarPrompt`` (so the member can look before repeating it), unless ``force``.
+        ``essay`` (the server's current one) is where a section name is looked up and
+        where the prompt is linked when no section is named.
         """
         clean = validate_prompt_text(text)
         builtin = self._builtins.by_key.get(text_key(clean))
@@ -266,10 +269,10 @@ class PromptService:
             if similar is not None:
                 raise SimilarPrompt(similar)
         if section is not None and clean_user_text(section):
-            document, number = self.resolve_section(section)
+            document, number = self.resolve_section(section, essay)
             place = self._best_place(clean, document, number)
         else:
-            place = self._best_place(clean)
+            place = self._best_place(clean, essay)
         return await self.store.add(
             guild=guild,
             channel=channel,
@@ -296,19 +299,31 @@ class PromptService:
                 best = (score, prompt)
         return best[1] if best is not None else None
 
-    async def check_random(self, *, guild: str, section: str | None = None) -> None:
+    async def check_random(
+        self, *, guild: str, section: str | None = None, essay: str | None = None
+    ) -> None:
         """Raise what ``random`` would refuse with (an unknown section, no prompts), and no more.
 
         A front end that answers ``random`` publicly asks this first, so that a
         refusal can still be said privately.
         """
-        await self._random_pool(guild, section)
+        await self._random_pool(guild, section, essay)
 
     async def random(
-        self, *, guild: str, channel: str | None, actor: str, section: str | None = None
+        self,
+        *,
+        guild: str,
+        channel: str | None,
+        actor: str,
+        section: str | None = None,
+        essay: str | None = None,
     ) -> Prompt:
-        """Draw one open prompt (the server's or a built-in one) and log that it was posted."""
-        place, pool, own = await self._random_pool(guild, section)
+        """Draw one open prompt (the server's or a built-in one) and log that it was posted.
+
+        With ``essay`` (the server's current one), only prompts about it or about no
+        passage at all: a group reading one essay is not handed another's questions.
+        """
+        place, pool, own = await self._random_pool(guild, section, essay)
         pick = self._rng.randrange(own + len(pool))
         if pick < own:
             found = await self.store.list(
@@ -333,13 +348,18 @@ class PromptService:
         *,
         guild: str,
         section: str | None = None,
+        essay: str | None = None,
         author: str | None = None,
         include_removed: bool = False,
         limit: int | None = None,
         offset: int = 0,
     ) -> PromptList:
-        """This server's prompts, newest first (``limit``/``offset`` for paging)."""
-        place = self._section_filter(section)
+        """This server's prompts, newest first (``limit``/``offset`` for paging).
+
+        The whole log, of every essay; ``essay`` only says where a section name is
+        looked up.
+        """
+        place = self._section_filter(section, essay)
         return await self.store.list(
             guild,
             document=place.document,
@@ -355,11 +375,12 @@ class PromptService:
         *,
         guild: str,
         section: str | None = None,
+        essay: str | None = None,
         author: str | None = None,
         include_removed: bool = False,
     ) -> int:
         """How many prompts ``list`` would return without a limit (for "page 2 of 7")."""
-        place = self._section_filter(section)
+        place = self._section_filter(section, essay)
         return await self.store.count(
             guild,
             document=place.document,
@@ -456,34 +477,34 @@ class PromptService:
         as_json = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
         return buffer.getvalue().encode("utf-8"), as_json.encode("utf-8")
 
-    def resolve_section(self, typed: str) -> tuple[str, int]:
-        """``(document id, section number)`` for what a member typed: "3", "§ 3" or a title."""
+    def resolve_section(self, typed: str, essay: str | None = None) -> tuple[str, int]:
+        """``(document id, section number)`` for what a member typed: "3", "§ 3" or a title;
+        in ``essay`` when given (the server's current one), else in any loaded essay."""
         if not clean_user_text(typed):
             raise InvalidInput("Name a section (its number or title), or leave it out.")
-        hit = self._index.resolve_section(typed)
+        hit = self._index.resolve_section(typed, document=essay)
         return hit.document, hit.number
 
     # -- helpers --
 
     async def _random_pool(
-        self, guild: str, section: str | None
+        self, guild: str, section: str | None, essay: str | None
     ) -> tuple[_Place, tuple[BuiltinPrompt, ...], int]:
-        """The section filter, the built-in prompts in it and how many of the server's are."""
-        place = self._section_filter(section)
-        pool = tuple(
-            b
-            for b in self._builtins.prompts
-            if place.section is None or (b.document, b.section) == (place.document, place.section)
-        )
+        """The filter (section, else the essay), the built-ins in it and how many of the
+        server's own prompts are."""
+        place = self._section_filter(section, essay)
+        if place.section is None:
+            place = _Place(essay)
+        pool = tuple(b for b in self._builtins.prompts if _within(b, place))
         own = await self.store.count(guild, document=place.document, section=place.section)
         if own + len(pool) == 0:
             raise NotFound("There are no prompts for that section yet.")
         return place, pool, own
 
-    def _section_filter(self, section: str | None) -> _Place:
+    def _section_filter(self, section: str | None, essay: str | None) -> _Place:
         if section is None or not clean_user_text(section):
             return _Place()
-        document, number = self.resolve_section(section)
+        document, number = self.resolve_section(section, essay)
         return _Place(document, number)
 
     @staticmethod
@@ -565,6 +586,13 @@ class PromptService:
             updated_at=self._loaded_at,
             builtin=True,
         )
+
+
+def _within(builtin: BuiltinPrompt, place: _Place) -> bool:
+    """Whether a built-in prompt passes a filter: its section, else its essay, else any."""
+    if place.section is not None:
+        return (builtin.document, builtin.section) == (place.document, place.section)
+    return place.document is None or builtin.document == place.document
 
 
 def _link_query(text: str) -> str:

@@ -118,6 +118,7 @@ async def add_reply(
 ) -> Reply:
     """Add, or ask first when it is nearly the same as one here (unless ``force``)."""
     guild = require_guild(caller)
+    essay = await current_scope(services, caller)
     try:
         prompt, created = await services.prompts.add(
             guild=guild,
@@ -125,10 +126,12 @@ async def add_reply(
             author=caller.user,
             text=text,
             section=section,
+            essay=essay,
             force=force,
         )
     except SimilarPrompt as similar:
-        return Reply.of(SimilarScreen(services, caller, text, section, similar), ephemeral=True)
+        screen = SimilarScreen(services, caller, text, (section, essay), similar)
+        return Reply.of(screen, ephemeral=True)
     message, embed = _added(services, prompt, created)
     return Reply(content=message, embed=embed, ephemeral=True)
 
@@ -141,13 +144,13 @@ class SimilarScreen(Screen):
         services: Services,
         caller: Caller,
         text: str,
-        section: str | None,
+        where: tuple[str | None, str | None],
         similar: SimilarPrompt,
     ) -> None:
         self.services = services
         self.caller = caller
         self.text = text
-        self.section = section
+        self.section, self.essay = where  # as typed, and the essay it was looked up in
         self.similar = similar
         self.outcome: discord.Embed | None = None  # set once the member has decided
 
@@ -182,6 +185,7 @@ class SimilarScreen(Screen):
                 author=self.caller.user,
                 text=self.text,
                 section=self.section,
+                essay=self.essay,
                 force=True,
             )
         except UserError as exc:
@@ -192,10 +196,17 @@ class SimilarScreen(Screen):
         self.outcome = embed
 
 
+async def current_scope(services: Services, caller: Caller) -> str | None:
+    """The server's current essay: where ``section:`` names are looked up and what
+    ``/prompt random`` draws from (``None``: no plan chose one, so every essay)."""
+    return await services.plans.scope(caller.guild, None)
+
+
 async def random_reply(services: Services, caller: Caller, section: str | None) -> Reply:
     guild = require_guild(caller)
+    essay = await current_scope(services, caller)
     prompt = await services.prompts.random(
-        guild=guild, channel=caller.channel, actor=caller.user, section=section
+        guild=guild, channel=caller.channel, actor=caller.user, section=section, essay=essay
     )
     name = prompt.text if prompt.builtin else f"#{prompt.number} {prompt.text}"
     return Reply(
@@ -236,7 +247,11 @@ async def list_reply(
 ) -> Reply:
     guild = require_guild(caller)
     prompts = await services.prompts.list(
-        guild=guild, section=section, author=author, include_removed=include_removed
+        guild=guild,
+        section=section,
+        essay=await current_scope(services, caller),
+        author=author,
+        include_removed=include_removed,
     )
     if not prompts:
         return notice("No prompts match yet. Propose one with /prompt add.")
@@ -346,7 +361,8 @@ class Prompts(
         guild = require_guild(caller)
 
         async def check() -> None:  # refusals are said privately, before deferring publicly
-            await self.services.prompts.check_random(guild=guild, section=section)
+            essay = await current_scope(self.services, caller)
+            await self.services.prompts.check_random(guild=guild, section=section, essay=essay)
 
         await deferred(
             interaction,
@@ -393,7 +409,9 @@ class Prompts(
     async def complete_section(
         self, interaction: discord.Interaction[Any], current: str
     ) -> ChoiceList:
-        return choices(self.services.index.complete_sections(current))
+        """The sections of the server's current essay (where the command looks them up)."""
+        scope = await current_scope(self.services, caller_of(interaction))
+        return choices(self.services.index.complete_sections(current, document=scope))
 
 
 @app_commands.allowed_installs(guilds=True, users=False)

@@ -111,6 +111,27 @@ async def test_the_essay_option_is_autocompleted_and_an_unknown_one_refused(
     assert refused["content"].startswith("No essay is called 'moon'")
 
 
+async def test_prompt_sections_are_the_current_essays(shelf: Harness) -> None:
+    """``/prompt add|random|list section:`` name a section of the server's current essay."""
+    text = "Why would shepherds sing rather than shout?"
+    refused = await ask(shelf, "prompt add", {"text": text, "section": "1"})
+    assert "Several essays have a section 1" in refused["content"]
+    await ask(shelf, "plan-admin essay", {"essay": "hills"}, user=shelf.fake.moderator)
+    offered = await shelf.answer(
+        shelf.typing("prompt add", "section", {"text": text, "section": ""})
+    )
+    assert [c["value"] for c in offered.data["choices"]] == [
+        "Upland Farms",
+        "Winter Roads",
+        "Spring Markets",
+    ]
+    added = await ask(shelf, "prompt add", {"text": text, "section": "1"})
+    assert added["content"] == "Added as prompt #1."
+    assert "Upland Farms" in _field(added, "About")
+    listed = await ask(shelf, "prompt list", {"section": "1"})
+    assert [f["name"] for f in listed["embeds"][0]["fields"]] == ["#1 · § 1"]
+
+
 def _field(message: JSON, name: str) -> str:
     (field,) = [f for f in message["embeds"][0]["fields"] if f["name"] == name]
     return str(field["value"])

@@ -28,6 +28,7 @@ from bot.core.ingest._layout import (
     find_pull_quotes,
     join_lines,
     parse_lines,
+    restore_stray_lines,
     strip_end_mark,
 )
 from bot.core.ingest._quotes import find_quotations
@@ -146,7 +147,8 @@ def _cut_pull_quotes(body: list[Line]) -> tuple[list[list[Line]], list[Line]]:
     pulls = find_pull_quotes(body)
     cut = {i for q in pulls for i in range(q.first, q.last + 1)}
     quotes = [body[q.first : q.last + 1] for q in pulls]
-    return quotes, [line for i, line in enumerate(body) if i not in cut]
+    running = [line for i, line in enumerate(body) if i not in cut]
+    return quotes, restore_stray_lines(running, quotes)
 
 
 def _draft_from_pdf(path: Path) -> _Draft:

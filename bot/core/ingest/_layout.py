@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 from bot.core.ingest._hyphen import Evidence, join_break
@@ -28,8 +28,16 @@ _END_MARK = re.compile(
     r"|(?:^|(?<=\s))[—–]?\s?(?:[A-Z]{1,4}|(?:[A-Z]\.\s?){1,4}))\s*$"
 )
 _BREAK = re.compile(r"[^\s-]-$")
-#: Shortest pull quote worth the name, in letters and digits.
+#: Shortest pull quote worth the name, in letters and digits; shorter where it is a
+#: whole sentence, in the body too (a short phrase repeated could be a heading, or a
+#: chance; a whole sentence set again on its own is not).
 _MIN_PULL_CHARS = 40
+_MIN_PULL_SENTENCE_CHARS = 20
+#: Stray letters an extractor may drop inside a pull quote's body copy.
+_MAX_STRAY = 12
+#: How many of a passage's first (or last) letters are looked up to find its copies
+#: (at most half the shortest pull quote).
+_GRAM = _MIN_PULL_SENTENCE_CHARS // 2
 
 #: Besides a capital or a digit, how a paragraph's first line can start.
 _OPENING_MARKS = "“‘\"'([…"
@@ -37,6 +45,10 @@ _HEADING_MAX_LINES = 5
 #: Longest pull quote, in lines of the extraction.
 _PULL_MAX_LINES = 30
 _HEADING_MAX_CHARS = 100
+#: A heading not in title case: its longest line and its last line, against the body's.
+_SENTENCE_HEADING_MAX = 1.0
+_SENTENCE_HEADING_LAST = 0.85
+_GLUED_SENTENCE_HEADING_MAX = 0.8
 #: Words a title-case heading leaves in lower case.
 _MINOR_WORDS = frozenset(
     "a an and as at but by for from in into nor of on onto or over per the to upon via vs "
@@ -203,6 +215,80 @@ def starts_paragraph(text: str) -> bool:
     return head.isupper() or head.isdigit() or (bool(head) and head in _OPENING_MARKS)
 
 
+_SENTENCE_END = re.compile(r"[.?!…][”’\"')\]]*(?=\s|$)")
+
+
+def _sentence_bounds(lines: Sequence[Line], offsets: Sequence[int]) -> tuple[set[int], set[int]]:
+    """Where sentences start and end, as offsets into the lines' letters laid end to end."""
+    starts, ends = {0}, set()
+    for index, line in enumerate(lines):
+        text = line.text
+        for match in _SENTENCE_END.finditer(text):
+            if ends_sentence(text[: match.end()]):
+                at = offsets[index] + len(_key(text[: match.end()]))
+                ends.add(at)
+                starts.add(at)
+    return starts, ends
+
+
+def _interrupted_copies(
+    needle: str, text: str, heads: Iterable[int], tails: Iterable[int]
+) -> list[tuple[int, int, int, int]]:
+    """Where ``needle`` stands in ``text`` with a few stray letters inside it, as
+    (start, end, stray start, stray end).
+
+    One half of the needle stands whole (at one of ``heads``, where the needle's first
+    letters stand, or ending at one of ``tails``, where its last ones end); from there
+    the match runs on as far as it goes, and the rest resumes a little further on.
+    """
+    half = len(needle) // 2
+    found = []
+    for pos in heads:
+        if not text.startswith(needle[:half], pos):
+            continue
+        k = _common_prefix(needle, text, pos, half)
+        if k < len(needle):
+            resume = text.find(needle[k:], pos + k + 1, pos + len(needle) + _MAX_STRAY)
+            if resume != -1:
+                found.append((pos, resume + len(needle) - k, pos + k, resume))
+    for end in tails:
+        if not text.endswith(needle[half:], 0, end):
+            continue
+        k = _common_suffix(needle, text, end, len(needle) - half)
+        if k < len(needle):
+            head = needle[: len(needle) - k]
+            # (bounds kept positive: a negative one would count from the text's end)
+            low, high = max(0, end - len(needle) - _MAX_STRAY), max(0, end - k - 1)
+            resume = text.rfind(head, low, high)
+            if resume != -1:
+                found.append((resume, end, resume + len(head), end - k))
+    return found
+
+
+def _common_prefix(needle: str, text: str, at: int, known: int) -> int:
+    """How many of ``needle``'s first letters stand at ``at`` (``known`` of them do)."""
+    low, high = known, min(len(needle), len(text) - at)
+    while low < high:  # the longest length that still matches
+        mid = (low + high + 1) // 2
+        if text.startswith(needle[:mid], at):
+            low = mid
+        else:
+            high = mid - 1
+    return low
+
+
+def _common_suffix(needle: str, text: str, end: int, known: int) -> int:
+    """How many of ``needle``'s last letters end at ``end`` (``known`` of them do)."""
+    low, high = known, min(len(needle), end)
+    while low < high:
+        mid = (low + high + 1) // 2
+        if text.endswith(needle[len(needle) - mid :], 0, end):
+            low = mid
+        else:
+            high = mid - 1
+    return low
+
+
 class _PullSearch:
     """One round of the pull-quote search over the lines still in the running text.
 
@@ -216,6 +302,7 @@ class _PullSearch:
         for key in keys:
             self.offsets.append(self.offsets[-1] + len(key))
         self.full = "".join(keys)
+        self.line_starts = set(self.offsets)
         # A pull quote is whole blocks; where the extractor left no blank line around
         # it, the seams still show: it ends a sentence, and it starts where an
         # unfinished sentence runs into a capital.
@@ -230,34 +317,78 @@ class _PullSearch:
             and not lines[i - 1].text.endswith("-")
             and starts_paragraph(lines[i].text)
         }
+        self.sentence_starts, self.sentence_ends = _sentence_bounds(lines, self.offsets)
         self.repeated_run = cache(self._repeated_run)
+        self.hits = cache(self._hits)
 
     def elsewhere(self, start: int, end: int) -> list[tuple[int, int]]:
         """Where else the letters ``full[start:end]`` stand, whole.
 
-        The text is searched with the candidate cut out: a pull quote may be set in
-        the middle of its own body copy, which is whole again once the quote is gone.
+        A pull quote may be set in the middle of its own body copy, which is whole
+        once the quote is cut out (that copy's span, in the full text, then holds the
+        quote). Any copy repeats the needle's first letters, or (split by the quote
+        near its start) its last ones: only there is it looked for.
         """
-        needle = self.full[start:end]
-        rest = self.full[:start] + self.full[end:]
-        found = []
-        pos = rest.find(needle)
-        while pos != -1:
-            at = pos if pos < start else pos + (end - start)
-            found.append((at, at + len(needle)))
-            pos = rest.find(needle, pos + 1)
-        return found
+        full, needle = self.full, self.full[start:end]
+        size = len(needle)
+        found = set()
+        for a in self.hits(needle[:_GRAM]):
+            if a + size <= start or a >= end:
+                if full.startswith(needle, a):
+                    found.add((a, a + size))
+            elif a < start:  # split by the candidate
+                before = start - a
+                if full.startswith(needle[:before], a) and full.startswith(needle[before:], end):
+                    found.add((a, end + size - before))
+        for last in self.hits(needle[-_GRAM:]):
+            b = last + _GRAM
+            after = b - end
+            if 0 < after < size:  # split by the candidate near its start
+                before = size - after
+                if (
+                    start >= before
+                    and full.startswith(needle[:before], start - before)
+                    and full.startswith(needle[before:], end)
+                ):
+                    found.add((start - before, b))
+        if not found and size >= _MIN_PULL_CHARS:
+            found.update(self._interrupted(needle, start, end))
+        return sorted(found)
+
+    def _interrupted(self, needle: str, start: int, end: int) -> list[tuple[int, int]]:
+        """Copies of ``needle`` (the letters ``start..end``) that a stray line
+        interrupts, away from the needle itself. The stray letters are whole lines:
+        the extractor put a line's words in the wrong place, not the essay a word more.
+        """
+        heads = [p for p in self.hits(needle[:_GRAM]) if not start <= p < end]
+        tails = [p + _GRAM for p in self.hits(needle[-_GRAM:]) if not start <= p < end]
+        return [
+            (a, b)
+            for a, b, stray_a, stray_b in _interrupted_copies(needle, self.full, heads, tails)
+            if (b <= start or a >= end) and {stray_a, stray_b} <= self.line_starts
+        ]
+
+    def _hits(self, gram: str) -> list[int]:
+        """Every place the letters ``gram`` stand in the full text."""
+        return _all(self.full, gram)
 
     def _repeated_run(self, first: int, last: int) -> bool:
         """Lines ``first..last`` could be a pull quote of their own, context aside."""
         start, end = self.offsets[first], self.offsets[last + 1]
-        return (
+        if not (
             first in self.starts
             and last in self.ends
-            and end - start >= _MIN_PULL_CHARS
+            and end - start >= _MIN_PULL_SENTENCE_CHARS
             and starts_paragraph(self.lines[first].text)
             and not looks_like_heading(self.lines[first : last + 1])
-            and bool(self.elsewhere(start, end))
+        ):
+            return False
+        copies = self.elsewhere(start, end)
+        if end - start >= _MIN_PULL_CHARS:
+            return bool(copies)
+        # Short: a whole sentence, here and in the body.
+        return ends_sentence(self.lines[last].text) and any(
+            a in self.sentence_starts and b in self.sentence_ends for a, b in copies
         )
 
     def stands_apart(self, first: int, last: int) -> bool:
@@ -277,9 +408,13 @@ class _PullSearch:
     def candidates(self) -> list[tuple[int, int, int, list[tuple[int, int]]]]:
         """(letters, first, last, where the body says it) of every possible pull quote."""
         found = []
-        for first in range(len(self.lines)):
+        for first in sorted(self.starts):  # (a pull quote is whole blocks: see __init__)
             for last in range(first, min(first + _PULL_MAX_LINES, len(self.lines))):
-                if self.repeated_run(first, last) and self.stands_apart(first, last):
+                if (
+                    last in self.ends
+                    and self.repeated_run(first, last)
+                    and self.stands_apart(first, last)
+                ):
                     start, end = self.offsets[first], self.offsets[last + 1]
                     found.append((end - start, first, last, self.elsewhere(start, end)))
         return found
@@ -311,17 +446,69 @@ def _pull_quote_round(lines: Sequence[Line], keys: Sequence[str]) -> list[PullQu
     return accepted
 
 
+def restore_stray_lines(lines: Sequence[Line], quotes: Sequence[Sequence[Line]]) -> list[Line]:
+    """The running text with lines an extractor set inside a pull quote's body copy
+    put back after it.
+
+    A pull quote's body copy is one run of the essay's words; where a whole line or
+    two of other words interrupt it, the extractor split a printed line and set its
+    end first. When the copy ends at a line's end, the stray lines are that line's
+    end and go after it. (The copy that ends inside a line gives no such place.)
+    """
+    out = list(lines)
+    for quote in quotes:
+        needle = _key(" ".join(line.text for line in quote))
+        keys = [_key(line.text) for line in out]
+        full = "".join(keys)
+        if len(needle) < _MIN_PULL_CHARS or needle in full:
+            continue
+        starts: dict[int, int] = {}  # line start offset -> the line (one with letters)
+        offset = 0
+        for index, key in enumerate(keys):
+            if key:
+                starts.setdefault(offset, index)
+            offset += len(key)
+        starts.setdefault(offset, len(out))
+        heads = _all(full, needle[:_GRAM])
+        tails = [p + _GRAM for p in _all(full, needle[-_GRAM:])]
+        for _, end, stray_a, stray_b in _interrupted_copies(needle, full, heads, tails):
+            if {stray_a, stray_b, end} <= starts.keys():
+                first, after, resume = starts[stray_a], starts[stray_b], starts[end]
+                stray = [replace(line, gap_before=False) for line in out[first:after]]
+                out = out[:first] + out[after:resume] + stray + out[resume:]
+                break
+    return out
+
+
+def _all(text: str, part: str) -> list[int]:
+    found = []
+    pos = text.find(part)
+    while pos != -1:
+        found.append(pos)
+        pos = text.find(part, pos + 1)
+    return found
+
+
 # --- headings and paragraphs ------------------------------------------------------
 
 
-def looks_like_heading(block: Sequence[Line], body_width: float = 0.0) -> bool:
+def looks_like_heading(
+    block: Sequence[Line], body_width: float = 0.0, *, glued: bool = False
+) -> bool:
     """A short block that reads as a title, not as running text.
 
-    It starts like a title (a capital, a digit or year, an opening quotation mark),
-    has no sentence-final or continuing punctuation at its end and no sentence end
-    inside it, and most of its words are capitalised (title case, allowing lower-case
-    words: "The World in the mid-19th Century"); its lines are no longer than the
-    body's.
+    It has no sentence-final or continuing punctuation at its end, no sentence end
+    inside it, and does not end on a minor word ("of", "and": a broken line may). Then
+    either it is set in title case (most of its words capitalised, allowing lower-case
+    words: "The World in the mid-19th Century") and starts like a title (a capital, a
+    digit or year, an opening quotation mark), its lines no longer than the body's; or,
+    in sentence case or even all in lower case ("a disease of amateurs"), it is plainly
+    shorter than the body's lines (a heading's larger type wraps sooner, and a line of
+    running text only falls short at its paragraph's end, after a full stop). The
+    second needs the body's measure, ``body_width``; without it only title case counts.
+    A sentence-case heading ``glued`` to the paragraph under it (no blank line between)
+    has less to set it apart, so its lines must be shorter still: a paragraph's first
+    line falls short of the measure by its indent.
     """
     if not 1 <= len(block) <= _HEADING_MAX_LINES:
         return False
@@ -329,15 +516,29 @@ def looks_like_heading(block: Sequence[Line], body_width: float = 0.0) -> bool:
     bare = text.rstrip("”’\"'")
     if len(text) > _HEADING_MAX_CHARS or not bare or bare[-1] in ".,;:!?-—–…(":
         return False
-    if not starts_paragraph(text) or _sentence_break_inside(text):
+    if _sentence_break_inside(text) or bare.split()[-1].casefold() in _MINOR_WORDS:
         return False
-    if bare.split()[-1].casefold() in _MINOR_WORDS:
-        return False  # a title does not end on "a", "of" or "and"; a broken line may
+    longest = max(len(line.text) for line in block)
+    if starts_paragraph(text) and _title_case(text):
+        return not body_width or longest <= body_width * 1.2
+    return bool(body_width) and _short_of_measure(block, body_width, glued)
+
+
+def _title_case(text: str) -> bool:
     words = [w for w in text.split() if w[:1].isalpha() and w.casefold() not in _MINOR_WORDS]
-    capitalised = sum(1 for w in words if w[:1].isupper())
-    if not words or capitalised * 2 < len(words):
-        return False
-    return not body_width or max(len(line.text) for line in block) <= body_width * 1.2
+    return bool(words) and sum(1 for w in words if w[:1].isupper()) * 2 >= len(words)
+
+
+def _short_of_measure(block: Sequence[Line], body_width: float, glued: bool) -> bool:
+    """A sentence-case heading's lines: none as long as the body's, the last well short,
+    and it starts as a title or a lower-case word (no punctuation that runs on)."""
+    head = block[0].text[:1]
+    longest = _GLUED_SENTENCE_HEADING_MAX if glued else _SENTENCE_HEADING_MAX
+    return (
+        (starts_paragraph(head) or head.isalpha())
+        and max(len(line.text) for line in block) <= body_width * longest
+        and len(block[-1].text) <= body_width * _SENTENCE_HEADING_LAST
+    )
 
 
 _INNER_END = re.compile(r"(\S+)[.?!][”’\"')]*\s+[“‘\"'(]?[A-Z]")

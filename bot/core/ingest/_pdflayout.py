@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 
 from bot.core.ingest._pdfread import Glyph, Page, is_bold, is_italic
-from bot.core.ingest._textflow import author_name, is_word, looks_like_name
+from bot.core.ingest._textflow import author_name, cap_joined, looks_like_name
 
 #: Wider than this (in ems) between two glyphs: a word space.
 _WORD_GAP = 0.15
@@ -799,16 +799,7 @@ def _cap_text(cap: Run, beside: Sequence[_Line], body: float) -> str:
     if len(beside) >= 2 and beside[0].x0 - beside[1].x0 > 0.2 * body:
         return text + " "
     # Set flush, "A" and "critic" still read as two words where "Acritic" is none.
-    return _cap_joined(text, beside[0].text)
-
-
-def _cap_joined(cap: str, line: str) -> str:
-    """The drop cap as it joins its line: with a space when the cap is a word of its
-    own and the line's first word is one while the two together are none."""
-    first = line.split(" ", 1)[0]
-    if is_word(cap + first) or not (is_word(cap) and is_word(first)):
-        return cap
-    return cap + " "
+    return cap_joined(text, beside[0].text)
 
 
 def _is_justified(lines: Sequence[_Line], body: float) -> bool:

@@ -131,20 +131,63 @@ def _split_glued_folio(line: Line) -> list[Line]:
 
 
 def join_drop_caps(lines: Sequence[Line]) -> list[Line]:
-    """A drop cap extracted as a line of its own, put back before its line."""
+    """A drop cap extracted as a line of its own, put back before its line.
+
+    Its line is the next one, unless that one continues a sentence (the extractor
+    set the cap down after the lines beside it, or further on): then it is the
+    nearest line before it that opens a paragraph without its first letter, in lower
+    case where a sentence has ended (or the text begins).
+    """
     out: list[Line] = []
     pending = ""
     gap = False
     for index, line in enumerate(lines):
-        is_cap = len(line.text) <= 2 and line.text[-1:].isalpha() and line.text[-1:].isupper()
-        if is_cap and index + 1 < len(lines) and lines[index + 1].text[:1].isalpha():
-            pending, gap = line.text, line.gap_before
+        nxt = lines[index + 1].text if index + 1 < len(lines) else ""
+        if _is_drop_cap(line.text) and nxt[:1].isalpha():
+            orphan = _orphan_opening(out) if _continues(out, nxt) else None
+            if orphan is None:
+                pending, gap = line.text, line.gap_before
+            else:
+                target = out[orphan]
+                text = cap_joined(line.text, target.text) + target.text
+                out[orphan] = replace(target, text=text)
             continue
         if pending:
             line = replace(line, text=pending + line.text, gap_before=gap or line.gap_before)
             pending = ""
         out.append(line)
     return out
+
+
+def _is_drop_cap(text: str) -> bool:
+    return len(text) <= 2 and text[-1:].isalpha() and text[-1:].isupper()
+
+
+def _continues(before: Sequence[Line], text: str) -> bool:
+    """``text`` goes on with the sentence the lines ``before`` left unfinished."""
+    return bool(before) and text[:1].islower() and not ends_sentence(before[-1].text)
+
+
+#: How far back a drop cap's line may be, in lines.
+_CAP_REACH = 60
+
+
+def _orphan_opening(lines: Sequence[Line]) -> int | None:
+    """The last of ``lines`` (within reach) that opens a paragraph in lower case."""
+    for index in range(len(lines) - 1, max(-1, len(lines) - 1 - _CAP_REACH), -1):
+        if lines[index].text[:1].islower() and (index == 0 or ends_sentence(lines[index - 1].text)):
+            return index
+    return None
+
+
+def cap_joined(cap: str, line: str) -> str:
+    """The drop cap as it joins its line: with a space when the cap is a word of its
+    own and the line's first word is one while the two together are none ("A critic").
+    (The PDF path joins its drop caps by this rule too.)"""
+    first = line.split(" ", 1)[0]
+    if is_word(cap + first) or not (is_word(cap) and is_word(first)):
+        return cap
+    return cap + " "
 
 
 _SPLIT_CAP = re.compile(r"^([“‘\"']?)([A-Z]) ([a-z]+)")
@@ -194,9 +237,10 @@ def _heading_lines(group: Sequence[Line], width: float) -> int:
     for size in range(min(3, len(group) - 1), 0, -1):  # the longest heading that fits
         head, rest = group[:size], group[size]
         if (
-            looks_like_heading(head, width)
+            looks_like_heading(head, width, glued=True)
             and len(head[-1].text) <= _GLUED_HEADING * width
             and _opens_under_heading(rest.text)
+            and (size + 1 == len(group) or len(rest.text) >= _SHORT * width)
         ):
             return size
     return 0

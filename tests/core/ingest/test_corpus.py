@@ -39,6 +39,11 @@ def pdfminer() -> Score:
     return _measured("pdfminer")
 
 
+@pytest.fixture(scope="module")
+def pdftotext() -> Score:
+    return _measured("pdftotext")
+
+
 def test_the_corpus_is_there() -> None:
     assert len({c.essay_id for c in cases("pdf")}) >= 6
     assert {c.producer for c in cases("pdf")} >= {"latex", "reportlab"}
@@ -87,11 +92,24 @@ def test_text_end_marks_and_hyphenation_meet_their_targets(pdfminer: Score) -> N
 
 
 def test_text_structure(pdfminer: Score) -> None:
-    # Targets: 97 % of paragraphs, every section and pull quote (floors).
+    # Target: 97 % of paragraphs (floor).
     assert pdfminer.paragraphs_exact >= 0.65 * pdfminer.paragraphs, pdfminer
-    assert pdfminer.sections_right >= 0.8 * pdfminer.sections, pdfminer
-    assert pdfminer.pulls_cut >= 0.85 * pdfminer.pulls, pdfminer
-    assert pdfminer.pulls_left <= 2, pdfminer
+
+
+@pytest.mark.parametrize("kind", ["pdfminer", "pdftotext"])
+def test_text_sections_and_pull_quotes(kind: InputKind, request: pytest.FixtureRequest) -> None:
+    total: Score = request.getfixturevalue(kind)
+    # Targets: every section, every pull quote cut, none left in the body (met).
+    assert total.sections_right == total.sections, total
+    assert total.pulls_cut == total.pulls, total
+    assert total.pulls_left == 0, total
+
+
+def test_text_pull_quotes_linked(pdfminer: Score, pdftotext: Score) -> None:
+    # Target: all (met from pdfminer's text; floor from pdftotext's, where the misses
+    # are paragraphs merged with the next, so the quote's paragraph starts elsewhere).
+    assert pdfminer.pulls_linked == pdfminer.pulls, pdfminer
+    assert pdftotext.pulls_linked >= 0.75 * pdftotext.pulls, pdftotext
 
 
 def test_text_speakers_are_precise(pdfminer: Score) -> None:

@@ -1,0 +1,81 @@
+"""Headings in extracted text that are not in title case: told from running text by their
+shape (short lines, standing alone or glued to the paragraph under them), each rule on a
+small hand-made case whichever extractor makes it."""
+
+from __future__ import annotations
+
+from bot.core.ingest import ingest_text
+from bot.core.ingest._layout import Line, looks_like_heading
+from bot.core.model import Document
+
+FRONT = "The Little Essay\n\nJane Writer\n\n"
+# Justified body lines of a narrow column, about 45 characters each.
+OPENING = (
+    "An opening paragraph that runs over a few lines\n"
+    "of text in its column before it comes to a stop\n"
+    "with a full stop at the end of its last line.\n\n"
+)
+BODY = (
+    "The second part begins with a line that is as\n"
+    "long as the lines of the body are in the column,\n"
+    "and it goes on for a while before it ends here.\n"
+)
+
+
+def ingest(body: str) -> Document:
+    return ingest_text(FRONT + OPENING + body, doc_id="t")
+
+
+def titles(doc: Document) -> list[str]:
+    return [s.title for s in doc.sections]
+
+
+def block(*texts: str) -> list[Line]:
+    return [Line(t, i == 0) for i, t in enumerate(texts)]
+
+
+def test_a_sentence_case_heading_standing_alone_over_two_lines() -> None:
+    doc = ingest("Funny is not the opposite\nof serious\n\n" + BODY)
+    assert titles(doc) == ["Introduction", "Funny is not the opposite of serious"]
+    assert doc.sections[1].paragraphs[0].text.startswith("The second part begins")
+
+
+def test_a_lower_case_heading_glued_to_its_paragraph() -> None:
+    doc = ingest("a disease of amateurs\n" + BODY)
+    assert titles(doc) == ["Introduction", "a disease of amateurs"]
+    assert doc.sections[1].paragraphs[0].text.startswith("The second part begins")
+
+
+def test_a_paragraphs_first_line_short_by_its_indent_is_no_heading() -> None:
+    # A first line set in from the margin, ending on a name: short, but not short
+    # enough for a heading glued to the lines under it.
+    doc = ingest(
+        "No one will ever blame the Professor\n"
+        "Raleigh, who had to read a sort of funeral\n"
+        "oration over his friend at the opening of\n"
+        "the exhibition, for speaking of his merits.\n"
+    )
+    assert titles(doc) == ["The Little Essay"]  # one section: no heading found
+
+
+def test_a_heading_is_not_glued_to_a_line_cut_short() -> None:
+    # A block whose third line is a stub (a pull quote's last words, an extractor's
+    # cut): the two lines before it are not a heading over it.
+    doc = ingest(
+        "Of this lucky contradiction the\n"
+        "very incarnation was\n"
+        "Whistler.\n"
+        "up in the persons and performances of its\n"
+        "greatest exponents, who did not see it at all.\n"
+    )
+    assert titles(doc) == ["The Little Essay"]  # one section: no heading found
+
+
+def test_sentence_case_needs_the_body_measure_to_compare() -> None:
+    heading = block("Funny is not the opposite", "of serious")
+    assert looks_like_heading(heading, body_width=45)
+    # Without the body's measure (as the pull-quote search asks), only title case.
+    assert not looks_like_heading(heading)
+    # As long as the body's lines: running text, not a heading.
+    assert not looks_like_heading(block("funny is not the opposite of serious and"), 40)
+    assert not looks_like_heading(block("funny is not the opposite of serious"), 40)
