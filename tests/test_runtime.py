@@ -111,7 +111,7 @@ async def test_the_semantic_ranker_loads_after_start_up_and_about_says_so(
         finally:
             await close()
     assert any("semantic ranker on: tiny" in r.getMessage() for r in caplog.records)
-    assert list((tmp_path / "data" / "semantic-cache").glob("*.npz"))
+    assert list((tmp_path / "data" / "semantic-cache").glob("*.npy"))
 
 
 async def test_a_missing_model_leaves_the_bot_answering_by_words(

@@ -40,9 +40,6 @@ MODEL = ROOT / "data" / "models" / "all-MiniLM-L6-v2"
 MIB = 2**20
 # The issue's measurement of the bot before it (45 reader questions).
 BASELINE = "29/45 top-1, 31/45 top-3, 11 empty"
-# The semantic ranker before word-by-word (token) similarity: whole texts only,
-# the "+ semantic, whole texts only" rows, measured when it was merged.
-BASELINE_SEMANTIC = "held-out 50/71 top-1, 59/71 top-3, p99 6.7 ms"
 GOALS = {
     "questions, held-out": "≥ 80 % top-1, ≥ 95 % top-3 (lexical: ≥ 70 %, ≥ 85 %, 0 empty)",
     "keywords": "100 % top-1",
@@ -91,10 +88,7 @@ def _others(encoder: Encoder) -> list[list[object]]:
             index = SearchIndex.build(library)
             name = library.documents[0].id
             rows.append(_row(name, "lexical", measure(index, cases), ""))
-            ranker = SemanticRanker.build(encoder, index, Path(cache))
-            index.use_ranker(replace(ranker, tokens=ranker.tokens[:0]))
-            rows.append(_row(name, "+ semantic, whole texts only", measure(index, cases), ""))
-            index.use_ranker(ranker)
+            index.use_ranker(SemanticRanker.build(encoder, index, Path(cache)))
             rows.append(_row(name, "+ semantic", measure(index, cases), ""))
     return rows
 
@@ -131,7 +125,6 @@ def run() -> None:
         rows.append(_row(name, "lexical", result, GOALS.get(name, "")))
     startup: list[list[object]] = []
     semantic_times: tuple[list[float], list[float]] | None = None
-    whole_times: tuple[list[float], list[float]] | None = None
     if encoder is not None:
         with tempfile.TemporaryDirectory() as cache:
             started = time.perf_counter()
@@ -145,18 +138,10 @@ def run() -> None:
         index.use_ranker(replace(ranker, mode="rrf"))
         for name, cases in sets.items():
             rows.append(_row(name, "+ semantic, rank fusion", measure(index, cases), "(not used)"))
-        whole = replace(ranker, tokens=ranker.tokens[:0])  # no token vectors: pooled only
-        index.use_ranker(whole)
-        for name, cases in sets.items():
-            rows.append(
-                _row(name, "+ semantic, whole texts only", measure(index, cases), "(before)")
-            )
         index.use_ranker(ranker)
         for name, cases in sets.items():
             rows.append(_row(name, "+ semantic", measure(index, cases), GOALS.get(name, "")))
         semantic_times = _times(index, questions, rounds=3)
-        index.use_ranker(whole)
-        whole_times = _times(index, questions, rounds=3)
         texts = len(ranker.paragraphs) + len(ranker.sentences)
         startup = [
             ["model load (onnxruntime session, file hashes)", ms(load_seconds), ""],
@@ -165,12 +150,10 @@ def run() -> None:
             [
                 "extra resident memory (model + vectors)",
                 f"+{(rss_after - rss_before) / MIB:6.1f} MiB",
-                f"vectors {ranker.nbytes / MIB:.2f} MiB, "
-                f"of which word tokens {ranker.tokens.nbytes / MIB:.2f} MiB",
+                f"vectors {ranker.nbytes / MIB:.2f} MiB",
             ],
         ]
     print(f"\n/search on reader questions and keyword sets (baseline before issue 12: {BASELINE})")
-    print(f"semantic ranker before word-by-word similarity: {BASELINE_SEMANTIC}")
     print(table(["set", "ranker", "top-1", "top-3", "MRR", "empty", "goal"], rows))
     if encoder is not None:
         print("\nReader questions on other essays (never tuned on), each essay its own library")
@@ -182,8 +165,6 @@ def run() -> None:
         return [name, *(ms(percentile(samples, p)) for samples in times for p in (50, 99))]
 
     time_rows = [cells("lexical", lexical_times)]
-    if whole_times is not None:
-        time_rows.append(cells("+ semantic, whole texts only (before)", whole_times))
     if semantic_times is not None:
         time_rows.append(cells("+ semantic (one query embedding)", semantic_times))
     headers = ["", "p50", "p99 (goal < 20 ms)", "CPU p50", "CPU p99"]

@@ -11,19 +11,9 @@ from all-MiniLM-L6-v2.
 Every paragraph and every sentence is embedded once, at start-up, and the
 vectors are cached on disk under a name made of hashes of the model files and
 of the texts, so a restart reads them back and a changed essay or model
-computes them anew. A query is embedded once, and two similarities come of it:
-
-- the pooled one: the cosine of the query's vector and each paragraph's (mixed
-  with that of the paragraph's best sentence), for every paragraph;
-- the token one (late interaction, as ColBERT scores): each content word of
-  the query finds its most similar word, in context, among a paragraph's, and
-  their similarities are averaged. One vector per text says what a paragraph is
-  about on the whole and is diluted by a long one; the token vectors find the
-  one clause that answers a question. Only the best few paragraphs by the
-  pooled score are scored so, which keeps a query's cost flat in the size of
-  the library.
-
-``fuse`` mixes the two into the lexical score.
+computes them anew. A query is embedded once; its similarity to each paragraph
+(mixed with that of the paragraph's best sentence) ranks the paragraphs, and
+``fuse`` mixes that similarity into the lexical score.
 
 Anything that goes wrong here (extra not installed, folder or file missing, a
 file onnxruntime cannot load) raises ``SemanticUnavailable`` with one line fit
@@ -46,8 +36,6 @@ import numpy as np
 import numpy.typing as npt
 
 from bot.core.search.ranking import PassageScores, reciprocal_rank_fusion
-from bot.core.search.text import terms
-from bot.core.search.words import is_content
 
 if TYPE_CHECKING:
     from bot.core.search.index import SearchIndex
@@ -67,7 +55,7 @@ BATCH = 8
 # two-core machine, and it competes with the event loop for the other core.
 THREADS = 1
 # Bumped whenever the way vectors are made changes, so old caches are not read.
-CACHE_FORMAT = "2"
+CACHE_FORMAT = "1"
 # A paragraph's similarity to a query mixes its own and its best sentence's.
 W_PARAGRAPH = 0.5
 # Cosine similarities of a MiniLM-family encoder, put on the 0..100 scale: at
@@ -80,35 +68,10 @@ SIM_ZERO = 0.15
 SIM_FULL = 0.75
 # The lexical score's share of the mixed one.
 W_LEXICAL = 0.3
-# Token similarities (the mean over the query's content words of the best
-# cosine with any word of a paragraph) on the same 0..100 scale: at TOKEN_ZERO
-# the words are as alike as unrelated words of one language, at TOKEN_FULL each
-# query word has its own or a synonym in the paragraph. The token similarity's
-# share of the semantic score, and how many paragraphs (the best by the pooled
-# score) get one. Chosen like the constants above.
-TOKEN_ZERO = 0.3
-TOKEN_FULL = 0.8
-W_TOKENS = 1 / 3
-CANDIDATES = 20
 
 FloatArray = npt.NDArray[np.float32]
 # How the lexical and semantic scores are combined: see ``fuse``.
 Fusion = Literal["lift", "rrf"]
-
-
-@dataclass(frozen=True, slots=True)
-class Embedded:
-    """Texts' vectors: one pooled row per text, and the texts' token vectors.
-
-    The token vectors (special tokens left out) of text ``i`` are the rows
-    ``tokens[offsets[i]:offsets[i + 1]]``; they are kept as float16, which
-    halves their memory and changes no ranking. A model that gives only pooled
-    vectors gives no token vectors (``tokens`` has no rows).
-    """
-
-    vectors: FloatArray
-    tokens: npt.NDArray[np.float16]
-    offsets: npt.NDArray[np.int64]
 
 
 class SemanticUnavailable(Exception):
@@ -223,67 +186,25 @@ class Encoder:
             raise SemanticUnavailable(f"{model} gives no usable sentence vector")
 
     def embed(self, texts: Sequence[str], *, bulk: bool = False) -> FloatArray:
-        """One unit-length pooled row per text, in the order given."""
-        return self.encode(texts, bulk=bulk).vectors
-
-    def encode(self, texts: Sequence[str], *, bulk: bool = False) -> Embedded:
-        """Pooled vectors and token vectors of the texts, in the order given.
+        """One unit-length row per text, in the order given.
 
         ``bulk``: many texts at once (start-up), whose working memory is handed
         back afterwards; a query keeps it for the next query.
         """
         encodings = self._tokenizer.encode_batch(list(texts))
-        order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
-        pooled: dict[int, FloatArray] = {}
-        tokens: dict[int, FloatArray] = {}
+        lengths = [len(e.ids) for e in encodings]
+        order = sorted(range(len(texts)), key=lambda i: lengths[i])
+        rows: dict[int, FloatArray] = {}
         for start in range(0, len(order), BATCH):
             batch = order[start : start + BATCH]
-            rows, per_token = self._run(
-                [encodings[i] for i in batch], self._release if bulk else None
-            )
-            for n, i in enumerate(batch):
-                pooled[i] = rows[n]
-                if per_token is not None:
-                    keep = np.flatnonzero(np.array(encodings[i].special_tokens_mask) == 0)
-                    tokens[i] = per_token[n, keep]
-        if not pooled:
-            return Embedded(
-                np.zeros((0, 0), np.float32), np.zeros((0, 0), np.float16), np.zeros(1, np.int64)
-            )
-        vectors = np.stack([pooled[i] for i in range(len(texts))])
-        runs = [tokens.get(i, vectors[:0]) for i in range(len(texts))]
-        offsets = np.concatenate([[0], np.cumsum([len(r) for r in runs])]).astype(np.int64)
-        return Embedded(vectors, np.concatenate(runs).astype(np.float16), offsets)
+            vectors = self._run([encodings[i] for i in batch], self._release if bulk else None)
+            for i, row in zip(batch, vectors, strict=True):
+                rows[i] = row
+        if not rows:
+            return np.zeros((0, 0), dtype=np.float32)
+        return np.stack([rows[i] for i in range(len(texts))])
 
-    def query(self, query: str) -> tuple[FloatArray, FloatArray]:
-        """A query's pooled vector, and the token vectors of its content words.
-
-        Question and function words ("why did the") would match their like in
-        any paragraph, so their tokens are left out, as they are from the
-        lexical score (all words count if none is a content word). No token
-        vectors (no rows) from a model that gives only pooled vectors.
-        """
-        encoding = self._tokenizer.encode(query)
-        pooled, per_token = self._run([encoding], None)
-        if per_token is None:
-            return pooled[0], np.zeros((0, pooled.shape[1]), np.float32)
-        spans: dict[int, tuple[int, int]] = {}
-        for word, (start, end) in zip(encoding.word_ids, encoding.offsets, strict=True):
-            if word is not None:
-                spans[word] = (spans.get(word, (start, end))[0], end)
-        content = {w for w, (a, b) in spans.items() if any(map(is_content, terms(query[a:b])))}
-        wanted = content or set(spans)
-        keep = [
-            i
-            for i, (word, special) in enumerate(
-                zip(encoding.word_ids, encoding.special_tokens_mask, strict=True)
-            )
-            if word in wanted and not special
-        ]
-        return pooled[0], per_token[0, keep]
-
-    def _run(self, encodings: Sequence[Any], options: Any) -> tuple[FloatArray, FloatArray | None]:
-        """Pooled unit vectors of a batch, and unit token vectors if the model gives them."""
+    def _run(self, encodings: Sequence[Any], options: Any) -> FloatArray:
         width = max(1, *(len(e.ids) for e in encodings))
         ids = np.zeros((len(encodings), width), dtype=np.int64)
         mask = np.zeros_like(ids)
@@ -296,22 +217,15 @@ class Encoder:
         output = np.asarray(self._session.run(None, feed, options)[0], dtype=np.float32)
         if output.ndim != 2 and output.ndim != 3:
             raise ValueError(f"the model's output has {output.ndim} dimensions, not 2 or 3")
-        per_token = None
         if output.ndim == 3:  # per-token vectors: mean over the real tokens
-            per_token = _unit(output)
             weights = mask[:, :, None].astype(np.float32)
             output = (output * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1.0)
-        return _unit(output), per_token
+        norms = np.linalg.norm(output, axis=1, keepdims=True)
+        unit: FloatArray = (output / np.maximum(norms, 1e-12)).astype(np.float32)
+        return unit
 
 
-def _unit(vectors: FloatArray) -> FloatArray:
-    """The vectors (along the last axis) scaled to length 1."""
-    norms = np.linalg.norm(vectors, axis=-1, keepdims=True)
-    unit: FloatArray = (vectors / np.maximum(norms, 1e-12)).astype(np.float32)
-    return unit
-
-
-def cached_vectors(encoder: Encoder, texts: Sequence[str], cache_dir: Path) -> Embedded:
+def cached_vectors(encoder: Encoder, texts: Sequence[str], cache_dir: Path) -> FloatArray:
     """The texts' vectors, read from ``cache_dir`` when this model already embedded them.
 
     The file name holds a hash of the model and one of the texts, so a changed
@@ -323,54 +237,33 @@ def cached_vectors(encoder: Encoder, texts: Sequence[str], cache_dir: Path) -> E
     for text in texts:
         digest.update(text.encode("utf-8"))
         digest.update(b"\0")
-    path = cache_dir / f"{encoder.key[:16]}-{digest.hexdigest()[:24]}.npz"
+    path = cache_dir / f"{encoder.key[:16]}-{digest.hexdigest()[:24]}.npy"
     try:
-        cached = _read_cache(path, len(texts))
-        if cached is not None:
+        vectors = np.load(path, allow_pickle=False)
+        if vectors.dtype == np.float32 and vectors.ndim == 2 and len(vectors) == len(texts):
             log.debug("semantic vectors read from %s", path)
-            return cached
+            return np.asarray(vectors)
         log.warning("semantic cache %s has the wrong shape; recomputing", path)
     except (FileNotFoundError, NotADirectoryError):
         pass  # not computed yet
-    except (OSError, ValueError, KeyError) as exc:  # KeyError: an array missing
+    except (OSError, ValueError) as exc:
         log.warning("semantic cache %s unreadable (%s); recomputing", path, exc)
-    embedded = encoder.encode(texts, bulk=True)
+    vectors = encoder.embed(texts, bulk=True)
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=cache_dir, suffix=".tmp")
         try:
             with os.fdopen(fd, "wb") as handle:
-                np.savez(
-                    handle,
-                    vectors=embedded.vectors,
-                    tokens=embedded.tokens,
-                    offsets=embedded.offsets,
-                )
+                np.save(handle, vectors, allow_pickle=False)
             os.replace(tmp, path)
         finally:
             Path(tmp).unlink(missing_ok=True)  # written and renamed, or a failed half
-        for old in cache_dir.glob(f"{encoder.key[:16]}-*.np[yz]"):
+        for old in cache_dir.glob(f"{encoder.key[:16]}-*.npy"):
             if old != path:
                 old.unlink(missing_ok=True)
     except OSError as exc:
         log.warning("semantic cache not written to %s: %s", cache_dir, exc)
-    return embedded
-
-
-def _read_cache(path: Path, count: int) -> Embedded | None:
-    """The vectors stored at ``path``; None if they do not fit ``count`` texts."""
-    with np.load(path, allow_pickle=False) as stored:
-        embedded = Embedded(stored["vectors"], stored["tokens"], stored["offsets"])
-    fits = (
-        embedded.vectors.dtype == np.float32
-        and embedded.vectors.ndim == 2
-        and len(embedded.vectors) == count
-        and embedded.tokens.dtype == np.float16
-        and embedded.tokens.ndim == 2
-        and len(embedded.offsets) == count + 1
-        and int(embedded.offsets[-1]) == len(embedded.tokens)
-    )
-    return embedded if fits else None
+    return vectors
 
 
 @dataclass(frozen=True, slots=True)
@@ -387,12 +280,6 @@ class SemanticRanker:
     sentences: FloatArray
     # Each paragraph's sentences are one run of ``sentences``, starting here.
     starts: npt.NDArray[np.int64]
-    # The token vectors of every body sentence, paragraph after paragraph:
-    # paragraph i's are rows token_starts[i]:token_starts[i + 1]. Taken from the
-    # sentences (each encoded alone), not the paragraphs, so no word of a long
-    # paragraph is cut off by MAX_TOKENS. No rows: the model gives none.
-    tokens: npt.NDArray[np.float16]
-    token_starts: npt.NDArray[np.int64]
     # How the two scores are fused (see ``fuse``); the bench compares them.
     mode: Fusion = "lift"
 
@@ -401,25 +288,9 @@ class SemanticRanker:
         """Embed (or read back) every paragraph and sentence: seconds on a small CPU."""
         paragraphs = index.paragraph_texts()
         owners = index.sentence_paragraphs()
-        embedded = cached_vectors(encoder, paragraphs + index.sentence_texts(), cache_dir)
-        vectors = embedded.vectors
+        vectors = cached_vectors(encoder, paragraphs + index.sentence_texts(), cache_dir)
         starts = np.searchsorted(owners, np.arange(len(paragraphs))).astype(np.int64)
-        # Sentence j's tokens start at offsets[len(paragraphs) + j]; paragraph
-        # i's at those of its first sentence (its sentences are consecutive).
-        sentence_offsets = embedded.offsets[len(paragraphs) :]
-        first = int(sentence_offsets[0])
-        token_starts = (np.append(sentence_offsets[starts], sentence_offsets[-1]) - first).astype(
-            np.int64
-        )
-        tokens = embedded.tokens[first:]
-        return cls(
-            encoder,
-            vectors[: len(paragraphs)],
-            vectors[len(paragraphs) :],
-            starts,
-            tokens,
-            token_starts,
-        )
+        return cls(encoder, vectors[: len(paragraphs)], vectors[len(paragraphs) :], starts)
 
     @property
     def name(self) -> str:
@@ -427,77 +298,37 @@ class SemanticRanker:
 
     @property
     def nbytes(self) -> int:
-        return int(self.paragraphs.nbytes + self.sentences.nbytes + self.tokens.nbytes)
+        return int(self.paragraphs.nbytes + self.sentences.nbytes)
 
-    def similarity(self, q: FloatArray) -> FloatArray:
-        """Cosine similarity of each paragraph to the query vector, its best sentence's mixed in."""
+    def similarity(self, query: str) -> FloatArray:
+        """Cosine similarity of each paragraph to the query, its best sentence's mixed in."""
         if not len(self.paragraphs):
             return np.zeros(0, dtype=np.float32)
+        q = self.encoder.embed([query])[0]
         own = self.paragraphs @ q
         best = np.maximum.reduceat(self.sentences @ q, self.starts)
         mixed: FloatArray = (W_PARAGRAPH * own + (1.0 - W_PARAGRAPH) * best).astype(np.float32)
         return mixed
 
-    def token_similarity(self, q: FloatArray, units: npt.NDArray[np.int64]) -> FloatArray:
-        """For each paragraph in ``units``: the mean, over the query's token vectors
-        ``q``, of the best cosine with any of the paragraph's tokens (0 without any)."""
-        found = np.zeros(len(units), dtype=np.float32)
-        lengths = self.token_starts[units + 1] - self.token_starts[units]
-        has = lengths > 0
-        if not len(q) or not has.any():
-            return found
-        rows = np.concatenate(
-            [np.arange(self.token_starts[u], self.token_starts[u + 1]) for u in units[has]]
-        )
-        similarities = self.tokens[rows].astype(np.float32) @ q.T  # [paragraph tokens, query]
-        starts = np.concatenate([[0], np.cumsum(lengths[has])[:-1]])
-        found[has] = np.maximum.reduceat(similarities, starts, axis=0).mean(axis=1)
-        return found
-
     def score(self, lexical: PassageScores) -> npt.NDArray[np.float64]:
-        """Lexical scores and similarities fused: see ``semantic_scores`` and ``fuse``."""
-        semantic = self.semantic_scores(lexical)
-        return fuse(lexical.paragraphs, semantic, lexical.eligible, mode=self.mode)
-
-    def semantic_scores(self, lexical: PassageScores) -> npt.NDArray[np.float64]:
-        """Each paragraph's 0..100 semantic score: pooled and token similarity mixed.
-
-        The token similarity is computed for the ``CANDIDATES`` paragraphs (of
-        those the caller may be shown) that the pooled similarity would rank
-        first with the lexical score; every other paragraph counts it as 0.
-        """
-        vector, words = self.encoder.query(lexical.query)
-        pooled = scaled(self.similarity(vector), SIM_ZERO, SIM_FULL)
-        if not len(self.tokens) or not len(words):
-            return pooled
-        first = fuse(lexical.paragraphs, pooled, lexical.eligible)
-        eligible = np.flatnonzero(lexical.eligible)
-        units = eligible[np.argsort(-first[eligible], kind="stable")[:CANDIDATES]]
-        tokens = np.zeros_like(pooled)
-        tokens[units] = scaled(
-            self.token_similarity(words, units.astype(np.int64)), TOKEN_ZERO, TOKEN_FULL
+        """Lexical scores and similarities fused: see ``fuse``."""
+        return fuse(
+            lexical.paragraphs, self.similarity(lexical.query), lexical.eligible, mode=self.mode
         )
-        mixed: npt.NDArray[np.float64] = (1.0 - W_TOKENS) * pooled + W_TOKENS * tokens
-        return mixed
-
-
-def scaled(similarity: FloatArray, zero: float, full: float) -> npt.NDArray[np.float64]:
-    """Similarities on the 0..100 scale of the lexical scores: ``zero`` is 0, ``full`` 100."""
-    clipped = np.clip((similarity.astype(np.float64) - zero) / (full - zero), 0.0, 1.0)
-    result: npt.NDArray[np.float64] = 100.0 * clipped
-    return result
 
 
 def fuse(
     lexical: npt.NDArray[np.float64],
-    semantic: npt.NDArray[np.float64],
+    similarity: FloatArray,
     eligible: npt.NDArray[np.bool_],
     *,
     mode: Fusion = "lift",
 ) -> npt.NDArray[np.float64]:
-    """The final 0..100 score of each paragraph, from its lexical and semantic scores.
+    """The final 0..100 score of each paragraph.
 
-    By ``mode``:
+    The similarity is put on the lexical scale first: ``SIM_ZERO`` (what any two
+    sentences of a language share) maps to 0 and ``SIM_FULL`` (a paraphrase) to
+    100. Then, by ``mode``:
 
     - ``lift`` (the one used): a mix, ``W_LEXICAL`` of the lexical score plus
       the rest of the semantic one, that never falls below the lexical score.
@@ -511,6 +342,8 @@ def fuse(
     ``eligible`` (the caller's document or section filter) matters to rank
     fusion only; the index zeroes every other paragraph's final score itself.
     """
+    scaled = np.clip((similarity - SIM_ZERO) / (SIM_FULL - SIM_ZERO), 0.0, 1.0)
+    semantic: npt.NDArray[np.float64] = 100.0 * scaled.astype(np.float64)
     if mode == "lift":
         mixed = W_LEXICAL * lexical + (1.0 - W_LEXICAL) * semantic
         lifted: npt.NDArray[np.float64] = np.maximum(lexical, mixed)
