@@ -81,6 +81,17 @@ def test_a_model_id_is_looked_up_in_the_data_folder(tmp_path: Path, model: Path)
     assert resolve_model_dir(str(model / "model.onnx"), data) == model
 
 
+def test_a_model_that_pools_its_own_output_gives_the_same_vectors(
+    tmp_path: Path, encoder: Encoder
+) -> None:
+    # Its graph averages over every position, padding too: the same as
+    # pooling here when each text is run alone.
+    pooled = Encoder.load(tinymodel.build(tmp_path / "pooled", pooled=True))
+    texts = [DIPLOMACY, "officials", PIPELINE]
+    alone = np.stack([pooled.embed([t])[0] for t in texts])
+    assert np.allclose(alone, encoder.embed(texts), atol=1e-6)
+
+
 # ----------------------------------------------------------------- the cache
 
 
