@@ -4,7 +4,9 @@ A magazine PDF's text arrives as lines of narrow columns. Blank lines (and, in s
 extractions, a line that starts with a space) mark column and frame breaks as well
 as paragraph ends; no rule here needs either. The pull quotes are sentences of the
 body set again in large type, so they are found as whole frames whose words stand a
-second time elsewhere in the text, set apart from the sentences around them.
+second time elsewhere in the text (a short one: a whole sentence there too; the copy
+may hold a stray line the extractor set inside it, which goes back after it), set
+apart from the sentences around them.
 """
 
 from __future__ import annotations
@@ -231,6 +233,16 @@ def _sentence_bounds(lines: Sequence[Line], offsets: Sequence[int]) -> tuple[set
     return starts, ends
 
 
+def _all(text: str, part: str) -> list[int]:
+    """Every place ``part`` stands in ``text``."""
+    found = []
+    pos = text.find(part)
+    while pos != -1:
+        found.append(pos)
+        pos = text.find(part, pos + 1)
+    return found
+
+
 def _interrupted_copies(
     needle: str, text: str, heads: Iterable[int], tails: Iterable[int]
 ) -> list[tuple[int, int, int, int]]:
@@ -408,7 +420,7 @@ class _PullSearch:
     def candidates(self) -> list[tuple[int, int, int, list[tuple[int, int]]]]:
         """(letters, first, last, where the body says it) of every possible pull quote."""
         found = []
-        for first in sorted(self.starts):  # (a pull quote is whole blocks: see __init__)
+        for first in sorted(self.starts):  # only where a pull quote can start and end
             for last in range(first, min(first + _PULL_MAX_LINES, len(self.lines))):
                 if (
                     last in self.ends
@@ -478,15 +490,6 @@ def restore_stray_lines(lines: Sequence[Line], quotes: Sequence[Sequence[Line]])
                 out = out[:first] + out[after:resume] + stray + out[resume:]
                 break
     return out
-
-
-def _all(text: str, part: str) -> list[int]:
-    found = []
-    pos = text.find(part)
-    while pos != -1:
-        found.append(pos)
-        pos = text.find(part, pos + 1)
-    return found
 
 
 # --- headings and paragraphs ------------------------------------------------------

@@ -5,10 +5,12 @@ still carry, the same way whichever extractor made them:
 
 - **furniture**: page numbers and running heads stand as lines of their own (or,
   glued into a broken word, as ``compli-113 cated``); a running head recurs;
-- **drop caps**: a letter on a line of its own, or split from its word (``A
-  merican``), and the small capitals after it (``THE problem``);
+- **drop caps**: a letter on a line of its own (before its line, or set down after
+  the lines beside it), or split from its word (``A merican``), and the small
+  capitals after it (``THE problem``);
 - **headings**: short lines that stand alone, have no sentence-final punctuation and
-  are followed by a paragraph's start, whether or not a blank line follows them;
+  are followed by a paragraph's start, whether or not a blank line follows them; in
+  title case, or in sentence case when plainly shorter than the body's lines;
 - **paragraphs**: a paragraph's last line is short. A sentence that ends on a short
   line, before a line that can start a paragraph, ends the paragraph even with no
   blank line after it. At a blank line, a finished sentence before a line that can
