@@ -56,6 +56,9 @@ _GLUED_HEADING = 0.85
 _AROUND = 4
 #: Zipf frequency from which a form is an English word (as in ``_hyphen``).
 _WORD = 2.5
+#: Zipf frequency from which a single letter is a word ("a", "I" are near 7; letters
+#: the word list knows as abbreviations, "t", "s", "o", near 5).
+_LETTER_WORD = 6.5
 
 
 @lru_cache(maxsize=4096)
@@ -135,10 +138,11 @@ def _split_glued_folio(line: Line) -> list[Line]:
 def join_drop_caps(lines: Sequence[Line]) -> list[Line]:
     """A drop cap extracted as a line of its own, put back before its line.
 
-    Its line is the next one, unless that one continues a sentence (the extractor
-    set the cap down after the lines beside it, or further on): then it is the
-    nearest line before it that opens a paragraph without its first letter, in lower
-    case where a sentence has ended (or the text begins).
+    Its line is the next one, where that one can take it (see ``_fits``) and does not
+    go on with an unfinished sentence. Otherwise the extractor set the cap down after
+    the lines beside it, or further on: its line is the nearest one before it that
+    opens a paragraph without its first letter, in lower case where a sentence has
+    ended (or the text begins), and can take it.
     """
     out: list[Line] = []
     pending = ""
@@ -146,16 +150,18 @@ def join_drop_caps(lines: Sequence[Line]) -> list[Line]:
     for index, line in enumerate(lines):
         nxt = lines[index + 1].text if index + 1 < len(lines) else ""
         if _is_drop_cap(line.text) and nxt[:1].isalpha():
-            orphan = _orphan_opening(out) if _continues(out, nxt) else None
-            if orphan is None:
-                pending, gap = line.text, line.gap_before
-            else:
-                target = out[orphan]
-                text = cap_joined(line.text, target.text) + target.text
-                out[orphan] = replace(target, text=text)
+            cap = line.text
+            if _continues(out, nxt) or not _fits(cap, nxt):
+                orphan = _orphan_opening(out, cap)
+                if orphan is not None:
+                    target = out[orphan]
+                    out[orphan] = replace(target, text=cap_joined(cap, target.text) + target.text)
+                    continue
+            pending, gap = cap, line.gap_before
             continue
         if pending:
-            line = replace(line, text=pending + line.text, gap_before=gap or line.gap_before)
+            text = cap_joined(pending, line.text) + line.text
+            line = replace(line, text=text, gap_before=gap or line.gap_before)
             pending = ""
         out.append(line)
     return out
@@ -170,14 +176,37 @@ def _continues(before: Sequence[Line], text: str) -> bool:
     return bool(before) and text[:1].islower() and not ends_sentence(before[-1].text)
 
 
+def _fits(cap: str, text: str) -> bool:
+    """The cap can open ``text``: with it, the first word is a word (``his`` is This,
+    small capitals ``HE`` are THE), or the cap is a word of its own before a word in
+    lower case (``A critic``). Never before a capitalised word ("TAnd")."""
+    first = text.split(" ", 1)[0]
+    if first[:1].islower():
+        return is_word(cap + first) or _word_alone(cap)
+    return first.isupper() and is_word(cap + first)
+
+
+def _word_alone(cap: str) -> bool:
+    """A drop cap that is a word of its own: "A", "I", not a letter ("T") that the
+    word list knows as an abbreviation."""
+    letters = re.sub(r"\W", "", cap).casefold()
+    return (len(letters) > 1 and is_word(letters)) or _zipf(letters) >= _LETTER_WORD
+
+
 #: How far back a drop cap's line may be, in lines.
 _CAP_REACH = 60
 
 
-def _orphan_opening(lines: Sequence[Line]) -> int | None:
-    """The last of ``lines`` (within reach) that opens a paragraph in lower case."""
+def _orphan_opening(lines: Sequence[Line], cap: str) -> int | None:
+    """The last of ``lines`` (within reach) that opens a paragraph in lower case and
+    can take the cap."""
     for index in range(len(lines) - 1, max(-1, len(lines) - 1 - _CAP_REACH), -1):
-        if lines[index].text[:1].islower() and (index == 0 or ends_sentence(lines[index - 1].text)):
+        text = lines[index].text
+        if (
+            text[:1].islower()
+            and (index == 0 or ends_sentence(lines[index - 1].text))
+            and _fits(cap, text)
+        ):
             return index
     return None
 
@@ -187,7 +216,7 @@ def cap_joined(cap: str, line: str) -> str:
     own and the line's first word is one while the two together are none ("A critic").
     (The PDF path joins its drop caps by this rule too.)"""
     first = line.split(" ", 1)[0]
-    if is_word(cap + first) or not (is_word(cap) and is_word(first)):
+    if is_word(cap + first) or not (_word_alone(cap) and is_word(first)):
         return cap
     return cap + " "
 

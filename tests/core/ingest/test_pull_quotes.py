@@ -129,3 +129,20 @@ def test_a_stray_line_inside_the_body_copy_goes_after_it() -> None:
         "all classes in the South. It not only called the teachers, it built the schools."
     )
     assert [(q.section, q.paragraph) for q in doc.quotes if q.kind == "pull"] == [(1, 2)]
+
+
+@pytest.mark.parametrize(
+    "after",
+    [
+        # Set down before a pull quote: a capitalised word never takes a drop cap.
+        "And yet the bias is not really against morals.\n",
+        # Set down before a line a column break left without its sentence's start:
+        # "T" and "can" make no word, and "T" is no word of its own.
+        "can rivers. In effect the tale goes on here.\n",
+    ],
+)
+def test_a_drop_cap_goes_back_past_a_line_it_cannot_open(after: str) -> None:
+    doc = ingest(
+        "hat capable and ingenious writer has a book.\nIt is about the sea.\n\nT\n\n" + after
+    )
+    assert body(doc)[0].startswith("That capable and ingenious writer")
