@@ -22,6 +22,7 @@ from bot.core.search import (
     QuoteHit,
     SearchIndex,
     SectionHit,
+    absent_words_note,
     validate_query,
 )
 from bot.core.text import quoted
@@ -133,8 +134,13 @@ def _run_search(
     words: Sequence[str],
     find: Callable[[SearchIndex, str, int, str | None], Sequence[Hit]],
     what: str = "passage",
+    *,
+    questions: bool = False,
 ) -> int:
     """Shared shape of quote/section/search: validate, load, search, print.
+
+    With ``questions`` (search), a question none of whose words the essays use
+    is told so (``absent_words_note``) instead of offered a did-you-mean.
 
     The query is checked before the essays are loaded, so a refused query
     answers at once (exit 2) and a missing library is a failure (exit 1).
@@ -155,7 +161,11 @@ def _run_search(
         print_json(shown)
         return 0
     if not hits:
-        print(no_match_message(query, index.suggestions(query), what))
+        absent = index.absent_words(query) if questions else []
+        if absent:
+            print(absent_words_note(absent))
+        else:
+            print(no_match_message(query, index.suggestions(query), what))
         return 0
     several = len(library.documents) > 1
     if any(isinstance(h, PassageHit) and not h.confident for h in hits):
@@ -279,5 +289,8 @@ def find_sections(
 
 def run_search(args: argparse.Namespace) -> int:
     return _run_search(
-        args, args.query, lambda ix, q, n, essay: ix.passages(q, document=essay, limit=n)
+        args,
+        args.query,
+        lambda ix, q, n, essay: ix.passages(q, document=essay, limit=n),
+        questions=True,
     )

@@ -16,6 +16,7 @@ from bot.core.search import (
     MAX_QUERY_CHARS,
     WEAK_MATCH,
     PassageHit,
+    absent_words_note,
     validate_query,
 )
 from bot.services import Services
@@ -33,6 +34,7 @@ from bot.ui.render import (
     cut,
     escape,
     no_match,
+    notice,
     paragraph_reply,
 )
 from bot.ui.spoilers import REVEAL, Guard, guard_for, scheduled_note, spoilered
@@ -120,6 +122,9 @@ def search_reply(
     text = validate_query(query)
     hits = services.index.passages(text, document=essay, limit=10)
     if not hits:
+        absent = services.index.absent_words(text)
+        if absent:
+            return notice(absent_words_note(absent))
         return no_match("passage", text, services.index.suggestions(text))
     return Reply.of(SearchScreen(services, text, hits, guard, threads=threads))
 

@@ -24,9 +24,10 @@ import time
 from collections import Counter
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
+from unittest.mock import patch
 
 from bot.core.model import Library
-from bot.core.search import SearchIndex
+from bot.core.search import SearchIndex, lexicon
 from bot.core.search.text import terms
 from bot.core.search.words import is_content, stem
 from tests.bench import _wordnet
@@ -67,6 +68,17 @@ def essay_bot(library: Library, bridges: Mapping[str, Collection[str]] | None = 
         return [Answer(h.text, "passage", h.section, h.paragraph) for h in hits]
 
     return ask
+
+
+def without_families(library: Library) -> Ranker:
+    """essay-bot with word-family readings off, to show what they add."""
+    ask = essay_bot(library)
+
+    def asked(question: str) -> list[Answer]:
+        with patch.object(lexicon, "DERIVATION_SIMILARITY", 0.0):
+            return ask(question)
+
+    return asked
 
 
 def content_words(question: str) -> list[str]:
@@ -165,6 +177,7 @@ BASELINES: list[tuple[str, Builder]] = [
 
 METHODS: list[tuple[str, Builder]] = [
     ("essay-bot, lexical", essay_bot),
+    ("essay-bot, lexical without word families (history → historical)", without_families),
     *(
         (f"essay-bot, lexical + WordNet {name}", with_bridges(relations, senses))
         for name, relations, senses in BRIDGES

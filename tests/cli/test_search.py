@@ -16,7 +16,7 @@ from bot.cli import main
 from bot.core.model import Document
 from bot.core.plan.store import PlanStore
 from bot.core.prompt_store import PromptStore
-from bot.core.search import WEAK_MATCH
+from bot.core.search import WEAK_MATCH, absent_words_note
 from tests.conftest import ROOT, SEEDS
 
 
@@ -142,6 +142,14 @@ def test_a_weakly_matched_question_says_it_is_a_guess(
     assert code == 0
     assert out.startswith(WEAK_MATCH)
     assert "§ " in out
+
+
+def test_a_question_sharing_no_word_with_the_essay_names_the_absent_words(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, _ = run(capsys, "search", "what did the soldiers eat in the trenches?")
+    assert code == 0
+    assert out.strip() == absent_words_note(["soldiers", "eat", "trenches"])
 
 
 @pytest.mark.parametrize("json_flag", [(), ("--json",)])

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from bot.core.search import WEAK_MATCH, SearchIndex
+from bot.core.search import WEAK_MATCH, SearchIndex, absent_words_note
 from tests.exts.harness import EPHEMERAL, Harness, button, buttons
 
 
@@ -43,3 +43,12 @@ async def test_a_weakly_matched_question_says_it_is_a_guess(
     assert not index.passages(question)[0].confident
     first = (await harness.answer(harness.slash("search", {"query": question}))).data
     assert first["embeds"][0]["author"]["name"] == WEAK_MATCH
+
+
+async def test_a_question_sharing_no_word_with_the_essay_names_the_absent_words(
+    harness: Harness,
+) -> None:
+    question = "what did the soldiers eat in the trenches?"
+    answer = await harness.answer(harness.slash("search", {"query": question}))
+    assert answer.data["flags"] & EPHEMERAL
+    assert answer.data["content"] == absent_words_note(["soldiers", "eat", "trenches"])

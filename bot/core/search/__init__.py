@@ -15,6 +15,7 @@ from bot.core.search.hits import (
     PassageHit,
     QuoteHit,
     SectionHit,
+    absent_words_note,
     validate_query,
 )
 from bot.core.search.index import SearchIndex
@@ -32,6 +33,7 @@ __all__ = [
     "QuoteHit",
     "SearchIndex",
     "SectionHit",
+    "absent_words_note",
     "fold",
     "validate_query",
 ]

