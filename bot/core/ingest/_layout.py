@@ -333,13 +333,15 @@ class _PullSearch:
         self.repeated_run = cache(self._repeated_run)
         self.hits = cache(self._hits)
 
-    def elsewhere(self, start: int, end: int) -> list[tuple[int, int]]:
+    def elsewhere(self, start: int, end: int, *, framed: bool = False) -> list[tuple[int, int]]:
         """Where else the letters ``full[start:end]`` stand, whole.
 
         A pull quote may be set in the middle of its own body copy, which is whole
         once the quote is cut out (that copy's span, in the full text, then holds the
         quote). Any copy repeats the needle's first letters, or (split by the quote
-        near its start) its last ones: only there is it looked for.
+        near its start) its last ones: only there is it looked for. A copy a stray
+        line interrupts counts only for a candidate ``framed`` by gaps before and after
+        it (two things out of place are not taken on the strength of one seam).
         """
         full, needle = self.full, self.full[start:end]
         size = len(needle)
@@ -363,7 +365,7 @@ class _PullSearch:
                     and full.startswith(needle[before:], end)
                 ):
                     found.add((start - before, b))
-        if not found and size >= _MIN_PULL_CHARS:
+        if not found and framed and size >= _MIN_PULL_CHARS:
             found.update(self._interrupted(needle, start, end))
         return sorted(found)
 
@@ -384,6 +386,13 @@ class _PullSearch:
         """Every place the letters ``gram`` stand in the full text."""
         return _all(self.full, gram)
 
+    def framed(self, first: int, last: int) -> bool:
+        """Lines ``first..last`` are a frame of their own: a gap before and after."""
+        after = last + 1
+        return self.lines[first].gap_before and (
+            after == len(self.lines) or self.lines[after].gap_before
+        )
+
     def _repeated_run(self, first: int, last: int) -> bool:
         """Lines ``first..last`` could be a pull quote of their own, context aside."""
         start, end = self.offsets[first], self.offsets[last + 1]
@@ -395,7 +404,7 @@ class _PullSearch:
             and not looks_like_heading(self.lines[first : last + 1])
         ):
             return False
-        copies = self.elsewhere(start, end)
+        copies = self.elsewhere(start, end, framed=self.framed(first, last))
         if end - start >= _MIN_PULL_CHARS:
             return bool(copies)
         # Short: a whole sentence, here and in the body.
@@ -428,7 +437,8 @@ class _PullSearch:
                     and self.stands_apart(first, last)
                 ):
                     start, end = self.offsets[first], self.offsets[last + 1]
-                    found.append((end - start, first, last, self.elsewhere(start, end)))
+                    copies = self.elsewhere(start, end, framed=self.framed(first, last))
+                    found.append((end - start, first, last, copies))
         return found
 
     def lines_over(self, a: int, b: int) -> set[int]:
@@ -468,9 +478,9 @@ def restore_stray_lines(lines: Sequence[Line], quotes: Sequence[Sequence[Line]])
     end and go after it. (The copy that ends inside a line gives no such place.)
     """
     out = list(lines)
+    keys = [_key(line.text) for line in out]
     for quote in quotes:
         needle = _key(" ".join(line.text for line in quote))
-        keys = [_key(line.text) for line in out]
         full = "".join(keys)
         if len(needle) < _MIN_PULL_CHARS or needle in full:
             continue
@@ -488,6 +498,7 @@ def restore_stray_lines(lines: Sequence[Line], quotes: Sequence[Sequence[Line]])
                 first, after, resume = starts[stray_a], starts[stray_b], starts[end]
                 stray = [replace(line, gap_before=False) for line in out[first:after]]
                 out = out[:first] + out[after:resume] + stray + out[resume:]
+                keys = keys[:first] + keys[after:resume] + keys[first:after] + keys[resume:]
                 break
     return out
 

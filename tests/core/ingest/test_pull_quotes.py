@@ -82,6 +82,22 @@ def test_a_body_copy_broken_by_a_stray_line_still_counts() -> None:
     ]
 
 
+def test_a_broken_body_copy_counts_only_for_a_quote_in_a_frame_of_its_own() -> None:
+    # As above, but the quote runs straight into the body copy (no gap after it):
+    # with a seam and a stray line both to be trusted, it is not taken.
+    raw = (
+        "The first paragraph ends here.\n\n"
+        "The greatest success of the Bureau lay in the planting of the free school\n"
+        "among all classes in the South.\n"
+        "The greatest success of the Bureau lay in the planting\n"
+        "of the free school among all\n"
+        "It not\n"
+        "classes in the South.\n"
+        "only called the schoolmistresses through.\n"
+    )
+    assert cut(raw) == []
+
+
 def test_a_word_more_inside_a_line_is_no_copy() -> None:
     # "the [multifaceted] bilateral relationship ...": the essay says it again with a
     # word more, which is prose, not a stray line.
