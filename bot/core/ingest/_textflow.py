@@ -314,6 +314,15 @@ class _Sections:
     def ended(self) -> bool:
         return not self.paragraph or ends_sentence(self.paragraph[-1])
 
+    def takes_heading(self, head: Sequence[Line]) -> bool:
+        """``head`` can be a heading here. Right under a heading with no text yet, it
+        can only be that heading's tail (a section has text), so it must be as short
+        as a heading's line: a full line there is the section's first text."""
+        title, paragraphs = self.out[-1]
+        if title is None or paragraphs or self.paragraph:
+            return True
+        return max(len(line.text) for line in head) <= _GLUED_HEADING * self.width
+
     def running_text(self, group: Sequence[Line], start: int) -> None:
         first = group[0].text
         if self.paragraph and ends_sentence(self.paragraph[-1]) and starts_paragraph(first):
@@ -334,10 +343,17 @@ def sections(lines: Sequence[Line], evidence: Evidence) -> list[tuple[str | None
     for index, group in enumerate(groups):
         follower = groups[index + 1][0].text if index + 1 < len(groups) else ""
         ended = built.ended()
-        if ended and _opens_under_heading(follower) and looks_like_heading(group, built.width):
+        if (
+            ended
+            and _opens_under_heading(follower)
+            and looks_like_heading(group, built.width)
+            and built.takes_heading(group)
+        ):
             built.heading(group)
         else:
             glued = _heading_lines(group, built.width) if ended else 0
+            if glued and not built.takes_heading(group[:glued]):
+                glued = 0
             if glued:
                 built.heading(group[:glued])
             built.running_text(group[glued:], start + glued)

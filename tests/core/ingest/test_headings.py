@@ -79,3 +79,21 @@ def test_sentence_case_needs_the_body_measure_to_compare() -> None:
     # As long as the body's lines: running text, not a heading.
     assert not looks_like_heading(block("funny is not the opposite of serious and"), 40)
     assert not looks_like_heading(block("funny is not the opposite of serious"), 40)
+
+
+def test_a_full_line_right_under_a_heading_is_its_text_not_its_tail() -> None:
+    # pdfminer set the section's first line in a text box of its own: title case by
+    # count ("He", "Missouri"), but as long as a body line, so not the heading's end.
+    doc = ingest(
+        "1819: Born with the Missouri\nCompromise\n\n"
+        "He was born in the year of the Missouri Compact\n\n"
+        "Lay a-dying amid the echoes of the guns of a\n"
+        "war far away at sea, and his life was long.\n"
+    )
+    assert titles(doc) == ["Introduction", "1819: Born with the Missouri Compromise"]
+    assert doc.sections[1].paragraphs[0].text.startswith("He was born in the year")
+
+
+def test_a_heading_broken_into_two_blocks_is_one_heading() -> None:
+    doc = ingest("Educational and Cultural\n\nCooperation\n\n" + BODY)
+    assert titles(doc) == ["Introduction", "Educational and Cultural Cooperation"]
