@@ -532,6 +532,8 @@ def looks_like_heading(
         return False
     if _sentence_break_inside(text) or bare.split()[-1].casefold() in _MINOR_WORDS:
         return False
+    if _DIALOGUE_TAG.search(text):
+        return False  # “…,” he said: a quotation and who says it, a sentence
     longest = max(len(line.text) for line in block)
     if starts_paragraph(text) and _title_case(text):
         return not body_width or longest <= body_width * 1.2
@@ -555,6 +557,8 @@ def _short_of_measure(block: Sequence[Line], body_width: float, glued: bool) -> 
     )
 
 
+#: A quotation closed on a comma and its speaker's tag after it (“No,” said he).
+_DIALOGUE_TAG = re.compile(r",[”’\"']\s+[a-z]")
 _INNER_END = re.compile(r"(\S+)[.?!][”’\"')]*\s+[“‘\"'(]?[A-Z]")
 
 

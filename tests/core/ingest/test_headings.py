@@ -81,6 +81,12 @@ def test_sentence_case_needs_the_body_measure_to_compare() -> None:
     assert not looks_like_heading(block("funny is not the opposite of serious"), 40)
 
 
+def test_a_quotation_with_its_speakers_tag_is_no_heading() -> None:
+    # A text box of one line, title case by count: a quotation and who says it.
+    assert not looks_like_heading(block("“Mr. Whistler,” adds Professor"), 45)
+    assert looks_like_heading(block("“Whistler Never Ceased to Be an Artist”"), 45)
+
+
 def test_a_full_line_right_under_a_heading_is_its_text_not_its_tail() -> None:
     # pdfminer set the section's first line in a text box of its own: title case by
     # count ("He", "Missouri"), but as long as a body line, so not the heading's end.
