@@ -301,6 +301,16 @@ def _common_suffix(needle: str, text: str, end: int, known: int) -> int:
     return low
 
 
+def _ends_a_phrase(text: str) -> bool:
+    """The line can end a pull quote: not on a word that needs the next one ("the",
+    "and", a title such as "Mr.")."""
+    words = text.split()
+    last = words[-1].strip("”’\"')],;:") if words else ""
+    if last.endswith(".") and is_abbreviation(last[:-1]):
+        return False
+    return last.casefold() not in _MINOR_WORDS
+
+
 class _PullSearch:
     """One round of the pull-quote search over the lines still in the running text.
 
@@ -401,6 +411,7 @@ class _PullSearch:
             and last in self.ends
             and end - start >= _MIN_PULL_SENTENCE_CHARS
             and starts_paragraph(self.lines[first].text)
+            and _ends_a_phrase(self.lines[last].text)
             and not looks_like_heading(self.lines[first : last + 1])
         ):
             return False

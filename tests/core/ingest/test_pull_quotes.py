@@ -162,3 +162,14 @@ def test_a_drop_cap_goes_back_past_a_line_it_cannot_open(after: str) -> None:
         "hat capable and ingenious writer has a book.\nIt is about the sea.\n\nT\n\n" + after
     )
     assert body(doc)[0].startswith("That capable and ingenious writer")
+
+
+def test_a_repeat_that_ends_on_a_word_needing_the_next_is_no_pull_quote() -> None:
+    # The essay quotes its own phrase; a text box ends on "Mr.", which no pull quote does.
+    raw = (
+        "The ballets of the Alhambra, and the fireworks of the Crystal Palace, and Mr.\n"
+        "Smith’s articles have their place. Then he wrote that the ballets of the\n\n"
+        "Alhambra, and the fireworks of the\nCrystal Palace, and Mr.\n\n"
+        "Smith’s articles have their places in life.\n"
+    )
+    assert cut(raw) == []
