@@ -44,6 +44,9 @@ _FOLIO = re.compile(r"^(?:page\s+)?(?:\d{1,4}|[ivxlc]{1,6})$", re.IGNORECASE)
 _GLUED_FOLIO = re.compile(r"(?<=[^\W\d_])-(\d{1,4}) (?=[a-z])")
 _NAME_PARTICLES = frozenset("de del della der di du da dos la le van von bin al ibn y".split())
 _BY = re.compile(r"^by\s+", re.IGNORECASE)
+#: Page numbers enough to show their run, and how far from the others one may stand.
+_FOLIO_RUN = 3
+_FOLIO_REACH = 10
 #: Longest running head, in characters.
 _HEAD_MAX_CHARS = 80
 #: A line this much shorter than those around it ends a paragraph (with a full stop).
@@ -111,10 +114,10 @@ def drop_furniture(lines: Sequence[Line]) -> list[Line]:
     counts = Counter(
         _furniture_key(line.text) for i, line in enumerate(lines) if _standalone(lines, i)
     )
+    folios = _folios(lines)
     kept: list[Line] = []
     for index, line in enumerate(lines):
-        after = lines[index + 1] if index + 1 < len(lines) else None
-        if _FOLIO.match(line.text) and (line.gap_before or after is None or after.gap_before):
+        if index in folios:
             continue  # a number on a line of its own, at a break: a page number
         if _standalone(lines, index):
             key = _furniture_key(line.text)
@@ -122,6 +125,30 @@ def drop_furniture(lines: Sequence[Line]) -> list[Line]:
                 continue
         kept.extend(_split_glued_folio(line))
     return kept
+
+
+def _folios(lines: Sequence[Line]) -> set[int]:
+    """The lines that are page numbers: a number on a line of its own, at a break.
+
+    Page numbers run in a sequence; a number far from all the others (a year that
+    ends a heading's last line, "1869", against pages 41 to 50) is text.
+    """
+    found = {
+        i
+        for i, line in enumerate(lines)
+        if _FOLIO.match(line.text)
+        and (line.gap_before or i + 1 == len(lines) or lines[i + 1].gap_before)
+    }
+    numbers = {i: int(lines[i].text) for i in found if lines[i].text.isdigit()}
+    if len(numbers) < _FOLIO_RUN:
+        return found
+    reach = max(_FOLIO_REACH, 2 * len(numbers))
+    return {
+        i
+        for i in found
+        if i not in numbers
+        or any(abs(numbers[i] - n) <= reach for j, n in numbers.items() if j != i)
+    }
 
 
 def _split_glued_folio(line: Line) -> list[Line]:

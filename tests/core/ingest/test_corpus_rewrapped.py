@@ -1,6 +1,8 @@
 """The corpus's essays as plain text with no pull quotes at all, wrapped at several column
-widths: the heading and pull-quote rules must find no pull quote in ordinary prose (the
-essays repeat their own phrases, as prose does) and no heading that is not one."""
+widths, plain or cut into text boxes of a few lines (as pdfminer leaves a blank line after
+each), with page numbers: the heading and pull-quote rules must find no pull quote in
+ordinary prose (the essays repeat their own phrases, as prose does) and no heading that
+is not one."""
 
 from __future__ import annotations
 
@@ -14,18 +16,37 @@ from tests.corpus import manifest, truth
 from tests.corpus.markup import Essay
 
 ESSAYS = sorted({entry["essay"] for entry in manifest()["pdfs"]})
-#: Column widths in characters; headings wrap a little sooner (larger type).
-WIDTHS = (34, 45, 60)
+#: (column width in characters, lines per text box or 0 for none); headings wrap a
+#: little sooner (larger type).
+LAYOUTS = ((34, 0), (45, 0), (60, 0), (30, 3), (34, 3), (34, 11))
 HEADING = 0.7
 
 
-def rewrapped(essay: Essay, width: int) -> str:
+#: Lines per page, and the first page's number (set on a line of its own at the foot).
+PAGE = 60
+FIRST_PAGE = 41
+
+
+def rewrapped(essay: Essay, width: int, box: int) -> str:
     parts = [essay.title, "", essay.author, ""]
+    count = 0
+
+    def add(line: str) -> None:
+        nonlocal count
+        parts.append(line)
+        count += 1
+        if count % PAGE == 0:
+            parts.extend(["", str(FIRST_PAGE + count // PAGE), ""])
+        elif box and count % box == 0:
+            parts.append("")
+
     for section in essay.sections:
-        if section.title:
+        if section.title:  # a frame of its own
             parts += [*textwrap.wrap(section.title, int(width * HEADING)), ""]
         for paragraph in section.paragraphs:
-            parts += [*textwrap.wrap(paragraph, width, break_on_hyphens=False), ""]
+            for line in textwrap.wrap(paragraph, width, break_on_hyphens=False):
+                add(line)
+            parts.append("")
     return "\n".join(parts)
 
 
@@ -41,12 +62,14 @@ def findable(essay: Essay) -> list[str]:
     return titles
 
 
-@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize(("width", "box"), LAYOUTS)
 @pytest.mark.parametrize("essay_id", ESSAYS)
-def test_no_pull_quote_and_no_false_heading_in_plain_prose(essay_id: str, width: int) -> None:
+def test_no_pull_quote_and_no_false_heading_in_plain_prose(
+    essay_id: str, width: int, box: int
+) -> None:
     essay = truth(essay_id)
     doc = ingest_text(
-        rewrapped(essay, width),
+        rewrapped(essay, width, box),
         doc_id=essay_id,
         meta={"title": essay.title, "subtitle": essay.subtitle},
     )

@@ -103,3 +103,13 @@ def test_a_full_line_right_under_a_heading_is_its_text_not_its_tail() -> None:
 def test_a_heading_broken_into_two_blocks_is_one_heading() -> None:
     doc = ingest("Educational and Cultural\n\nCooperation\n\n" + BODY)
     assert titles(doc) == ["Introduction", "Educational and Cultural Cooperation"]
+
+
+def test_a_year_alone_on_a_headings_last_line_is_no_page_number() -> None:
+    # The page numbers run 41, 42, 43; "1869" stands far from them: the heading's end.
+    doc = ingest(
+        "41\n\nThe Work of the\nBureau in 1868 and\n1869\n\n"
+        + BODY
+        + "\n42\n\nMore text follows on the next page here.\n\n43\n"
+    )
+    assert titles(doc) == ["Introduction", "The Work of the Bureau in 1868 and 1869"]
