@@ -143,11 +143,16 @@ def _front_matter(lines: list[Line], name: str) -> tuple[list[Line], str, list[L
 
 
 def _cut_pull_quotes(body: list[Line]) -> tuple[list[list[Line]], list[Line]]:
-    """The pull quotes' lines, and the running text without them."""
+    """The pull quotes' lines, and the running text without them (the line after each
+    one marked: the gap there was the pull quote's frame, not the text's)."""
     pulls = find_pull_quotes(body)
     cut = {i for q in pulls for i in range(q.first, q.last + 1)}
     quotes = [body[q.first : q.last + 1] for q in pulls]
-    running = [line for i, line in enumerate(body) if i not in cut]
+    running = [
+        replace(line, interrupted=True) if i - 1 in cut else line
+        for i, line in enumerate(body)
+        if i not in cut
+    ]
     return quotes, restore_stray_lines(running, quotes)
 
 

@@ -66,6 +66,9 @@ class Line:
     gap_before: bool
     #: The line starts a new text frame (it began with a space in the extraction).
     new_frame: bool = False
+    #: Page furniture or a pull quote stood right before this line and was taken out:
+    #: a gap here is the page's (a page or column break, a frame), not a paragraph's end.
+    interrupted: bool = False
 
 
 def parse_lines(text: str) -> list[Line]:

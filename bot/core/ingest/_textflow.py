@@ -11,11 +11,18 @@ still carry, the same way whichever extractor made them:
 - **headings**: short lines that stand alone, have no sentence-final punctuation and
   are followed by a paragraph's start, whether or not a blank line follows them; in
   title case, or in sentence case when plainly shorter than the body's lines;
-- **paragraphs**: a paragraph's last line is short. A sentence that ends on a short
-  line, before a line that can start a paragraph, ends the paragraph even with no
-  blank line after it. At a blank line, a finished sentence before a line that can
-  start one ends it too: a column break that falls after a full stop cannot be told
-  from a paragraph's end in the text (the indent that tells them apart is lost).
+- **paragraphs**: the printed indent is lost, but a paragraph's last line is the one
+  a justified column lets stop short: the next line's first word would have fitted
+  on it (widths estimated from the letters, see ``_measure``). Two pieces of one
+  printed line that an extractor cut apart at a wide space fit on one line together,
+  where a paragraph's first line runs to the measure by itself. A blank line of the
+  text's own (a new text frame) after a finished sentence ends the paragraph too;
+  a gap left by page furniture or a pull quote taken out is the page's, not the
+  paragraph's: a page or column break there is told by the length alone;
+- **pulled-up lines**: a line far wider than the column is two printed lines an
+  extractor joined to undo a line-end hyphen; its last printed line is what counts
+  for the paragraph, and a compound it closed up where the first one ended gets its
+  hyphen back.
 """
 
 from __future__ import annotations
@@ -29,7 +36,7 @@ from statistics import median
 
 from wordfreq import zipf_frequency
 
-from bot.core.ingest._hyphen import Evidence
+from bot.core.ingest._hyphen import Evidence, join_break
 from bot.core.ingest._layout import (
     Line,
     blocks,
@@ -38,6 +45,7 @@ from bot.core.ingest._layout import (
     looks_like_heading,
     starts_paragraph,
 )
+from bot.core.ingest._measure import Measure, printed_width
 
 _FOLIO = re.compile(r"^(?:page\s+)?(?:\d{1,4}|[ivxlc]{1,6})$", re.IGNORECASE)
 #: A page number an extractor glued between the halves of a broken word.
@@ -49,14 +57,21 @@ _FOLIO_RUN = 3
 _FOLIO_REACH = 10
 #: Longest running head, in characters.
 _HEAD_MAX_CHARS = 80
-#: A line this much shorter than those around it ends a paragraph (with a full stop).
+#: A line this much shorter than those around it is short.
 _SHORT = 0.7
-#: A line this much longer than those around it is two printed lines.
-_DOUBLE = 1.4
+#: Share of the measure a line must leave free for the next word to have fitted: char
+#: widths are estimates, and justified lines run a little under or over.
+_ROOM = 0.07
+#: Two pieces of one printed line together stay this share under the measure at least.
+_CUT = 0.03
 #: A heading glued to its paragraph ends on a line at most this long, against the body's.
 _GLUED_HEADING = 0.85
-#: How many lines each side give the local measure.
-_AROUND = 4
+#: How far from a whole measure into a pulled-together line the printed line's end may
+#: fall (justified lines run a little under or over).
+_AT_LINE_END = 0.08
+#: Shortest half of a closed-up compound the word list alone may vouch for.
+_MIN_HALF = 3
+_PUNCTUATION = "“‘\"'([”’)],.;:!?…"
 #: Zipf frequency from which a form is an English word (as in ``_hyphen``).
 _WORD = 2.5
 #: Zipf frequency from which a single letter is a word ("a", "I" are near 7; letters
@@ -116,13 +131,18 @@ def drop_furniture(lines: Sequence[Line]) -> list[Line]:
     )
     folios = _folios(lines)
     kept: list[Line] = []
+    dropped = False
     for index, line in enumerate(lines):
         if index in folios:
-            continue  # a number on a line of its own, at a break: a page number
+            dropped = True  # a number on a line of its own, at a break: a page number
+            continue
         if _standalone(lines, index):
             key = _furniture_key(line.text)
             if counts[key] >= 2 and len(line.text) <= _HEAD_MAX_CHARS and not ends_sentence(key):
+                dropped = True
                 continue
+        if dropped:  # the page turned here: the gap before this line is the page's
+            line, dropped = replace(line, interrupted=True), False
         kept.extend(_split_glued_folio(line))
     return kept
 
@@ -173,7 +193,7 @@ def join_drop_caps(lines: Sequence[Line]) -> list[Line]:
     """
     out: list[Line] = []
     pending = ""
-    gap = False
+    gap = interrupted = False
     for index, line in enumerate(lines):
         nxt = lines[index + 1].text if index + 1 < len(lines) else ""
         if _is_drop_cap(line.text) and nxt[:1].isalpha():
@@ -184,11 +204,15 @@ def join_drop_caps(lines: Sequence[Line]) -> list[Line]:
                     target = out[orphan]
                     out[orphan] = replace(target, text=cap_joined(cap, target.text) + target.text)
                     continue
-            pending, gap = cap, line.gap_before
+            pending, gap, interrupted = cap, line.gap_before, line.interrupted
             continue
         if pending:
-            text = cap_joined(pending, line.text) + line.text
-            line = replace(line, text=text, gap_before=gap or line.gap_before)
+            line = replace(
+                line,
+                text=cap_joined(pending, line.text) + line.text,
+                gap_before=gap or line.gap_before,
+                interrupted=interrupted or line.interrupted,
+            )
             pending = ""
         out.append(line)
     return out
@@ -278,16 +302,75 @@ def mend_opening(text: str, evidence: Evidence) -> str:
     return text
 
 
-# --- sections and paragraphs ------------------------------------------------------
+# --- compounds closed up where a line was pulled up -------------------------------
 
 
-def _local_measure(lengths: Sequence[int], index: int) -> float:
-    around = [
-        lengths[i]
-        for i in range(max(0, index - _AROUND), min(len(lengths), index + _AROUND + 1))
-        if i != index
+def reopen_compounds(lines: Sequence[Line], measure: Measure, evidence: Evidence) -> list[Line]:
+    """Lines an extractor pulled up onto the one before, with the hyphen of a compound
+    it broke at the line end put back ("self-" / "command" is not "selfcommand").
+
+    Undoing a line-end hyphen, ``pdftotext`` drops it even from a compound. The word
+    where the printed line ended stands about one measure into the pulled-together
+    line; there, a form that is no word, of two words the document or the word list
+    would write with a hyphen at a break, is given its hyphen back.
+    """
+    out = list(lines)
+    for index, line in enumerate(lines):
+        if measure.joined(index):
+            text = _reopened(line.text, measure.measures[index], evidence)
+            out[index] = replace(line, text=text)
+    return out
+
+
+def _reopened(text: str, width: float, evidence: Evidence) -> str:
+    """The line with each token that stands where a printed line ended (a whole number
+    of measures in) reopened if it closes up a compound."""
+    ends = [k * width for k in range(1, int(printed_width(text) // width) + 1)]
+    tokens = text.split(" ")
+    start = 0.0
+    for position, token in enumerate(tokens):
+        end = start + printed_width(token)
+        if any(start < at * (1 + _AT_LINE_END) and end > at * (1 - _AT_LINE_END) for at in ends):
+            tokens[position] = _reopened_token(token, evidence)
+        start = end + printed_width(" ")
+    return " ".join(tokens)
+
+
+_LETTERS = re.compile(r"[^\W\d_]{4,}")
+
+
+def _reopened_token(token: str, evidence: Evidence) -> str:
+    """The token with the hyphen of the compound it closes up, if it is one."""
+    match = _LETTERS.fullmatch(token.strip(_PUNCTUATION))
+    if match is None or is_word(match.group()):
+        return token  # (``join_break`` would join a word anyway: this spares the search)
+    word = match.group()
+    # The closed-up form itself is no evidence of how the document writes it.
+    others = replace(evidence, joined=evidence.joined - Counter({word.casefold(): 1}))
+    splits = [
+        (min(_zipf(word[:i].casefold()), _zipf(word[i:].casefold())), i)
+        for i in range(2, len(word) - 1)
+        if _compound_halves(word[:i], word[i:], evidence)
+        and join_break(word[:i] + "-", word[i:], others) == f"{word[:i]}-{word[i:]}"
     ]
-    return median(around) if around else float(lengths[index])
+    if not splits:
+        return token
+    _, cut = max(splits)
+    offset = token.index(word) + cut
+    return f"{token[:offset]}-{token[offset:]}"
+
+
+def _compound_halves(left: str, right: str, evidence: Evidence) -> bool:
+    """Two words a compound could be made of. A two-letter half ("so-called", "ex-
+    slaves") only where the document writes the compound so: any word glued to "of"
+    or "to" would pass otherwise."""
+    if not (is_word(left) and is_word(right)):
+        return False
+    short = min(len(left), len(right)) < _MIN_HALF
+    return not short or bool(evidence.hyphenated[left.casefold(), right.casefold()])
+
+
+# --- sections and paragraphs ------------------------------------------------------
 
 
 def _heading_lines(group: Sequence[Line], width: float) -> int:
@@ -314,11 +397,11 @@ class _Sections:
     """Sections built block by block: each block is a heading, or running text (maybe
     under a heading glued to it), whose lines join the paragraph or start one."""
 
-    def __init__(self, lines: Sequence[Line], evidence: Evidence) -> None:
+    def __init__(self, lines: Sequence[Line], evidence: Evidence, measure: Measure) -> None:
         self.lines = lines
         self.evidence = evidence
-        self.lengths = [len(line.text) for line in lines]
-        self.width = float(median(self.lengths)) if self.lengths else 0.0
+        self.width = float(median(len(line.text) for line in lines)) if lines else 0.0
+        self.measure = measure
         self.out: list[tuple[str | None, list[str]]] = [(None, [])]
         self.paragraph: list[str] = []
 
@@ -351,20 +434,48 @@ class _Sections:
         return max(len(line.text) for line in head) <= _GLUED_HEADING * self.width
 
     def running_text(self, group: Sequence[Line], start: int) -> None:
-        first = group[0].text
-        if self.paragraph and ends_sentence(self.paragraph[-1]) and starts_paragraph(first):
+        if self.paragraph and self.ends_paragraph(start - 1):
             self.flush()
         end = start + len(group)
         for offset, line in enumerate(group, start=start):
             self.paragraph.append(line.text)
-            nxt = self.lines[offset + 1].text if offset + 1 < len(self.lines) else ""
-            if offset + 1 < end and _ends_paragraph(line.text, nxt, self.lengths, offset):
+            if offset + 1 < end and self.ends_paragraph(offset):
                 self.flush()
+
+    def ends_paragraph(self, index: int) -> bool:
+        """Line ``index`` is its paragraph's last: a sentence ends on it, the next line
+        can open a paragraph, and either a gap of the text's own comes between (a new
+        text frame) or the line stops short of the column's measure."""
+        line, nxt = self.lines[index], self.lines[index + 1]
+        if not ends_sentence(line.text) or not starts_paragraph(nxt.text):
+            return False
+        if nxt.gap_before and not nxt.interrupted:
+            return True
+        return self.stops_short(index) and not self.cut_in_two(index)
+
+    def stops_short(self, index: int) -> bool:
+        """The next line's first word would have fitted on this one: the typesetter
+        ended the line on purpose. (A justified line runs on while the next word, or a
+        piece of it before a hyphen, fits.)"""
+        word = self.lines[index + 1].text.split()[0]
+        room = self.measure.measures[index] * (1 - _ROOM)
+        return self.measure.last_run(index) + printed_width(" " + word) <= room
+
+    def cut_in_two(self, index: int) -> bool:
+        """This line and the next fit on one printed line together: an extractor cut it
+        at a wide space ("ter." / "It was rather a choice be-"), where a paragraph's
+        first line would have run to the measure by itself."""
+        if self.measure.joined(index):
+            return False
+        both = self.measure.widths[index] + printed_width(" " + self.lines[index + 1].text)
+        return both <= self.measure.measures[index] * (1 - _CUT)
 
 
 def sections(lines: Sequence[Line], evidence: Evidence) -> list[tuple[str | None, list[str]]]:
     """(heading, paragraphs) in order; the untitled opening's heading is ``None``."""
-    built = _Sections(lines, evidence)
+    measure = Measure([line.text for line in lines])
+    lines = reopen_compounds(lines, measure, evidence)
+    built = _Sections(lines, evidence, measure)
     groups = blocks(lines)
     start = 0
     for index, group in enumerate(groups):
@@ -387,19 +498,3 @@ def sections(lines: Sequence[Line], evidence: Evidence) -> list[tuple[str | None
         start += len(group)
     built.flush()
     return built.out
-
-
-def _ends_paragraph(text: str, nxt: str, lengths: Sequence[int], index: int) -> bool:
-    """A sentence ends on a short line and the next line can open a paragraph."""
-    # The next line, a paragraph's first, is a full one: where it is short too, the
-    # extractor cut one printed line in two ("in operation." / "In fifty").
-    nxt_full = index + 1 < len(lengths) and lengths[index + 1] >= _SHORT * _local_measure(
-        lengths, index + 1
-    )
-    measure = _local_measure(lengths, index)
-    length = lengths[index]
-    if length > _DOUBLE * measure:
-        # Two printed lines as one (an extractor that undoes a line-end hyphen by
-        # pulling the next line up): what counts is how far the second one runs.
-        length -= round(measure)
-    return ends_sentence(text) and starts_paragraph(nxt) and nxt_full and length < _SHORT * measure

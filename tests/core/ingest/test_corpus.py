@@ -92,8 +92,10 @@ def test_text_end_marks_and_hyphenation_meet_their_targets(pdfminer: Score) -> N
 
 
 def test_text_structure(pdfminer: Score) -> None:
-    # Target: 97 % of paragraphs (floor).
-    assert pdfminer.paragraphs_exact >= 0.65 * pdfminer.paragraphs, pdfminer
+    # Target: 97 % of paragraphs (floor). Paragraphs the text cannot tell apart: a
+    # last line that ran to the measure with no gap after it, or a column break (no
+    # page furniture) right after a full stop.
+    assert pdfminer.paragraphs_exact >= 0.91 * pdfminer.paragraphs, pdfminer
 
 
 @pytest.mark.parametrize("kind", ["pdfminer", "pdftotext"])
@@ -106,13 +108,29 @@ def test_text_sections_and_pull_quotes(kind: InputKind, request: pytest.FixtureR
 
 
 def test_text_pull_quotes_linked(pdfminer: Score, pdftotext: Score) -> None:
-    # Target: all (met from pdfminer's text; floor from pdftotext's, where the misses
-    # are paragraphs merged with the next, so the quote's paragraph starts elsewhere).
+    # Target: all (met; from pdftotext's text since its paragraphs are told apart by
+    # how far their last lines ran, so a quote's paragraph starts where it should).
     assert pdfminer.pulls_linked == pdfminer.pulls, pdfminer
-    assert pdftotext.pulls_linked >= 0.75 * pdftotext.pulls, pdftotext
+    assert pdftotext.pulls_linked == pdftotext.pulls, pdftotext
 
 
 def test_text_speakers_are_precise(pdfminer: Score) -> None:
     assert pdfminer.speaker_precision >= SPEAKER_PRECISION, pdfminer
     # Target 80 % (met on the fair extractions; floor).
     assert pdfminer.speaker_recall >= 0.88, pdfminer
+
+
+# --- from pdftotext's text -----------------------------------------------------------
+
+
+def test_pdftotext_paragraphs(pdftotext: Score) -> None:
+    # Target 97 % (floor). pdftotext leaves no gap at a paragraph's end, so one whose
+    # last line ran to the measure cannot be told from the text.
+    assert pdftotext.failed == 0
+    assert pdftotext.paragraphs_exact >= 0.75 * pdftotext.paragraphs, pdftotext
+
+
+def test_pdftotext_hyphenation(pdftotext: Score) -> None:
+    # Target met: pdftotext's undoing of a compound's line-end hyphen ("self-" /
+    # "command" as "selfcommand") is put back where the printed line ended.
+    assert pdftotext.hyphen_errors <= HYPHEN_ERRORS["text"], pdftotext

@@ -27,8 +27,8 @@ The opening para-
 graph starts here
 
 with a drop cap. It goes on for a while and men-
-tions a rather remarkable and memorable sentence about rivers and the sea.
-This was soon followed
+tions a rather remarkable and memorable sentence
+about rivers and the sea. This was soon followed
 
 A rather remarkable and
 memorable sentence about

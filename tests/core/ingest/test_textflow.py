@@ -137,3 +137,186 @@ def test_two_printed_lines_pulled_into_one_still_end_a_paragraph() -> None:
         "of history from the war to the end of the Bureau.\n"
     )
     assert len(paragraphs(doc)) == 2
+
+
+# --- paragraphs: where the printed indent is lost --------------------------------------
+# Lines of a justified column about 46 characters wide; each case gives the evidence
+# every extractor keeps (the letters of each line, the gaps, the page furniture) and
+# none of one extractor's habits (trailing spaces, blank lines at every frame).
+
+COLUMN = (
+    "The river ran for miles across the open plain,\n"
+    "and its banks were green with reeds in spring.\n"
+    "Every year the water rose and covered the low\n"
+    "fields, and the farmers moved their herds away\n"
+    "to the hills until the summer came round again.\n"
+)
+
+
+def test_a_sentence_ending_on_a_full_line_goes_on() -> None:
+    # "spring." runs to the measure: "Every" would not have fitted after it.
+    assert len(paragraphs(ingest(COLUMN))) == 1
+
+
+def test_a_line_the_next_word_would_have_fitted_on_ends_its_paragraph() -> None:
+    doc = ingest(
+        "The river ran for miles across the open plain,\n"
+        "and its banks were green with reeds.\n"
+        "Every year the water rose and covered the low\n"
+        "fields, and the farmers moved their herds away\n"
+        "to the hills until the summer came round again.\n"
+    )
+    assert paragraphs(doc)[0].endswith("green with reeds.")
+    assert len(paragraphs(doc)) == 2
+
+
+def test_how_far_a_line_ran_is_read_from_its_letters_not_counted() -> None:
+    # Capitals take more room than lower case: this line of 39 characters is as wide as
+    # the 46 of the lines around it, so "It" would not have fitted after it.
+    doc = ingest(
+        "The river ran for miles across the open plain,\n"
+        "and its banks were green with reeds in spring,\n"
+        "when the farmers met the men who had come from\n"
+        "at the NAACP, the CIO, WHO and the WPA.\n"
+        "It was a long meeting and it went on into the\n"
+        "night, until the summer came round again.\n"
+    )
+    assert len(paragraphs(doc)) == 1
+
+
+@pytest.mark.parametrize(
+    ("last", "count"),
+    [("to the hills until the summer came round again.", 1), ("to the hills.", 2)],
+)
+def test_at_a_page_break_only_the_length_tells(last: str, count: int) -> None:
+    # The page number taken out leaves a gap that is the page's, not the paragraph's.
+    doc = ingest(
+        "The river ran for miles across the open plain,\n"
+        "and its banks were green with reeds in spring.\n"
+        "Every year the water rose and covered the low\n"
+        f"fields, and the farmers moved their herds away\n{last}\n\n"
+        "42\n\n"
+        "In those days the town had one street and a\n"
+        "church, and the river ran past both of them.\n"
+    )
+    assert len(paragraphs(doc)) == count
+
+
+def test_a_gap_a_pull_quote_leaves_is_not_a_paragraph_end() -> None:
+    doc = ingest(
+        "The river ran for miles across the open plain,\n"
+        "and nobody who saw the flood of that spring\n"
+        "ever forgot the sound the water made at night.\n\n"
+        "Nobody who saw the flood of that spring\n"
+        "ever forgot the sound the water made\n\n"
+        "Every year the water rose and covered the low\n"
+        "fields, and the farmers moved their herds away\n"
+        "to the hills until the summer came round again.\n"
+    )
+    pulls = [q.text for q in doc.quotes if q.kind == "pull"]
+    assert pulls == ["Nobody who saw the flood of that spring ever forgot the sound the water made"]
+    assert len(paragraphs(doc)) == 1
+
+
+def test_a_gap_of_the_texts_own_after_a_finished_sentence_ends_the_paragraph() -> None:
+    # A new text frame (pdfminer's blank line at every box): the indent that moved the
+    # next line out of the frame is a paragraph's.
+    doc = ingest(
+        "The river ran for miles across the open plain,\n"
+        "and its banks were green with reeds in spring.\n\n"
+        "Every year the water rose and covered the low\n"
+        "fields, and the farmers moved their herds away\n"
+        "to the hills until the summer came round again.\n"
+    )
+    assert len(paragraphs(doc)) == 2
+
+
+def test_two_pieces_of_one_printed_line_do_not_end_a_paragraph() -> None:
+    # An extractor cut "ter. It was rather a choice be-" at the wide space after the
+    # full stop; together the pieces are one line of the column.
+    doc = ingest(
+        "The alternative thus offered the nation was\n"
+        "not between full and restricted suffrage; else\n"
+        "every sensible man would have chosen the lat-\n"
+        "ter.\n"
+        "It was rather a choice be-\n"
+        "tween suffrage and slavery, after endless blood\n"
+        "and gold had flowed to sweep bondage away.\n"
+    )
+    assert len(paragraphs(doc)) == 1
+
+
+@pytest.mark.parametrize(
+    ("joined", "count"),
+    [
+        # "con-" / "tempt for it all." pulled up: the second printed line ran short.
+        ("felt and feel nothing but indifference and contempt for it all.", 2),
+        # Two full printed lines pulled into one (each a little over the measure, as
+        # justified lines run): the second ran to the measure, not to a tenth of it.
+        (
+            "felt and feel nothing but indifference and contempt for all of it, in the "
+            "North as well as in the South.",
+            1,
+        ),
+    ],
+)
+def test_a_line_pulled_up_onto_another_is_read_as_two(joined: str, count: int) -> None:
+    # pdftotext undoes a line-end hyphen by pulling the next printed line up.
+    doc = ingest(
+        "The race was sacrificed in its swaddling clothes\n"
+        "on the altar of national integrity; and some\n"
+        f"{joined}\n"
+        "The passing of a great human institution before\n"
+        "its work is done leaves a legacy of striving.\n"
+    )
+    assert len(paragraphs(doc)) == count
+
+
+@pytest.mark.parametrize(
+    ("joined", "word"),
+    [
+        # "self-" / "command": pdftotext dropped the compound's hyphen with the break's.
+        (
+            "an ethical discipline, and for want of selfcommand the nation let it go.",
+            "self-command",
+        ),
+        # "sub-" / "stitution": a word, rightly closed up.
+        (
+            "an ethical discipline, and for the substitution of a rule let it all go.",
+            "substitution",
+        ),
+        # Not where the printed line ended: left as written.
+        (
+            "selfcommand, an ethical discipline, and the nation for want of it let go.",
+            "selfcommand,",
+        ),
+    ],
+)
+def test_a_compound_closed_up_where_a_line_was_pulled_up_gets_its_hyphen(
+    joined: str, word: str
+) -> None:
+    doc = ingest(
+        "The race was sacrificed in its swaddling clothes\n"
+        "on the altar of national integrity; it wanted\n"
+        f"{joined}\n"
+        "The passing of a great human institution before\n"
+        "its work is done leaves a legacy of striving.\n"
+    )
+    assert word in paragraphs(doc)[0].split()
+
+
+def test_where_the_column_widens_a_line_is_not_two_pulled_together() -> None:
+    # Lines wrapped around a pull quote, then the full column again: the first wide
+    # line is as wide as those after it, so "noonday" is no pulled-up compound.
+    doc = ingest(
+        "the temptation\n"
+        "of Hate, that\n"
+        "stood out against\n"
+        "the dawn; of\n"
+        "Despair, that darkened noonday; and of Doubt,\n"
+        "that ever steals along with twilight. Above all\n"
+        "you must hear of the vales he crossed, the Val-\n"
+        "ley of Humiliation and the Valley of the Shadow\n"
+        "of Death, which he walked alone for many years.\n"
+    )
+    assert "noonday;" in paragraphs(doc)[0].split()
