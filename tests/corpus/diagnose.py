@@ -70,6 +70,11 @@ def _pulls(doc: Document, case: Case) -> list[str]:
     return out
 
 
+def problems(doc: Document, case: Case) -> list[str]:
+    """What ``doc`` gets wrong against the case's truth, one line each."""
+    return _sections(doc, case) + _pulls(doc, case)
+
+
 def main(argv: list[str]) -> int:
     kinds: list[InputKind] = [k for k in ("pdfminer", "pdftotext") if k in argv] or [
         "pdfminer",
@@ -88,10 +93,10 @@ def main(argv: list[str]) -> int:
             except Exception as exc:  # a diagnostic reports a failure, never crashes on it
                 print(f"{case.name}{'' if case.fair else ' (unfair)'}: FAILED {exc}")
                 continue
-            problems = _sections(doc, case) + _pulls(doc, case)
-            status = "ok" if not problems else f"{len(problems)} problems"
+            found = problems(doc, case)
+            status = "ok" if not found else f"{len(found)} problems"
             print(f"{case.name}{'' if case.fair else ' (unfair)'}: {status}")
-            print("\n".join(problems))
+            print("\n".join(found))
     return 0
 
 

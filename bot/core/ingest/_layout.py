@@ -4,7 +4,9 @@ A magazine PDF's text arrives as lines of narrow columns. Blank lines (and, in s
 extractions, a line that starts with a space) mark column and frame breaks as well
 as paragraph ends; no rule here needs either. The pull quotes are sentences of the
 body set again in large type, so they are found as whole frames whose words stand a
-second time elsewhere in the text, set apart from the sentences around them.
+second time elsewhere in the text (a short one: a whole sentence there too; the copy
+may hold a stray line the extractor set inside it, which goes back after it), set
+apart from the sentences around them.
 """
 
 from __future__ import annotations
@@ -237,6 +239,16 @@ def _sentence_bounds(lines: Sequence[Line], offsets: Sequence[int]) -> tuple[set
     return starts, ends
 
 
+def _all(text: str, part: str) -> list[int]:
+    """Every place ``part`` stands in ``text``."""
+    found = []
+    pos = text.find(part)
+    while pos != -1:
+        found.append(pos)
+        pos = text.find(part, pos + 1)
+    return found
+
+
 def _interrupted_copies(
     needle: str, text: str, heads: Iterable[int], tails: Iterable[int]
 ) -> list[tuple[int, int, int, int]]:
@@ -295,6 +307,16 @@ def _common_suffix(needle: str, text: str, end: int, known: int) -> int:
     return low
 
 
+def _ends_a_phrase(text: str) -> bool:
+    """The line can end a pull quote: not on a word that needs the next one ("the",
+    "and", a title such as "Mr.")."""
+    words = text.split()
+    last = words[-1].strip("”’\"')],;:") if words else ""
+    if last.endswith(".") and is_abbreviation(last[:-1]):
+        return False
+    return last.casefold() not in _MINOR_WORDS
+
+
 class _PullSearch:
     """One round of the pull-quote search over the lines still in the running text.
 
@@ -327,13 +349,15 @@ class _PullSearch:
         self.repeated_run = cache(self._repeated_run)
         self.hits = cache(self._hits)
 
-    def elsewhere(self, start: int, end: int) -> list[tuple[int, int]]:
+    def elsewhere(self, start: int, end: int, *, framed: bool = False) -> list[tuple[int, int]]:
         """Where else the letters ``full[start:end]`` stand, whole.
 
         A pull quote may be set in the middle of its own body copy, which is whole
         once the quote is cut out (that copy's span, in the full text, then holds the
         quote). Any copy repeats the needle's first letters, or (split by the quote
-        near its start) its last ones: only there is it looked for.
+        near its start) its last ones: only there is it looked for. A copy a stray
+        line interrupts counts only for a candidate ``framed`` by gaps before and after
+        it (two things out of place are not taken on the strength of one seam).
         """
         full, needle = self.full, self.full[start:end]
         size = len(needle)
@@ -364,7 +388,7 @@ class _PullSearch:
                     and full.startswith(needle[before:], end)
                 ):
                     found.add((start - before, b))
-        if not found and size >= _MIN_PULL_CHARS:
+        if not found and framed and size >= _MIN_PULL_CHARS:
             found.update(self._interrupted(needle, start, end))
         return sorted(found)
 
@@ -385,6 +409,13 @@ class _PullSearch:
         """Every place the letters ``gram`` stand in the full text."""
         return _all(self.full, gram)
 
+    def framed(self, first: int, last: int) -> bool:
+        """Lines ``first..last`` are a frame of their own: a gap before and after."""
+        after = last + 1
+        return self.lines[first].gap_before and (
+            after == len(self.lines) or self.lines[after].gap_before
+        )
+
     def _repeated_run(self, first: int, last: int) -> bool:
         """Lines ``first..last`` could be a pull quote of their own, context aside."""
         start, end = self.offsets[first], self.offsets[last + 1]
@@ -393,10 +424,11 @@ class _PullSearch:
             and last in self.ends
             and end - start >= _MIN_PULL_SENTENCE_CHARS
             and starts_paragraph(self.lines[first].text)
+            and _ends_a_phrase(self.lines[last].text)
             and not looks_like_heading(self.lines[first : last + 1])
         ):
             return False
-        copies = self.elsewhere(start, end)
+        copies = self.elsewhere(start, end, framed=self.framed(first, last))
         if end - start >= _MIN_PULL_CHARS:
             return bool(copies)
         # Short: a whole sentence, here and in the body.
@@ -421,7 +453,7 @@ class _PullSearch:
     def candidates(self) -> list[tuple[int, int, int, list[tuple[int, int]]]]:
         """(letters, first, last, where the body says it) of every possible pull quote."""
         found = []
-        for first in sorted(self.starts):  # (a pull quote is whole blocks: see __init__)
+        for first in sorted(self.starts):  # only where a pull quote can start and end
             for last in range(first, min(first + _PULL_MAX_LINES, len(self.lines))):
                 if (
                     last in self.ends
@@ -429,7 +461,8 @@ class _PullSearch:
                     and self.stands_apart(first, last)
                 ):
                     start, end = self.offsets[first], self.offsets[last + 1]
-                    found.append((end - start, first, last, self.elsewhere(start, end)))
+                    copies = self.elsewhere(start, end, framed=self.framed(first, last))
+                    found.append((end - start, first, last, copies))
         return found
 
     def lines_over(self, a: int, b: int) -> set[int]:
@@ -469,9 +502,9 @@ def restore_stray_lines(lines: Sequence[Line], quotes: Sequence[Sequence[Line]])
     end and go after it. (The copy that ends inside a line gives no such place.)
     """
     out = list(lines)
+    keys = [_key(line.text) for line in out]
     for quote in quotes:
         needle = _key(" ".join(line.text for line in quote))
-        keys = [_key(line.text) for line in out]
         full = "".join(keys)
         if len(needle) < _MIN_PULL_CHARS or needle in full:
             continue
@@ -489,21 +522,13 @@ def restore_stray_lines(lines: Sequence[Line], quotes: Sequence[Sequence[Line]])
                 first, after, resume = starts[stray_a], starts[stray_b], starts[end]
                 stray = [replace(line, gap_before=False) for line in out[first:after]]
                 out = out[:first] + out[after:resume] + stray + out[resume:]
+                keys = keys[:first] + keys[after:resume] + keys[first:after] + keys[resume:]
                 break
     return out
 
 
 def _sure(letters: int) -> int:
     return next((n for n in _SURE if n <= letters), letters)
-
-
-def _all(text: str, part: str) -> list[int]:
-    found = []
-    pos = text.find(part)
-    while pos != -1:
-        found.append(pos)
-        pos = text.find(part, pos + 1)
-    return found
 
 
 # --- headings and paragraphs ------------------------------------------------------
@@ -535,6 +560,8 @@ def looks_like_heading(
         return False
     if _sentence_break_inside(text) or bare.split()[-1].casefold() in _MINOR_WORDS:
         return False
+    if _DIALOGUE_TAG.search(text):
+        return False  # “…,” he said: a quotation and who says it, a sentence
     longest = max(len(line.text) for line in block)
     if starts_paragraph(text) and _title_case(text):
         return not body_width or longest <= body_width * 1.2
@@ -558,6 +585,8 @@ def _short_of_measure(block: Sequence[Line], body_width: float, glued: bool) -> 
     )
 
 
+#: A quotation closed on a comma and its speaker's tag after it (“No,” said he).
+_DIALOGUE_TAG = re.compile(r",[”’\"']\s+[a-z]")
 _INNER_END = re.compile(r"(\S+)[.?!][”’\"')]*\s+[“‘\"'(]?[A-Z]")
 
 

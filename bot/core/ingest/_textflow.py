@@ -5,10 +5,12 @@ still carry, the same way whichever extractor made them:
 
 - **furniture**: page numbers and running heads stand as lines of their own (or,
   glued into a broken word, as ``compli-113 cated``); a running head recurs;
-- **drop caps**: a letter on a line of its own, or split from its word (``A
-  merican``), and the small capitals after it (``THE problem``);
+- **drop caps**: a letter on a line of its own (before its line, or set down after
+  the lines beside it), or split from its word (``A merican``), and the small
+  capitals after it (``THE problem``);
 - **headings**: short lines that stand alone, have no sentence-final punctuation and
-  are followed by a paragraph's start, whether or not a blank line follows them;
+  are followed by a paragraph's start, whether or not a blank line follows them; in
+  title case, or in sentence case when plainly shorter than the body's lines;
 - **paragraphs**: the printed indent is lost, but a paragraph's last line is the one
   a justified column lets stop short: the next line's first word would have fitted
   on it (widths estimated from the letters, see ``_measure``). Two pieces of one
@@ -50,6 +52,9 @@ _FOLIO = re.compile(r"^(?:page\s+)?(?:\d{1,4}|[ivxlc]{1,6})$", re.IGNORECASE)
 _GLUED_FOLIO = re.compile(r"(?<=[^\W\d_])-(\d{1,4}) (?=[a-z])")
 _NAME_PARTICLES = frozenset("de del della der di du da dos la le van von bin al ibn y".split())
 _BY = re.compile(r"^by\s+", re.IGNORECASE)
+#: Page numbers enough to show their run, and how far from the others one may stand.
+_FOLIO_RUN = 3
+_FOLIO_REACH = 10
 #: Longest running head, in characters.
 _HEAD_MAX_CHARS = 80
 #: A line this much shorter than those around it is short.
@@ -69,6 +74,9 @@ _MIN_HALF = 3
 _PUNCTUATION = "“‘\"'([”’)],.;:!?…"
 #: Zipf frequency from which a form is an English word (as in ``_hyphen``).
 _WORD = 2.5
+#: Zipf frequency from which a single letter is a word ("a", "I" are near 7; letters
+#: the word list knows as abbreviations, "t", "s", "o", near 5).
+_LETTER_WORD = 6.5
 
 
 @lru_cache(maxsize=4096)
@@ -121,11 +129,11 @@ def drop_furniture(lines: Sequence[Line]) -> list[Line]:
     counts = Counter(
         _furniture_key(line.text) for i, line in enumerate(lines) if _standalone(lines, i)
     )
+    folios = _folios(lines)
     kept: list[Line] = []
     dropped = False
     for index, line in enumerate(lines):
-        after = lines[index + 1] if index + 1 < len(lines) else None
-        if _FOLIO.match(line.text) and (line.gap_before or after is None or after.gap_before):
+        if index in folios:
             dropped = True  # a number on a line of its own, at a break: a page number
             continue
         if _standalone(lines, index):
@@ -137,6 +145,30 @@ def drop_furniture(lines: Sequence[Line]) -> list[Line]:
             line, dropped = replace(line, interrupted=True), False
         kept.extend(_split_glued_folio(line))
     return kept
+
+
+def _folios(lines: Sequence[Line]) -> set[int]:
+    """The lines that are page numbers: a number on a line of its own, at a break.
+
+    Page numbers run in a sequence; a number far from all the others (a year that
+    ends a heading's last line, "1869", against pages 41 to 50) is text.
+    """
+    found = {
+        i
+        for i, line in enumerate(lines)
+        if _FOLIO.match(line.text)
+        and (line.gap_before or i + 1 == len(lines) or lines[i + 1].gap_before)
+    }
+    numbers = {i: int(lines[i].text) for i in found if lines[i].text.isdigit()}
+    if len(numbers) < _FOLIO_RUN:
+        return found
+    reach = max(_FOLIO_REACH, 2 * len(numbers))
+    return {
+        i
+        for i in found
+        if i not in numbers
+        or any(abs(numbers[i] - n) <= reach for j, n in numbers.items() if j != i)
+    }
 
 
 def _split_glued_folio(line: Line) -> list[Line]:
@@ -153,10 +185,11 @@ def _split_glued_folio(line: Line) -> list[Line]:
 def join_drop_caps(lines: Sequence[Line]) -> list[Line]:
     """A drop cap extracted as a line of its own, put back before its line.
 
-    Its line is the next one, unless that one continues a sentence (the extractor
-    set the cap down after the lines beside it, or further on): then it is the
-    nearest line before it that opens a paragraph without its first letter, in lower
-    case where a sentence has ended (or the text begins).
+    Its line is the next one, where that one can take it (see ``_fits``) and does not
+    go on with an unfinished sentence. Otherwise the extractor set the cap down after
+    the lines beside it, or further on: its line is the nearest one before it that
+    opens a paragraph without its first letter, in lower case where a sentence has
+    ended (or the text begins), and can take it.
     """
     out: list[Line] = []
     pending = ""
@@ -164,18 +197,19 @@ def join_drop_caps(lines: Sequence[Line]) -> list[Line]:
     for index, line in enumerate(lines):
         nxt = lines[index + 1].text if index + 1 < len(lines) else ""
         if _is_drop_cap(line.text) and nxt[:1].isalpha():
-            orphan = _orphan_opening(out) if _continues(out, nxt) else None
-            if orphan is None:
-                pending, gap, interrupted = line.text, line.gap_before, line.interrupted
-            else:
-                target = out[orphan]
-                text = cap_joined(line.text, target.text) + target.text
-                out[orphan] = replace(target, text=text)
+            cap = line.text
+            if _continues(out, nxt) or not _fits(cap, nxt):
+                orphan = _orphan_opening(out, cap)
+                if orphan is not None:
+                    target = out[orphan]
+                    out[orphan] = replace(target, text=cap_joined(cap, target.text) + target.text)
+                    continue
+            pending, gap, interrupted = cap, line.gap_before, line.interrupted
             continue
         if pending:
             line = replace(
                 line,
-                text=pending + line.text,
+                text=cap_joined(pending, line.text) + line.text,
                 gap_before=gap or line.gap_before,
                 interrupted=interrupted or line.interrupted,
             )
@@ -193,14 +227,37 @@ def _continues(before: Sequence[Line], text: str) -> bool:
     return bool(before) and text[:1].islower() and not ends_sentence(before[-1].text)
 
 
+def _fits(cap: str, text: str) -> bool:
+    """The cap can open ``text``: with it, the first word is a word (``his`` is This,
+    small capitals ``HE`` are THE), or the cap is a word of its own before a word in
+    lower case (``A critic``). Never before a capitalised word ("TAnd")."""
+    first = text.split(" ", 1)[0]
+    if first[:1].islower():
+        return is_word(cap + first) or _word_alone(cap)
+    return first.isupper() and is_word(cap + first)
+
+
+def _word_alone(cap: str) -> bool:
+    """A drop cap that is a word of its own: "A", "I", not a letter ("T") that the
+    word list knows as an abbreviation."""
+    letters = re.sub(r"\W", "", cap).casefold()
+    return (len(letters) > 1 and is_word(letters)) or _zipf(letters) >= _LETTER_WORD
+
+
 #: How far back a drop cap's line may be, in lines.
 _CAP_REACH = 60
 
 
-def _orphan_opening(lines: Sequence[Line]) -> int | None:
-    """The last of ``lines`` (within reach) that opens a paragraph in lower case."""
+def _orphan_opening(lines: Sequence[Line], cap: str) -> int | None:
+    """The last of ``lines`` (within reach) that opens a paragraph in lower case and
+    can take the cap."""
     for index in range(len(lines) - 1, max(-1, len(lines) - 1 - _CAP_REACH), -1):
-        if lines[index].text[:1].islower() and (index == 0 or ends_sentence(lines[index - 1].text)):
+        text = lines[index].text
+        if (
+            text[:1].islower()
+            and (index == 0 or ends_sentence(lines[index - 1].text))
+            and _fits(cap, text)
+        ):
             return index
     return None
 
@@ -210,7 +267,7 @@ def cap_joined(cap: str, line: str) -> str:
     own and the line's first word is one while the two together are none ("A critic").
     (The PDF path joins its drop caps by this rule too.)"""
     first = line.split(" ", 1)[0]
-    if is_word(cap + first) or not (is_word(cap) and is_word(first)):
+    if is_word(cap + first) or not (_word_alone(cap) and is_word(first)):
         return cap
     return cap + " "
 
@@ -367,6 +424,15 @@ class _Sections:
     def ended(self) -> bool:
         return not self.paragraph or ends_sentence(self.paragraph[-1])
 
+    def takes_heading(self, head: Sequence[Line]) -> bool:
+        """``head`` can be a heading here. Right under a heading with no text yet, it
+        can only be that heading's tail (a section has text), so it must be as short
+        as a heading's line: a full line there is the section's first text."""
+        title, paragraphs = self.out[-1]
+        if title is None or paragraphs or self.paragraph:
+            return True
+        return max(len(line.text) for line in head) <= _GLUED_HEADING * self.width
+
     def running_text(self, group: Sequence[Line], start: int) -> None:
         if self.paragraph and self.ends_paragraph(start - 1):
             self.flush()
@@ -415,10 +481,17 @@ def sections(lines: Sequence[Line], evidence: Evidence) -> list[tuple[str | None
     for index, group in enumerate(groups):
         follower = groups[index + 1][0].text if index + 1 < len(groups) else ""
         ended = built.ended()
-        if ended and _opens_under_heading(follower) and looks_like_heading(group, built.width):
+        if (
+            ended
+            and _opens_under_heading(follower)
+            and looks_like_heading(group, built.width)
+            and built.takes_heading(group)
+        ):
             built.heading(group)
         else:
             glued = _heading_lines(group, built.width) if ended else 0
+            if glued and not built.takes_heading(group[:glued]):
+                glued = 0
             if glued:
                 built.heading(group[:glued])
             built.running_text(group[glued:], start + glued)

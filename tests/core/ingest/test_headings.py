@@ -79,3 +79,37 @@ def test_sentence_case_needs_the_body_measure_to_compare() -> None:
     # As long as the body's lines: running text, not a heading.
     assert not looks_like_heading(block("funny is not the opposite of serious and"), 40)
     assert not looks_like_heading(block("funny is not the opposite of serious"), 40)
+
+
+def test_a_quotation_with_its_speakers_tag_is_no_heading() -> None:
+    # A text box of one line, title case by count: a quotation and who says it.
+    assert not looks_like_heading(block("“Mr. Whistler,” adds Professor"), 45)
+    assert looks_like_heading(block("“Whistler Never Ceased to Be an Artist”"), 45)
+
+
+def test_a_full_line_right_under_a_heading_is_its_text_not_its_tail() -> None:
+    # pdfminer set the section's first line in a text box of its own: title case by
+    # count ("He", "Missouri"), but as long as a body line, so not the heading's end.
+    doc = ingest(
+        "1819: Born with the Missouri\nCompromise\n\n"
+        "He was born in the year of the Missouri Compact\n\n"
+        "Lay a-dying amid the echoes of the guns of a\n"
+        "war far away at sea, and his life was long.\n"
+    )
+    assert titles(doc) == ["Introduction", "1819: Born with the Missouri Compromise"]
+    assert doc.sections[1].paragraphs[0].text.startswith("He was born in the year")
+
+
+def test_a_heading_broken_into_two_blocks_is_one_heading() -> None:
+    doc = ingest("Educational and Cultural\n\nCooperation\n\n" + BODY)
+    assert titles(doc) == ["Introduction", "Educational and Cultural Cooperation"]
+
+
+def test_a_year_alone_on_a_headings_last_line_is_no_page_number() -> None:
+    # The page numbers run 41, 42, 43; "1869" stands far from them: the heading's end.
+    doc = ingest(
+        "41\n\nThe Work of the\nBureau in 1868 and\n1869\n\n"
+        + BODY
+        + "\n42\n\nMore text follows on the next page here.\n\n43\n"
+    )
+    assert titles(doc) == ["Introduction", "The Work of the Bureau in 1868 and 1869"]

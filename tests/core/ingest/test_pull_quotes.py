@@ -82,6 +82,22 @@ def test_a_body_copy_broken_by_a_stray_line_still_counts() -> None:
     ]
 
 
+def test_a_broken_body_copy_counts_only_for_a_quote_in_a_frame_of_its_own() -> None:
+    # As above, but the quote runs straight into the body copy (no gap after it):
+    # with a seam and a stray line both to be trusted, it is not taken.
+    raw = (
+        "The first paragraph ends here.\n\n"
+        "The greatest success of the Bureau lay in the planting of the free school\n"
+        "among all classes in the South.\n"
+        "The greatest success of the Bureau lay in the planting\n"
+        "of the free school among all\n"
+        "It not\n"
+        "classes in the South.\n"
+        "only called the schoolmistresses through.\n"
+    )
+    assert cut(raw) == []
+
+
 def test_a_word_more_inside_a_line_is_no_copy() -> None:
     # "the [multifaceted] bilateral relationship ...": the essay says it again with a
     # word more, which is prose, not a stray line.
@@ -129,3 +145,31 @@ def test_a_stray_line_inside_the_body_copy_goes_after_it() -> None:
         "all classes in the South. It not only called the teachers, it built the schools."
     )
     assert [(q.section, q.paragraph) for q in doc.quotes if q.kind == "pull"] == [(1, 2)]
+
+
+@pytest.mark.parametrize(
+    "after",
+    [
+        # Set down before a pull quote: a capitalised word never takes a drop cap.
+        "And yet the bias is not really against morals.\n",
+        # Set down before a line a column break left without its sentence's start:
+        # "T" and "can" make no word, and "T" is no word of its own.
+        "can rivers. In effect the tale goes on here.\n",
+    ],
+)
+def test_a_drop_cap_goes_back_past_a_line_it_cannot_open(after: str) -> None:
+    doc = ingest(
+        "hat capable and ingenious writer has a book.\nIt is about the sea.\n\nT\n\n" + after
+    )
+    assert body(doc)[0].startswith("That capable and ingenious writer")
+
+
+def test_a_repeat_that_ends_on_a_word_needing_the_next_is_no_pull_quote() -> None:
+    # The essay quotes its own phrase; a text box ends on "Mr.", which no pull quote does.
+    raw = (
+        "The ballets of the Alhambra, and the fireworks of the Crystal Palace, and Mr.\n"
+        "Smith’s articles have their place. Then he wrote that the ballets of the\n\n"
+        "Alhambra, and the fireworks of the\nCrystal Palace, and Mr.\n\n"
+        "Smith’s articles have their places in life.\n"
+    )
+    assert cut(raw) == []
