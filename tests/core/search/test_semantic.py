@@ -22,7 +22,9 @@ from bot.core.search.semantic import (
     SemanticUnavailable,
     fuse,
     load_ranker,
+    pairs,
     resolve_model_dir,
+    whole_paragraphs,
 )
 from tests.core.search import tinymodel
 from tests.core.search.factories import document, library
@@ -81,6 +83,17 @@ def test_a_model_id_is_looked_up_in_the_data_folder(tmp_path: Path, model: Path)
     assert resolve_model_dir(str(model / "model.onnx"), data) == model
 
 
+def test_a_model_that_pools_its_own_output_gives_the_same_vectors(
+    tmp_path: Path, encoder: Encoder
+) -> None:
+    # Its graph averages over every position, padding too: the same as
+    # pooling here when each text is run alone.
+    pooled = Encoder.load(tinymodel.build(tmp_path / "pooled", pooled=True))
+    texts = [DIPLOMACY, "officials", PIPELINE]
+    alone = np.stack([pooled.embed([t])[0] for t in texts])
+    assert np.allclose(alone, encoder.embed(texts), atol=1e-6)
+
+
 # ----------------------------------------------------------------- the cache
 
 
@@ -96,7 +109,7 @@ def test_a_second_start_reads_the_vectors_from_the_cache(
     monkeypatch.setattr(encoder, "embed", no_embedding)
     second = SemanticRanker.build(encoder, make_index(), tmp_path)
     assert cache_files(tmp_path) == [written]
-    assert np.array_equal(first.paragraphs, second.paragraphs)
+    assert np.array_equal(first.passages, second.passages)
     assert np.array_equal(first.sentences, second.sentences)
 
 
@@ -106,8 +119,8 @@ def test_a_changed_text_is_embedded_anew(tmp_path: Path, encoder: Encoder) -> No
     after = SemanticRanker.build(encoder, make_index(pipeline="The army fought."), tmp_path)
     (new,) = cache_files(tmp_path)  # the stale file of this model is gone
     assert new != old
-    assert not np.allclose(before.paragraphs[1], after.paragraphs[1])
-    assert np.allclose(before.paragraphs[0], after.paragraphs[0])
+    assert not np.allclose(before.passages[1], after.passages[1])
+    assert np.allclose(before.passages[0], after.passages[0])
 
 
 def test_a_changed_model_is_not_served_the_old_vectors(tmp_path: Path) -> None:
@@ -116,7 +129,7 @@ def test_a_changed_model_is_not_served_the_old_vectors(tmp_path: Path) -> None:
     tinymodel.write_model(tmp_path / "m" / "model.onnx", seed=1)  # same folder, new weights
     second = SemanticRanker.build(Encoder.load(tmp_path / "m"), make_index(), cache)
     assert len(cache_files(cache)) == 2
-    assert not np.allclose(first.paragraphs, second.paragraphs)
+    assert not np.allclose(first.passages, second.passages)
 
 
 def test_an_unreadable_cache_is_recomputed(tmp_path: Path, encoder: Encoder) -> None:
@@ -124,7 +137,7 @@ def test_an_unreadable_cache_is_recomputed(tmp_path: Path, encoder: Encoder) -> 
     (written,) = cache_files(tmp_path)
     written.write_bytes(b"not an array")
     second = SemanticRanker.build(encoder, make_index(), tmp_path)
-    assert np.allclose(first.paragraphs, second.paragraphs)
+    assert np.allclose(first.passages, second.passages)
     assert np.load(written).shape == (4 + 5, tinymodel.DIMENSION)  # rewritten
 
 
@@ -135,7 +148,7 @@ def test_a_cache_that_cannot_be_written_costs_only_time(
     blocked.write_text("a file where the cache folder should be", encoding="utf-8")
     with caplog.at_level(logging.WARNING, logger="bot.core.search.semantic"):
         ranker = SemanticRanker.build(encoder, make_index(), blocked)
-    assert ranker.paragraphs.shape == (4, tinymodel.DIMENSION)
+    assert ranker.passages.shape == (4, tinymodel.DIMENSION)
     (record,) = caplog.records
     assert "semantic cache not written" in record.getMessage()
 
@@ -197,6 +210,43 @@ def test_the_section_filter_holds_for_semantic_answers(index: SearchIndex) -> No
     assert all(h.section == 2 for h in hits)
 
 
+# ----------------------------------------------------------------- passages
+
+# The question asks for officials and troops: ARMY names them in two sentences
+# of a paragraph that goes on about gas and oil; ENVOYS speaks of officials
+# alone. "Ankara" is a word the tiny model does not know (both hold it).
+QUESTION = "who were the officials and the troops in ankara"
+ENVOYS = "The diplomats met the minister in Ankara."
+ARMY = (
+    "The ministers met in Ankara. The army was there. "
+    "The pipeline carries gas west. The pipeline carries oil east."
+)
+
+
+def test_a_paragraph_is_compared_by_each_two_sentences_in_a_row() -> None:
+    index = SearchIndex.build(library(document([("Talks", [ENVOYS, ARMY])])))
+    texts, owners = pairs(index)
+    assert texts == [
+        ENVOYS,
+        "The ministers met in Ankara. The army was there.",
+        "The army was there. The pipeline carries gas west.",
+        "The pipeline carries gas west. The pipeline carries oil east.",
+    ]
+    assert owners.tolist() == [0, 1, 1, 1]
+    assert whole_paragraphs(index)[0] == [ENVOYS, ARMY]
+
+
+def test_an_answer_in_two_sentences_of_a_long_paragraph_is_found(
+    tmp_path: Path, encoder: Encoder
+) -> None:
+    index = SearchIndex.build(library(document([("Talks", [ENVOYS, ARMY])])))
+    index.use_ranker(SemanticRanker.build(encoder, index, tmp_path))  # pairs, by default
+    assert [h.paragraph for h in index.passages(QUESTION)] == [2, 1]
+    # Compared as a whole, the paragraph's talk of gas and oil hides the answer.
+    index.use_ranker(SemanticRanker.build(encoder, index, tmp_path, whole_paragraphs))
+    assert [h.paragraph for h in index.passages(QUESTION)] == [1, 2]
+
+
 def test_autocomplete_never_asks_the_ranker(
     index: SearchIndex, encoder: Encoder, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -222,7 +272,7 @@ def test_loading_attaches_the_ranker_and_says_so(
     assert ranker is not None
     assert index.ranker_name == "tiny"
     (record,) = caplog.records
-    assert "semantic ranker on: tiny, 4 paragraphs and 5 sentences" in record.getMessage()
+    assert "semantic ranker on: tiny, 4 paragraphs (4 passages, 5 sentences)" in record.getMessage()
 
 
 # ----------------------------------------------------------------- staying off

@@ -63,24 +63,31 @@ def write_tokenizer(path: Path) -> None:
     tokenizer.save(str(path))
 
 
-def write_model(path: Path, seed: int = 0, rows: int | None = None) -> None:
+def write_model(
+    path: Path, seed: int = 0, rows: int | None = None, *, pooled: bool = False
+) -> None:
     """An ONNX graph: Gather(table, input_ids) -> last_hidden_state [batch, tokens, dim].
 
     ``rows`` cuts the table short: a model that loads but fails on most tokens.
+    ``pooled``: the graph averages the tokens itself ([batch, dim] out), as some
+    exported encoders do.
     """
     weights = numpy_helper.from_array(table(seed)[:rows], name="table")
+    nodes = [helper.make_node("Gather", ["table", "input_ids"], ["hidden"], axis=0)]
+    shape: list[str | int] = ["batch", "tokens", DIMENSION]
+    if pooled:
+        nodes.append(helper.make_node("ReduceMean", ["hidden"], ["output"], axes=[1], keepdims=0))
+        shape = ["batch", DIMENSION]
+    else:
+        nodes.append(helper.make_node("Identity", ["hidden"], ["output"]))
     graph = helper.make_graph(
-        [helper.make_node("Gather", ["table", "input_ids"], ["last_hidden_state"], axis=0)],
+        nodes,
         "tiny-encoder",
         [
             helper.make_tensor_value_info("input_ids", TensorProto.INT64, ["batch", "tokens"]),
             helper.make_tensor_value_info("attention_mask", TensorProto.INT64, ["batch", "tokens"]),
         ],
-        [
-            helper.make_tensor_value_info(
-                "last_hidden_state", TensorProto.FLOAT, ["batch", "tokens", DIMENSION]
-            )
-        ],
+        [helper.make_tensor_value_info("output", TensorProto.FLOAT, shape)],
         initializer=[weights],
     )
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
@@ -89,9 +96,9 @@ def write_model(path: Path, seed: int = 0, rows: int | None = None) -> None:
     onnx.save(model, str(path))
 
 
-def build(folder: Path, seed: int = 0) -> Path:
+def build(folder: Path, seed: int = 0, *, pooled: bool = False) -> Path:
     """A model folder as ``SEMANTIC_MODEL`` expects it: model.onnx and tokenizer.json."""
     folder.mkdir(parents=True, exist_ok=True)
-    write_model(folder / "model.onnx", seed)
+    write_model(folder / "model.onnx", seed, pooled=pooled)
     write_tokenizer(folder / "tokenizer.json")
     return folder
