@@ -11,14 +11,16 @@ still carry, the same way whichever extractor made them:
 - **headings**: short lines that stand alone, have no sentence-final punctuation and
   are followed by a paragraph's start, whether or not a blank line follows them; in
   title case, or in sentence case when plainly shorter than the body's lines;
-- **paragraphs**: the printed indent is lost, but a paragraph's last line is the one
-  a justified column lets stop short: the next line's first word would have fitted
-  on it (widths estimated from the letters, see ``_measure``). Two pieces of one
-  printed line that an extractor cut apart at a wide space fit on one line together,
-  where a paragraph's first line runs to the measure by itself. A blank line of the
-  text's own (a new text frame) after a finished sentence ends the paragraph too;
-  a gap left by page furniture or a pull quote taken out is the page's, not the
-  paragraph's: a page or column break there is told by the length alone;
+- **paragraphs**: the printed indent is lost (what it leaves in the line widths is
+  too faint to read, ``tests/corpus/indent.py`` measures it), but a paragraph's last
+  line is the one a justified column lets stop short: the next line's first word
+  would have fitted on it (widths estimated from the letters, see ``_measure``).
+  Two pieces of one printed line that an extractor cut apart at a wide space fit on
+  one line together, where a paragraph's first line runs to the measure by itself.
+  A blank line of the text's own (a new text frame) after a finished sentence ends
+  the paragraph too; a gap left by page furniture or a pull quote taken out is the
+  page's, not the paragraph's: a page or column break there is told by the length
+  alone;
 - **pulled-up lines**: a line far wider than the column is two printed lines an
   extractor joined to undo a line-end hyphen; its last printed line is what counts
   for the paragraph, and a compound it closed up where the first one ended gets its
