@@ -6,17 +6,21 @@ as paragraph ends; no rule here needs either. The pull quotes are sentences of t
 body set again in large type, so they are found as whole frames whose words stand a
 second time elsewhere in the text (a short one: a whole sentence there too; the copy
 may hold a stray line the extractor set inside it, which goes back after it), set
-apart from the sentences around them.
+apart from the sentences around them. Where a pull quote repeats a whole paragraph,
+both copies are such frames; the one set off from the column (a frame of its own, lines
+short of the column's measure) is the quote.
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 
 from bot.core.ingest._hyphen import Evidence, join_break
+from bot.core.ingest._measure import Measure, last_run_of, printed_width
 from bot.core.text import is_abbreviation
 
 _SPACES = re.compile(r"\s+")
@@ -317,6 +321,10 @@ def _ends_a_phrase(text: str) -> bool:
     return last.casefold() not in _MINOR_WORDS
 
 
+#: A possible pull quote: (letters, first line, last line, where the body says it).
+_Candidate = tuple[int, int, int, list[tuple[int, int]]]
+
+
 class _PullSearch:
     """One round of the pull-quote search over the lines still in the running text.
 
@@ -450,8 +458,8 @@ class _PullSearch:
                 return True
         return False
 
-    def candidates(self) -> list[tuple[int, int, int, list[tuple[int, int]]]]:
-        """(letters, first, last, where the body says it) of every possible pull quote."""
+    def candidates(self) -> list[_Candidate]:
+        """Every possible pull quote."""
         found = []
         for first in sorted(self.starts):  # only where a pull quote can start and end
             for last in range(first, min(first + _PULL_MAX_LINES, len(self.lines))):
@@ -465,6 +473,44 @@ class _PullSearch:
                     found.append((end - start, first, last, copies))
         return found
 
+    def set_off(
+        self, first: int, last: int, twins: Sequence[tuple[int, int]]
+    ) -> tuple[bool, float]:
+        """How plainly lines ``first..last`` are set off from the running text, to tell
+        a pull quote from its ``twins`` (runs of lines with the same letters).
+
+        A frame of its own (a gap before and after) counts first: a pull quote has one,
+        where a paragraph set in the column often runs on into the next one without a
+        gap. Then the lines' length: the paragraph's run to the column's measure as the
+        text around does; a pull quote's are set narrower, or across a gutter.
+        """
+        return self.framed(first, last), self.off_measure(first, last, twins)
+
+    def off_measure(self, first: int, last: int, twins: Iterable[tuple[int, int]]) -> float:
+        """How far lines ``first..last`` stray from the column's measure, on average
+        (a paragraph's last line aside): nothing for a justified paragraph's lines, a
+        good share of it for a pull quote's (set narrower, or wider, though a line as
+        wide as two of the column's reads as two pulled into one, see ``last_run_of``).
+
+        The measure is the running text's where the lines stand, read without them
+        and without their ``twins`` (line runs with the same letters), so that neither
+        copy sets the measure it is judged by.
+        """
+        if first == last:
+            return 0.0
+        out = set(range(first, last + 1)).union(*(range(a, b + 1) for a, b in twins))
+        kept = [i for i in range(len(self.lines)) if i not in out]
+        if not kept:
+            return 0.0
+        column = Measure([self.lines[i].text for i in kept])
+        at = bisect_left(kept, first)
+        near = [column.measures[j] for j in (at - 1, at) if 0 <= j < len(kept)]
+        measure = sum(near) / len(near)
+        if measure <= 0:
+            return 0.0
+        runs = [last_run_of(printed_width(self.lines[i].text), measure) for i in range(first, last)]
+        return sum(abs(run / measure - 1) for run in runs) / len(runs)
+
     def lines_over(self, a: int, b: int) -> set[int]:
         return {
             index
@@ -474,12 +520,27 @@ class _PullSearch:
 
 
 def _pull_quote_round(lines: Sequence[Line], keys: Sequence[str]) -> list[PullQuote]:
-    """The longest candidates first; each one's body copy is body for good."""
+    """The longest candidates first; each one's body copy is body for good.
+
+    Where a pull quote repeats a whole paragraph, the paragraph is a candidate too
+    (a whole block that repeats the body and stands apart), and each is the other's
+    copy: of such twins the one set off from the running text goes first (see
+    ``_PullSearch.set_off``).
+    """
     search = _PullSearch(lines, keys)
     offsets = search.offsets
+    found = search.candidates()
+    spans = {(offsets[first], offsets[last + 1]): (first, last) for _, first, last, _ in found}
+
+    def order(candidate: _Candidate) -> tuple[int, bool, float, int]:
+        letters, first, last, copies = candidate
+        twins = [spans[copy] for copy in copies if copy in spans]
+        framed, off = search.set_off(first, last, twins) if twins else (False, 0.0)
+        return (-letters, not framed, -off, first)
+
     accepted: list[PullQuote] = []
     taken: set[int] = set()
-    for _, first, last, copies in sorted(search.candidates(), key=lambda c: (-c[0], c[1])):
+    for _, first, last, copies in sorted(found, key=order):
         span = set(range(first, last + 1))
         if span & taken:
             continue

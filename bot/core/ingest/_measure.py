@@ -93,11 +93,8 @@ class Measure:
 
     def last_run(self, index: int) -> float:
         """How far the last printed line of extracted line ``index`` ran."""
-        width, measure = self.widths[index], self.measures[index]
-        if not self.joined(index):
-            return width
-        rest = width - floor(width / measure) * measure
-        return rest if rest >= _MIN_REST * measure else measure
+        width = self.widths[index]
+        return last_run_of(width, self.measures[index]) if self.joined(index) else width
 
     def joined(self, index: int) -> bool:
         """Wider than the column by far, unless the lines on one side are all as wide:
@@ -112,3 +109,13 @@ class Measure:
             len(side) == _WIDENS and all(_JOINED * w >= width for w in side)
             for side in (before, after)
         )
+
+
+def last_run_of(width: float, measure: float) -> float:
+    """How far the last printed line of an extracted line ``width`` wide ran in a column
+    ``measure`` wide: a line much wider than the column is printed lines pulled into one
+    (without the lines around to tell a widening column, see ``Measure.joined``)."""
+    if width <= _JOINED * measure:
+        return width
+    rest = width - floor(width / measure) * measure
+    return rest if rest >= _MIN_REST * measure else measure

@@ -173,3 +173,68 @@ def test_a_repeat_that_ends_on_a_word_needing_the_next_is_no_pull_quote() -> Non
         "Smith’s articles have their places in life.\n"
     )
     assert cut(raw) == []
+
+
+# A pull quote that repeats a whole paragraph: both copies are whole blocks that repeat
+# the body and stand apart, so only how each is set tells them apart.
+_BEFORE = (
+    "It was a quiet town by the river, and\n"
+    "its people kept the old ways of their\n"
+    "fathers, the fields and the mill and\n"
+    "the market on the first day of each\n"
+    "week, as their fathers had done.\n"
+)
+_HEADING = "A Way of Putting It Off\n"
+_COPY = (
+    "Every one of the old customs of the\n"
+    "town was a way of putting off the one\n"
+    "question of what a good life could be.\n"
+)
+_NARROW = (
+    "Every one of the old\ncustoms of the town\nwas a way of putting\n"
+    "off the one question of\nwhat a good life could be.\n"
+)
+_ACROSS = (
+    "Every one of the old customs of the town was a way of putting off the one question\n"
+    "of what a good life could be.\n"
+)
+_AFTER = (
+    "They spoke of trade; that was a way of\n"
+    "not asking what was good. They spoke\n"
+    "of the weather and the price of corn;\n"
+    "that too was a way of not asking it.\n"
+    "The town went on in this way for years.\n"
+)
+_QUOTE = (
+    "Every one of the old customs of the town was a way of putting off the one question "
+    "of what a good life could be."
+)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # pdfminer: a blank line after every text box, so both copies stand framed;
+        # the pull quote is set narrower than the column.
+        f"{_BEFORE}\n{_HEADING}\n{_COPY}\n{_NARROW}\n{_AFTER}",
+        # pdftotext: the paragraph runs on from its heading, the pull quote into the
+        # text after it; neither copy is framed, and again the narrow one is the quote.
+        f"{_BEFORE}\n{_HEADING}{_COPY}\n{_NARROW}{_AFTER}",
+        # Set across the gutter, ahead of the paragraph: its first line is as wide as
+        # two of the column's (as if two lines were pulled into one), so its length
+        # tells nothing; but it stands in a frame of its own where the paragraph runs
+        # on into the text after it.
+        f"{_BEFORE}\n{_HEADING}\n{_ACROSS}\n{_COPY}{_AFTER}",
+    ],
+    ids=["pdfminer", "pdftotext", "across-the-gutter"],
+)
+def test_a_pull_quote_repeating_a_whole_paragraph_is_cut_not_the_paragraph(text: str) -> None:
+    doc = ingest(text)
+    assert pulls(doc) == [_QUOTE]
+    assert [s.title for s in doc.sections] == ["Introduction", "A Way of Putting It Off"]
+    assert body(doc)[1] == (
+        f"{_QUOTE} They spoke of trade; that was a way of not asking what was good. They "
+        "spoke of the weather and the price of corn; that too was a way of not asking it. "
+        "The town went on in this way for years."
+    )
+    assert [(q.section, q.paragraph) for q in doc.quotes if q.kind == "pull"] == [(2, 1)]
