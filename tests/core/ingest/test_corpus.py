@@ -98,7 +98,7 @@ def test_text_structure(pdfminer: Score) -> None:
     # Target: 97 % of paragraphs (floor). Paragraphs the text cannot tell apart: a
     # last line that ran to the measure with no gap after it, or a column break (no
     # page furniture) right after a full stop.
-    assert pdfminer.paragraphs_exact >= 0.91 * pdfminer.paragraphs, pdfminer
+    assert pdfminer.paragraphs_exact >= 0.92 * pdfminer.paragraphs, pdfminer
 
 
 @pytest.mark.parametrize("kind", ["pdfminer", "pdftotext"])
@@ -130,7 +130,7 @@ def test_pdftotext_paragraphs(pdftotext: Score) -> None:
     # Target 97 % (floor). pdftotext leaves no gap at a paragraph's end, so one whose
     # last line ran to the measure cannot be told from the text.
     assert pdftotext.failed == 0
-    assert pdftotext.paragraphs_exact >= 0.75 * pdftotext.paragraphs, pdftotext
+    assert pdftotext.paragraphs_exact >= 0.78 * pdftotext.paragraphs, pdftotext
 
 
 def test_pdftotext_hyphenation(pdftotext: Score) -> None:
