@@ -21,7 +21,7 @@ from rapidfuzz.utils import default_process
 from bot.core.errors import InvalidInput, NotFound
 from bot.core.model import Document, Library
 from bot.core.search import build as builders
-from bot.core.search.corpus import BoolArray, FloatArray, IntArray, Query, order
+from bot.core.search.corpus import BoolArray, FloatArray, IntArray, Query, Ranked, order
 from bot.core.search.hits import (
     MAX_CHOICE_CHARS,
     MAX_CHOICES,
@@ -67,6 +67,11 @@ _KIND_ORDER: dict[HitKind, int] = {"spoken": 0, "pull": 1, "passage": 2}
 def _asks(text: str) -> bool:
     """Whether a query reads as a question or prompt rather than keywords."""
     return "?" in text or len(terms(text, compounds=False)) >= QUESTION_WORDS
+
+
+def _reaches(ranked: Ranked, floor: float) -> bool:
+    """Whether the best of a ranking scores at least ``floor``."""
+    return bool(len(ranked.scores)) and float(ranked.scores[0]) >= floor
 
 
 def _check_limit(limit: int) -> None:
@@ -417,7 +422,10 @@ class SearchIndex:
         A question is never left empty-handed (see ``_is_question``): when no
         paragraph reaches the score floor it gets its best few, marked as not
         ``confident``. A query none of whose words the text has is still
-        handed to an attached ranker, which may find its meaning above the floor.
+        handed to an attached ranker: a paraphrase is what a ranker by meaning is
+        for, so a question it finds at the question floor by meaning alone gets its
+        best few too, weak-marked, rather than an empty hand (an off-topic one,
+        under that floor, still gets nothing).
         """
         _check_limit(limit)
         text = validate_query(query)
@@ -431,8 +439,9 @@ class SearchIndex:
         scores, coverage, strength = self._passage_scores(q, text, mask, keep)
         final = scores.paragraphs if self._ranker is None else self._ranker.score(scores)
         ranked = order(np.where(scores.eligible, final, 0.0), coverage, strength, keep)
-        confident = bool(len(ranked.scores) and ranked.scores[0] >= SCORE_FLOOR)
-        question = self._is_question(text, q)
+        confident = _reaches(ranked, SCORE_FLOOR)
+        by_meaning = self._ranker is not None and _asks(text) and _reaches(ranked, QUESTION_FLOOR)
+        question = self._is_question(text, q) or by_meaning
         if not confident and not question:
             return []
         floor = QUESTION_FLOOR if question else SCORE_FLOOR

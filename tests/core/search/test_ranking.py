@@ -8,6 +8,7 @@ import pytest
 from bot.core.search import SearchIndex
 from bot.core.search.corpus import FloatArray
 from bot.core.search.ranking import PassageScores, reciprocal_rank_fusion
+from bot.core.search.tuning import QUESTION_FLOOR
 from tests.core.search.factories import document, library
 
 DOC = document(
@@ -98,3 +99,31 @@ def test_a_query_sharing_no_word_with_the_text_still_reaches_an_attached_ranker(
     assert index.passages(question) == []
     index.use_ranker(Everywhere())
     assert len(index.passages(question)) == 4
+
+
+class Faint:
+    """A ranker by meaning that finds one paragraph somewhat like the query, the rest not."""
+
+    name = "faint"
+
+    def __init__(self, score: float) -> None:
+        self.level = score
+
+    def score(self, lexical: PassageScores) -> FloatArray:
+        scores = np.zeros(len(lexical.paragraphs))
+        scores[2] = self.level
+        return scores
+
+
+def test_a_question_sharing_no_word_gets_what_a_ranker_finds_weak_marked(
+    index: SearchIndex,
+) -> None:
+    question = "where do the shepherds take their flocks in summer?"
+    index.use_ranker(Faint(QUESTION_FLOOR))
+    (hit,) = index.passages(question)
+    assert (hit.section, hit.paragraph, hit.confident) == (2, 1, False)
+    # A keyword query stays as it was: below the floor, nothing (and a did-you-mean).
+    assert index.passages("shepherds flocks") == []
+    # Under the question floor the likeness is what any two sentences share: nothing.
+    index.use_ranker(Faint(QUESTION_FLOOR - 1.0))
+    assert index.passages(question) == []
