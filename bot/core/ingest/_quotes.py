@@ -24,9 +24,10 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
+from typing import TypeAlias
 
 _WORD_CHAR = re.compile(r"\w")
 _QUOTED = re.compile(r"“([^“”]+)”|\"([^\"]+)\"")
@@ -537,10 +538,26 @@ def _speaker_inverted(
 
 
 def _learn_names(registry: _Registry, text: str) -> None:
+    """Learn every person the text names, each by the evidence of one kind of phrase."""
+    for learner in _LEARNERS:
+        for name, position in learner(text):
+            registry.learn(name, position)
+
+
+#: A name with its position in the text.
+Found: TypeAlias = Iterator[tuple[str, int]]
+
+
+def _after_quotations(text: str) -> Found:
+    """“…,” said Ada Moss: the name after a quotation's verb."""
     for quote_end in re.finditer(r"[”\"]", text):
         name = _inverted_name(text[quote_end.end() : quote_end.end() + 80])
         if name and name not in _PRONOUNS:
-            registry.learn(name, quote_end.end())
+            yield name, quote_end.end()
+
+
+def _before_verbs(text: str) -> Found:
+    """Ada Moss said: the name before a verb of saying."""
     stops = [m.start() for m in re.finditer(r'[.\n”"]', text)]
     for verb in _words_in(text, _VERB_SET):
         # From the sentence's start, or the last quotation's end: quoted words
@@ -549,44 +566,81 @@ def _learn_names(registry: _Registry, text: str) -> None:
         line_start = stops[before - 1] if before else -1
         name = _trailing_name(text[line_start + 1 : verb.start()])
         if name:
-            registry.learn(name, verb.start())
+            yield name, verb.start()
+
+
+def _before_colons(text: str) -> Found:
+    """Ada Moss: “…”: the name before a colon that opens a quotation."""
     for colon in re.finditer(r":\s*[“\"]", text):
         name = _trailing_name(text[max(0, colon.start() - 60) : colon.start()])
         if name:
-            registry.learn(name, colon.start())
+            yield name, colon.start()
+
+
+def _passive_agents(text: str) -> Found:
+    """Said by Ada Moss: the agent of a passive verb of saying."""
     for passive in _PASSIVE.finditer(text):
         name = _leading_name(passive.group(1))
         if name:
-            registry.learn(name, passive.start(1))
+            yield name, passive.start(1)
+
+
+def _appositions(text: str) -> Found:
+    """His successor, Ada Moss, saw: a name set off by commas after a person's role."""
     for match in _APPOSITION.finditer(text):
-        registry.learn(match.group(1), match.start(1))
+        yield match.group(1), match.start(1)
+
+
+def _before_who(text: str) -> Found:
+    """Ada Moss, who was near by: "who" is said of people."""
     for who in re.finditer(r",\s+who\b", text):
-        # "Ada Moss, who was near by": "who" is said of people.
         run = _RUN_BEFORE_WHO.search(text, max(0, who.start() - 60), who.start())
         name = _trailing_name(run.group(0)) if run else None
         if name and name not in _PRONOUNS and name != _NOBODY:
-            registry.learn(name, run.start() if run else who.start())
+            yield name, run.start() if run else who.start()
+
+
+def _after_titles(text: str) -> Found:
+    """President Ada Moss, Mr. H. G. Wells: the name after a title."""
     taken = 0  # where the last title's name ended: a title inside it is part of it
     for title in _words_in(text, _TITLES, fold=True):
         after = _AFTER_TITLE.match(text, title.end()) if title.start() >= taken else None
         if after is None:
             continue
         taken = after.end()
-        tokens = []
-        for token in after.group(1).split():
-            if not _is_capitalised(token):
-                break
-            if re.fullmatch(r"\w\.", token):
-                tokens.append(token)  # an initial: "H. G. Wells"
-                continue
-            owner = re.sub(r"[’']s$", "", token)
-            tokens.append(owner.rstrip(",;:."))
-            if owner != token or token.endswith((",", ";", ":", ".")):
-                break  # "Mr. Ada Moss’s article": the name ends with its owner
-        while tokens and (tokens[0].casefold() in _TITLES or tokens[0].casefold() in _NOT_NAMES):
-            tokens.pop(0)
+        tokens = _name_after_title(after.group(1))
         if tokens:
-            registry.learn(" ".join(tokens), after.start(1))
+            yield " ".join(tokens), after.start(1)
+
+
+def _name_after_title(run: str) -> list[str]:
+    """The name's words in the capitalised run after a title, up to its owner's "’s"."""
+    tokens = []
+    for token in run.split():
+        if not _is_capitalised(token):
+            break
+        if re.fullmatch(r"\w\.", token):
+            tokens.append(token)  # an initial: "H. G. Wells"
+            continue
+        owner = re.sub(r"[’']s$", "", token)
+        tokens.append(owner.rstrip(",;:."))
+        if owner != token or token.endswith((",", ";", ":", ".")):
+            break  # "Mr. Ada Moss’s article": the name ends with its owner
+    while tokens and (tokens[0].casefold() in _TITLES or tokens[0].casefold() in _NOT_NAMES):
+        tokens.pop(0)
+    return tokens
+
+
+#: Each kind of phrase that names a person, in the order they are learnt.
+_LEARNERS: tuple[Callable[[str], Found], ...] = (
+    _after_quotations,
+    _before_verbs,
+    _before_colons,
+    _passive_agents,
+    _appositions,
+    _before_who,
+    _after_titles,
+)
 
 
 #: A name set off by commas after a noun that says who they are: "his successor,
