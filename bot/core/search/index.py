@@ -672,34 +672,30 @@ class SearchIndex:
         """Section titles for what has been typed so far (all of them when nothing is);
         with ``document``, of that essay only."""
         text = clean_user_text(typed)[:MAX_CHOICE_CHARS]
-        mine = (
-            set(range(len(self._section_units)))
-            if document is None
-            else {
-                i for i, u in enumerate(self._section_units) if u.doc == self._doc_number(document)
-            }
-        )
+        mine = self._section_units_of(document)
         if not text:
             shown = [c for i, (_, c) in enumerate(self._title_choices) if i in mine]
             return shown[:MAX_CHOICES]
-        numbered = self._numbered_sections(text, document)
-        units: list[int] = []
-        if numbered:
-            units = [
-                i
-                for i, u in enumerate(self._section_units)
-                if any(
-                    h.number == u.number and h.document == self._doc_ids[u.doc] for h in numbered
-                )
-            ]
-        else:
-            ranked = self._rank_sections(self._query(text))
-            keyed = {(self._doc_ids[u.doc], u.number): i for i, u in enumerate(self._section_units)}
-            units = [keyed[(h.document, h.number)] for h in ranked if h.score >= COMPLETE_FLOOR]
-        units = [i for i in units if i in mine]
+        units = [i for i in self._sections_for(text, document) if i in mine]
         if not units:
             units = [i for i in self._title_prefixes.matching(text) if i in mine]
         return [self._title_choices[i][1] for i in units[:MAX_CHOICES]]
+
+    def _section_units_of(self, document: str | None) -> set[int]:
+        """The section units of one essay (``None``: of every essay)."""
+        if document is None:
+            return set(range(len(self._section_units)))
+        number = self._doc_number(document)
+        return {i for i, u in enumerate(self._section_units) if u.doc == number}
+
+    def _sections_for(self, text: str, document: str | None) -> list[int]:
+        """The section units a typed number ("§ 3") names, else the best-ranked by title."""
+        unit_of = {(self._doc_ids[u.doc], u.number): i for i, u in enumerate(self._section_units)}
+        numbered = self._numbered_sections(text, document)
+        if numbered:
+            return sorted(unit_of[(h.document, h.number)] for h in numbered)
+        ranked = self._rank_sections(self._query(text))
+        return [unit_of[(h.document, h.number)] for h in ranked if h.score >= COMPLETE_FLOOR]
 
     def complete_speakers(self, typed: str) -> list[Choice]:
         """Speaker names for what has been typed so far."""
