@@ -100,6 +100,10 @@ class SearchIndex:
         self._quote_units, self._first_sentence = builders.quote_units(docs, who)
         self._paragraph_units = builders.paragraph_units(docs)
         self._section_units = builders.section_units(docs)
+        # (document id, section number) -> section unit, for what a typed "§ 3" names.
+        self._section_unit_of = {
+            (self._doc_ids[u.doc], u.number): i for i, u in enumerate(self._section_units)
+        }
         self._build_corpora(who, bridges)
         self._build_filters()
         self._build_autocomplete()
@@ -690,7 +694,7 @@ class SearchIndex:
 
     def _sections_for(self, text: str, document: str | None) -> list[int]:
         """The section units a typed number ("§ 3") names, else the best-ranked by title."""
-        unit_of = {(self._doc_ids[u.doc], u.number): i for i, u in enumerate(self._section_units)}
+        unit_of = self._section_unit_of
         numbered = self._numbered_sections(text, document)
         if numbered:
             return sorted(unit_of[(h.document, h.number)] for h in numbered)
